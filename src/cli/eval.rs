@@ -1,0 +1,123 @@
+//! `jobtag eval`: honest metrics, by k-fold cross-validation or on a
+//! held-out test file.
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, ValueEnum};
+use jobtag::train::{self, cross_validate, evaluate_model, EvalReport, Source};
+use jobtag::Model;
+
+use super::DataArgs;
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    #[command(flatten)]
+    data: DataArgs,
+    /// Number of cross-validation folds.
+    #[arg(long, default_value_t = 5)]
+    folds: usize,
+    /// Train on all the data and score this labelled file instead of
+    /// cross-validating (same column flags as the training data).
+    #[arg(long)]
+    test: Option<PathBuf>,
+    /// With --test: score this existing model instead of training one.
+    #[arg(long, requires = "test")]
+    model: Option<PathBuf>,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    format: ReportFormat,
+    /// Write each fold's training and test rows here (fold{k}_train.jsonl,
+    /// fold{k}_test.jsonl), to run other tools on identical folds.
+    #[arg(long)]
+    export_folds: Option<PathBuf>,
+}
+
+pub fn summary_line(r: &EvalReport) -> String {
+    let mut s = format!("role: accuracy {:.3}, macro-F1 {:.3} (n={})", r.role.accuracy, r.role.macro_f1, r.role.n);
+    if let Some(m) = &r.seniority {
+        s.push_str(&format!(
+            "; seniority: accuracy {:.3}, within one {:.3}, macro-F1 {:.3} (n={})",
+            m.accuracy,
+            m.within_one.unwrap_or(0.0),
+            m.macro_f1,
+            m.n
+        ));
+    }
+    s
+}
+
+pub fn run(args: EvalArgs) -> Result<()> {
+    if args.folds < 2 && args.test.is_none() {
+        bail!("--folds must be at least 2");
+    }
+    let report = match &args.test {
+        Some(test_path) => {
+            let test_source = Source {
+                path: test_path.clone(),
+                format: Default::default(),
+                title: args.data.title_col.clone(),
+                text: args.data.text_col.clone(),
+                role: args.data.label_col.clone(),
+                role_accept: Some("role_accept".into()),
+                seniority: args.data.seniority_col.clone(),
+                seniority_accept: Some("seniority_accept".into()),
+                weight: 1.0,
+                cv: false,
+                subsample_role: None,
+                keep_every: None,
+                labels: None,
+                note: None,
+            };
+            let mut test = Vec::new();
+            train::examples::read_table(test_path, &test_source, 0, &mut test)
+                .with_context(|| format!("reading {}", test_path.display()))?;
+            let model = match &args.model {
+                Some(p) => Model::load(p)?,
+                None => {
+                    let loaded = super::train::load(&args.data)?;
+                    train::train_from_recipe_with(&loaded.recipe, &loaded.corpus, &loaded.taxonomy, &train::training_date())?
+                }
+            };
+            evaluate_model(&model, &test)
+        }
+        None => {
+            let loaded = super::train::load(&args.data)?;
+            cross_validate(
+                &loaded.corpus.examples,
+                loaded.corpus.cv_source,
+                args.folds,
+                &loaded.taxonomy,
+                &loaded.recipe.params,
+                args.export_folds.as_deref(),
+            )
+            .context("cross-validation")?
+        }
+    };
+    match args.format {
+        ReportFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+        ReportFormat::Table => {
+            if report.folds > 0 {
+                println!("{}-fold cross-validation ({:.1}s)", report.folds, report.train_seconds);
+            } else {
+                println!("held-out test ({:.1}s)", report.train_seconds);
+            }
+            println!("{}", report.role.to_table("role"));
+            if let Some(s) = &report.seniority {
+                println!("{}", s.to_table("seniority"));
+            }
+            for t in &report.training {
+                if !t.role.converged || t.seniority.as_ref().is_some_and(|s| !s.converged) {
+                    println!("note: fold {} did not converge ({})", t.fold, t.role.stop_reason);
+                }
+            }
+        }
+    }
+    Ok(())
+}

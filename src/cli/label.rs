@@ -1,0 +1,260 @@
+//! `jobtag label`: stream postings through the model, in parallel, keeping
+//! input order; every input row becomes one output row or one error record.
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use jobtag::io::reader::{open_input, Fields};
+use jobtag::io::{Columns, ErrorRecord, InputFormat, LabelWriter, OutputFormat, Record, RecordReader};
+use jobtag::{Labels, Model};
+use rayon::prelude::*;
+
+use super::exit;
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Csv,
+    Jsonl,
+}
+
+#[derive(Debug, Args)]
+pub struct LabelArgs {
+    /// Input files (CSV or JSONL, optionally .gz); `-` or nothing reads stdin.
+    files: Vec<PathBuf>,
+    /// Output file (default: stdout).
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// Output format (default: the format of the output file's extension,
+    /// else of the input).
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
+    /// Input format (default: from the file extension; stdin needs it or is
+    /// read as CSV).
+    #[arg(long, value_enum)]
+    input_format: Option<FormatArg>,
+    /// Model file (default: the embedded model).
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// Column or field with the posting id.
+    #[arg(long, default_value = "id")]
+    id_col: String,
+    /// Column or field with the title.
+    #[arg(long, default_value = "title")]
+    title_col: String,
+    /// Column or field with the description; repeat to concatenate several.
+    #[arg(long, default_value = "description")]
+    text_col: Vec<String>,
+    /// CSV field delimiter (one byte, e.g. ';' or '\t').
+    #[arg(long, default_value = ",")]
+    delimiter: String,
+    /// Add the terms behind each decision (role_terms, seniority_terms).
+    #[arg(long)]
+    explain: bool,
+    /// Write rows that could not be labelled here (JSONL: file, line, id,
+    /// field, reason); by default they are reported on stderr.
+    #[arg(long)]
+    errors: Option<PathBuf>,
+    /// Records labelled per parallel batch.
+    #[arg(long, default_value_t = 2048, hide = true)]
+    batch_size: usize,
+}
+
+#[derive(Default)]
+struct Summary {
+    read: u64,
+    labelled: u64,
+    errors: u64,
+    lossy: u64,
+    duplicate_ids: u64,
+}
+
+fn to_input(f: FormatArg) -> InputFormat {
+    match f {
+        FormatArg::Csv => InputFormat::Csv,
+        FormatArg::Jsonl => InputFormat::Jsonl,
+    }
+}
+
+fn to_output(f: FormatArg) -> OutputFormat {
+    match f {
+        FormatArg::Csv => OutputFormat::Csv,
+        FormatArg::Jsonl => OutputFormat::Jsonl,
+    }
+}
+
+fn parse_delimiter(d: &str) -> Result<u8> {
+    match d {
+        "\\t" | "tab" => Ok(b'\t'),
+        _ if d.len() == 1 => Ok(d.as_bytes()[0]),
+        _ => bail!("--delimiter must be a single byte, got {d:?}"),
+    }
+}
+
+pub fn run(args: LabelArgs) -> Result<i32> {
+    let start = Instant::now();
+    let model = match &args.model {
+        Some(p) => Model::load(p)?,
+        None => Model::embedded().context("loading the embedded model")?,
+    };
+    let files: Vec<PathBuf> = if args.files.is_empty() { vec![PathBuf::from("-")] } else { args.files.clone() };
+    let formats: Vec<InputFormat> = files
+        .iter()
+        .map(|f| match args.input_format {
+            Some(x) => Ok(to_input(x)),
+            None if f.as_os_str() == "-" => Ok(InputFormat::Csv),
+            None => InputFormat::from_path(f).with_context(|| format!("{}: cannot tell CSV from JSONL by the name; use --input-format", f.display())),
+        })
+        .collect::<Result<_>>()?;
+    let out_format = match (args.format, &args.output) {
+        (Some(f), _) => to_output(f),
+        (None, Some(o)) if InputFormat::from_path(o) == Some(InputFormat::Jsonl) => OutputFormat::Jsonl,
+        (None, Some(o)) if InputFormat::from_path(o) == Some(InputFormat::Csv) => OutputFormat::Csv,
+        _ => match formats[0] {
+            InputFormat::Csv => OutputFormat::Csv,
+            InputFormat::Jsonl => OutputFormat::Jsonl,
+        },
+    };
+    let columns = Columns { id: args.id_col.clone(), title: args.title_col.clone(), text: args.text_col.clone() };
+    let delimiter = parse_delimiter(&args.delimiter)?;
+
+    let out: Box<dyn Write> = match &args.output {
+        Some(p) => Box::new(BufWriter::new(File::create(p).with_context(|| format!("creating {}", p.display()))?)),
+        None => Box::new(BufWriter::with_capacity(1 << 16, std::io::stdout().lock())),
+    };
+    let mut errors_out: Option<BufWriter<File>> = match &args.errors {
+        Some(p) => Some(BufWriter::new(File::create(p).with_context(|| format!("creating {}", p.display()))?)),
+        None => None,
+    };
+
+    let progress = if std::io::stderr().is_terminal() {
+        let bar = ProgressBar::new_spinner();
+        bar.set_style(ProgressStyle::with_template("{spinner} {pos} postings labelled ({per_sec}) {elapsed}").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+        bar.enable_steady_tick(std::time::Duration::from_millis(200));
+        Some(bar)
+    } else {
+        None
+    };
+
+    let mut summary = Summary::default();
+    let mut seen_ids: HashSet<String> = HashSet::new();
+    let mut writer: Option<LabelWriter<Box<dyn Write>>> = None;
+    let mut out = Some(out);
+    for (path, format) in files.iter().zip(&formats) {
+        let name = path.display().to_string();
+        let input = open_input(path)?;
+        let mut reader = RecordReader::new(input, *format, columns.clone(), delimiter, &name)?;
+        let headers = reader.headers();
+        if writer.is_none() {
+            let input_columns = match format {
+                InputFormat::Csv => headers.clone(),
+                InputFormat::Jsonl => LabelWriter::<Box<dyn Write>>::json_input_columns(&columns),
+            };
+            if let Some(o) = out.take() {
+                writer = Some(LabelWriter::new(o, out_format, input_columns, args.explain));
+            }
+        }
+        let Some(w) = writer.as_mut() else { bail!("internal: no output writer") };
+        loop {
+            let mut batch: Vec<Record> = Vec::with_capacity(args.batch_size);
+            while batch.len() < args.batch_size.max(1) {
+                match reader.next_record().with_context(|| format!("reading {name}"))? {
+                    Some(r) => batch.push(r),
+                    None => break,
+                }
+            }
+            if batch.is_empty() {
+                break;
+            }
+            let labels: Vec<Option<Labels>> = batch
+                .par_iter()
+                .map(|r| r.posting.as_ref().ok().map(|p| model.label_with(p, args.explain)))
+                .collect();
+            for (record, label) in batch.iter().zip(labels) {
+                summary.read += 1;
+                if record.lossy {
+                    summary.lossy += 1;
+                }
+                match (&record.posting, &record.fields, label) {
+                    (Ok(posting), Some(fields), Some(l)) => {
+                        if let Some(id) = &posting.id {
+                            if !seen_ids.insert(id.clone()) {
+                                summary.duplicate_ids += 1;
+                            }
+                        }
+                        w.write(fields, &headers, &l)?;
+                        summary.labelled += 1;
+                    }
+                    (posting, fields, _) => {
+                        let (field, reason) = match posting {
+                            Err((f, r)) => (f.clone(), r.clone()),
+                            Ok(_) => ("record".to_string(), "unreadable record".to_string()),
+                        };
+                        let id = posting.as_ref().ok().and_then(|p| p.id.clone()).or_else(|| fields.as_ref().and_then(|f| field_id(f, &headers, &columns.id)));
+                        report_error(&mut errors_out, ErrorRecord { file: name.clone(), line: record.line, id, field, reason })?;
+                        summary.errors += 1;
+                    }
+                }
+            }
+            if let Some(bar) = &progress {
+                bar.set_position(summary.labelled);
+            }
+        }
+    }
+    if let Some(w) = writer.as_mut() {
+        w.flush()?;
+    }
+    if let Some(e) = errors_out.as_mut() {
+        e.flush()?;
+    }
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let mut line = format!(
+        "jobtag: {} rows read, {} labelled, {} errors, {:.0} postings/s",
+        summary.read,
+        summary.labelled,
+        summary.errors,
+        summary.labelled as f64 / secs.max(1e-9)
+    );
+    if summary.lossy > 0 {
+        line.push_str(&format!(", {} with invalid UTF-8 (replaced)", summary.lossy));
+    }
+    if summary.duplicate_ids > 0 {
+        line.push_str(&format!(", {} duplicate ids (labelled)", summary.duplicate_ids));
+    }
+    eprintln!("{line}");
+    Ok(if summary.errors > 0 { exit::ROW_ERRORS } else { exit::OK })
+}
+
+fn field_id(fields: &Fields, headers: &[String], id_col: &str) -> Option<String> {
+    match fields {
+        Fields::Csv(cells) => headers.iter().position(|h| h == id_col).and_then(|i| cells.get(i)).cloned().filter(|s| !s.is_empty()),
+        Fields::Json(o) => o.get(id_col).map(|v| v.as_str().map(String::from).unwrap_or_else(|| v.to_string())),
+    }
+}
+
+fn report_error(out: &mut Option<BufWriter<File>>, e: ErrorRecord) -> Result<()> {
+    match out {
+        Some(w) => {
+            serde_json::to_writer(&mut *w, &e)?;
+            w.write_all(b"\n")?;
+        }
+        None => eprintln!(
+            "jobtag: {}, line {}{}: {}: {}",
+            e.file,
+            e.line,
+            e.id.as_ref().map(|i| format!(" (id {i})")).unwrap_or_default(),
+            e.field,
+            e.reason
+        ),
+    }
+    Ok(())
+}
+

@@ -1,0 +1,131 @@
+//! `jobtag train`: fit a model from a recipe or from the user's own files.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use jobtag::train::{self, cross_validate, load_recipe_sources, recipe_taxonomy, Corpus, Recipe, Source, TrainParams};
+use jobtag::Taxonomy;
+
+use super::DataArgs;
+
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    #[command(flatten)]
+    data: DataArgs,
+    /// Where to write the model file.
+    #[arg(short, long, default_value = "model.jtm")]
+    output: PathBuf,
+    /// Cross-validation folds whose metrics are stored in the model (0: none).
+    #[arg(long, default_value_t = 0)]
+    cv_folds: usize,
+}
+
+/// A recipe, its examples and its taxonomy, from either a recipe file or
+/// `--data` files.
+pub struct Loaded {
+    pub recipe: Recipe,
+    pub corpus: Corpus,
+    pub taxonomy: Taxonomy,
+}
+
+pub fn load(args: &DataArgs) -> Result<Loaded> {
+    let mut recipe = match &args.recipe {
+        Some(path) => Recipe::load(path).with_context(|| format!("reading recipe {}", path.display()))?,
+        None => Recipe {
+            name: "custom".into(),
+            taxonomy: None,
+            params: TrainParams::default(),
+            sources: args
+                .data
+                .iter()
+                .map(|p| Source {
+                    path: p.clone(),
+                    format: Default::default(),
+                    title: args.title_col.clone(),
+                    text: args.text_col.clone(),
+                    role: args.label_col.clone(),
+                    role_accept: None,
+                    seniority: args.seniority_col.clone(),
+                    seniority_accept: None,
+                    weight: 1.0,
+                    cv: false,
+                    subsample_role: None,
+                    keep_every: None,
+                    labels: None,
+                    note: None,
+                })
+                .collect(),
+            base: PathBuf::new(),
+            text: String::new(),
+        },
+    };
+    if let Some(a) = args.alpha {
+        recipe.params.role.alpha = a;
+    }
+    if let Some(a) = args.seniority_alpha {
+        recipe.params.seniority.alpha = a;
+    }
+    let corpus = load_recipe_sources(&recipe).context("reading training data")?;
+    let taxonomy = if args.recipe.is_some() {
+        recipe_taxonomy(&recipe)?
+    } else {
+        taxonomy_from_data(&corpus)
+    };
+    if args.recipe.is_none() {
+        recipe.text = format!(
+            "# trained with --data\nfiles = {:?}\ntitle_col = {:?}\ntext_col = {:?}\nlabel_col = {:?}\nseniority_col = {:?}\n",
+            args.data, args.title_col, args.text_col, args.label_col, args.seniority_col
+        );
+    }
+    Ok(Loaded { recipe, corpus, taxonomy })
+}
+
+/// Labels found in the data, sorted; seniority keeps the default order when
+/// its labels are the default levels.
+fn taxonomy_from_data(corpus: &Corpus) -> Taxonomy {
+    let mut roles: Vec<String> = corpus.examples.iter().filter_map(|e| e.role.clone()).collect();
+    roles.sort();
+    roles.dedup();
+    let mut levels: Vec<String> = corpus.examples.iter().filter_map(|e| e.seniority.clone()).collect();
+    levels.sort();
+    levels.dedup();
+    if let Ok(default) = Taxonomy::default_taxonomy() {
+        let order = default.seniority_ids();
+        if levels.iter().all(|l| order.contains(l)) {
+            levels = order.into_iter().filter(|l| levels.contains(l)).collect();
+        }
+    }
+    Taxonomy::from_ids(&roles, &levels)
+}
+
+pub fn run(args: TrainArgs) -> Result<()> {
+    let start = std::time::Instant::now();
+    let loaded = load(&args.data)?;
+    let Loaded { recipe, corpus, taxonomy } = loaded;
+    eprintln!("jobtag: {} examples from {} files", corpus.examples.len(), corpus.files.len());
+    let metrics = if args.cv_folds > 0 {
+        let report = cross_validate(&corpus.examples, corpus.cv_source, args.cv_folds, &taxonomy, &recipe.params, None)
+            .context("cross-validation")?;
+        eprintln!("{}", super::eval::summary_line(&report));
+        Some(serde_json::to_string(&report)?)
+    } else {
+        None
+    };
+    let mut model = train::train_from_recipe_with(&recipe, &corpus, &taxonomy, &train::training_date()).context("training")?;
+    model.meta_mut().metrics_json = metrics;
+    model.save(&args.output).with_context(|| format!("writing {}", args.output.display()))?;
+    let meta = model.meta();
+    let size = std::fs::metadata(&args.output).map(|m| m.len()).unwrap_or(0);
+    eprintln!(
+        "jobtag: wrote {} ({:.1} MB, {} features) in {:.1}s; role: {} iterations, {}; seniority: {}",
+        args.output.display(),
+        size as f64 / 1e6,
+        model.featurizer().dim(),
+        start.elapsed().as_secs_f64(),
+        meta.role_training.iterations,
+        meta.role_training.stop_reason,
+        meta.seniority_training.as_ref().map_or("none".to_string(), |r| format!("{} iterations, {}", r.iterations, r.stop_reason)),
+    );
+    Ok(())
+}

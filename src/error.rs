@@ -1,0 +1,104 @@
+//! Typed errors for the library. Every error that concerns an input row or
+//! field says which one, so the CLI can report it without guessing.
+
+use std::path::PathBuf;
+
+/// The result type used throughout the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in jobtag's library.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An I/O failure on a named file.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file that failed.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// An I/O failure on a stream with no path (stdin, stdout).
+    #[error("{0}")]
+    Stream(#[from] std::io::Error),
+    /// A model file that cannot be used.
+    #[error("model file: {0}")]
+    Model(#[from] ModelFileError),
+    /// A named model file that cannot be used.
+    #[error("model file {path}: {source}")]
+    ModelAt {
+        /// The file.
+        path: PathBuf,
+        /// Why it was rejected.
+        source: ModelFileError,
+    },
+    /// An input record that cannot be read.
+    #[error("{file}, line {line}: {reason}")]
+    Record {
+        /// The file (or `-` for stdin).
+        file: String,
+        /// 1-based line number where the record starts.
+        line: u64,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A training recipe or data configuration that cannot be used.
+    #[error("recipe: {0}")]
+    Recipe(String),
+    /// Hyperparameters or training data that cannot be trained on.
+    #[error("training: {0}")]
+    Training(String),
+    /// A label that the model's taxonomy does not know.
+    #[error("unknown {field} label {label:?}")]
+    UnknownLabel {
+        /// `role` or `seniority`.
+        field: &'static str,
+        /// The label as found.
+        label: String,
+    },
+    /// An error raised inside linfa's trait machinery.
+    #[error("linfa: {0}")]
+    Linfa(#[from] linfa::Error),
+}
+
+/// Why a model file was rejected.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelFileError {
+    /// The file does not start with jobtag's magic bytes.
+    #[error("not a jobtag model file (bad magic bytes)")]
+    BadMagic,
+    /// The file was written by an incompatible format version.
+    #[error("unsupported format version {found} (this build reads version {supported})")]
+    UnsupportedVersion {
+        /// Version in the file.
+        found: u32,
+        /// Version this build reads.
+        supported: u32,
+    },
+    /// The file is shorter than its header says.
+    #[error("truncated: expected {expected} payload bytes, found {found}")]
+    Truncated {
+        /// Bytes the header announces.
+        expected: u64,
+        /// Bytes present.
+        found: u64,
+    },
+    /// The payload does not match its checksum.
+    #[error("checksum mismatch: the file is corrupt")]
+    Checksum,
+    /// The payload passed its checksum but could not be decoded.
+    #[error("cannot decode payload: {0}")]
+    Decode(String),
+    /// The model's parts do not fit together.
+    #[error("inconsistent model: {0}")]
+    Inconsistent(String),
+}
+
+impl Error {
+    /// Wrap an I/O error with the path it concerns.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}

@@ -1,0 +1,186 @@
+//! Explicit seniority evidence: level cues in a title ("Senior", "Sr.",
+//! "Head of", "Engineer II", ...) and "N+ years of experience" phrases in a
+//! description. They become a handful of binary features beside TF-IDF, so the
+//! seniority model sees "Sr." and "Senior" as the same fact however long the
+//! title is.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// Names of the cue features, in feature order.
+pub const CUE_FEATURES: &[&str] = &[
+    "title:intern",
+    "title:junior",
+    "title:mid",
+    "title:senior",
+    "title:lead",
+    "title:executive",
+    "title:no-cue",
+    "years:0-1",
+    "years:2-4",
+    "years:5-7",
+    "years:8+",
+];
+
+struct TitleCue {
+    feature: usize,
+    pattern: Regex,
+}
+
+static TITLE_CUES: LazyLock<Vec<TitleCue>> = LazyLock::new(|| {
+    let table = [
+        (0, r"\bintern(ship)?s?\b|\btrainee\b|praktikant|working student|\bstudent\b|\bapprentice"),
+        (1, r"\bjunior\b|\bjr\b|entry[ -]level|\bgraduate\b|\bearly career\b|\b(engineer|developer|analyst|scientist) i\b"),
+        (2, r"\bmid\b|\bmiddle\b|\bregular\b|\bintermediate\b|\bmedior\b|\bii\b"),
+        (3, r"\bsenior\b|\bsr\b|\bexperienced\b|\biii\b"),
+        (4, r"\blead\b|\bstaff\b|\bprincipal\b|\bprinciple\b|\barchitect\b|\bexpert\b|team ?leader|\btech lead"),
+        (5, r"\bhead of\b|\bdirector\b|\bvp\b|vice president|\bchief\b|\bc[tieofmp]o\b|^partner\b"),
+    ];
+    table
+        .into_iter()
+        .map(|(feature, p)| TitleCue {
+            feature,
+            pattern: Regex::new(p).expect("title cue patterns are valid"),
+        })
+        .collect()
+});
+
+/// Indices (into [`CUE_FEATURES`]) of the level cues in a normalized title.
+pub fn title_cues(title: &str) -> Vec<usize> {
+    let found: Vec<usize> = TITLE_CUES
+        .iter()
+        .filter(|c| c.pattern.is_match(title))
+        .map(|c| c.feature)
+        .collect();
+    if found.is_empty() {
+        vec![6]
+    } else {
+        found
+    }
+}
+
+static YEARS: LazyLock<Regex> = LazyLock::new(|| {
+    let n = r"(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen)";
+    Regex::new(&format!(
+        r"(?:at least|minimum(?: of)?|min\.?|over|more than)?\s*{n}\s*(?:\+|plus)?\s*(?:(?:-|–|to)\s*{n}\s*\+?\s*)?(?:years?|yrs?)\b(?:\s+of)?"
+    ))
+    .expect("the years pattern is valid")
+});
+
+fn number(word: &str) -> Option<u32> {
+    Some(match word {
+        "one" => 1,
+        "two" => 2,
+        "three" => 3,
+        "four" => 4,
+        "five" => 5,
+        "six" => 6,
+        "seven" => 7,
+        "eight" => 8,
+        "nine" => 9,
+        "ten" => 10,
+        "twelve" => 12,
+        "fifteen" => 15,
+        _ => word.parse().ok()?,
+    })
+}
+
+/// A years-of-experience requirement found in text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct YearsMention {
+    /// The minimum years asked for ("3-5 years" gives 3).
+    pub years: u32,
+    /// Byte span of the phrase in the searched text.
+    pub start: usize,
+    /// End of the span.
+    pub end: usize,
+}
+
+/// Every "N years (of experience)" phrase in normalized text. A phrase counts
+/// when "experience" (or "exp") follows within the same sentence, or when it is
+/// introduced by "at least"/"minimum"; numbers over 20 are company ages, not
+/// requirements.
+pub fn years_mentions(text: &str) -> Vec<YearsMention> {
+    YEARS
+        .captures_iter(text)
+        .filter_map(|c| {
+            let whole = c.get(0)?;
+            let years = number(c.get(1)?.as_str())?;
+            let after = &text[whole.end()..];
+            let tail_end = after
+                .char_indices()
+                .take_while(|&(i, ch)| i < 60 && ch != '.' && ch != '\n')
+                .last()
+                .map_or(0, |(i, ch)| i + ch.len_utf8());
+            let tail = &after[..tail_end];
+            let lead = whole.as_str().trim_start();
+            let qualified = lead.starts_with("at least")
+                || lead.starts_with("min")
+                || lead.starts_with("over")
+                || lead.starts_with("more than");
+            let experience = tail.contains("experience") || tail.contains(" exp") || tail.contains("background");
+            if years > 20 || !(experience || qualified) {
+                return None;
+            }
+            Some(YearsMention {
+                years,
+                start: whole.start() + (whole.as_str().len() - lead.len()),
+                end: whole.end(),
+            })
+        })
+        .collect()
+}
+
+/// The overall minimum years a posting asks for: the largest of its mentions.
+pub fn overall_years(text: &str) -> Option<u32> {
+    years_mentions(text).iter().map(|m| m.years).max()
+}
+
+/// Index (into [`CUE_FEATURES`]) of the years bucket.
+pub fn years_bucket(years: u32) -> usize {
+    match years {
+        0..=1 => 7,
+        2..=4 => 8,
+        5..=7 => 9,
+        _ => 10,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(title: &str) -> Vec<&'static str> {
+        title_cues(title).into_iter().map(|i| CUE_FEATURES[i]).collect()
+    }
+
+    #[test]
+    fn title_cues_follow_the_taxonomy() {
+        assert_eq!(names("sr. data engineer"), ["title:senior"]);
+        assert_eq!(names("head of data"), ["title:executive"]);
+        assert_eq!(names("software engineer ii"), ["title:mid"]);
+        assert_eq!(names("software engineer i"), ["title:junior"]);
+        assert_eq!(names("staff ml engineer"), ["title:lead"]);
+        assert_eq!(names("data scientist"), ["title:no-cue"]);
+        assert_eq!(names("senior lead engineer"), ["title:senior", "title:lead"]);
+    }
+
+    #[test]
+    fn years_phrases() {
+        assert_eq!(overall_years("5+ years of experience with python"), Some(5));
+        assert_eq!(overall_years("3-5 years of professional experience"), Some(3));
+        assert_eq!(overall_years("at least two years in a similar role"), Some(2));
+        assert_eq!(overall_years("minimum 7 yrs"), Some(7));
+        assert_eq!(overall_years("we have been around for 5 years."), None);
+        assert_eq!(overall_years("founded 30 years of experience"), None);
+        assert_eq!(overall_years("2+ years of sql experience, 6+ years of experience overall"), Some(6));
+    }
+
+    #[test]
+    fn spans_cover_the_phrase() {
+        let t = "need 4+ years of experience in go";
+        let m = years_mentions(t)[0];
+        assert_eq!(&t[m.start..m.end], "4+ years of");
+    }
+}

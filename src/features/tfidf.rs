@@ -1,0 +1,145 @@
+//! TF-IDF weighting with IDF frozen at fit time.
+//!
+//! Unlike `linfa-preprocessing`'s transformer, which recomputes IDF from the
+//! batch it transforms, [`TfIdf`] keeps the IDF of the training corpus, so a
+//! posting's features never depend on what else is in its batch.
+//! Weighting: sublinear tf (`1 + ln tf`), smoothed idf
+//! (`ln((1 + n) / (1 + df)) + 1`), rows L2-normalised.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::sparse::SparseRow;
+use super::vocabulary::Vocabulary;
+
+/// A vocabulary with its frozen IDF weights.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TfIdf {
+    vocabulary: Vocabulary,
+    idf: Vec<f32>,
+}
+
+impl TfIdf {
+    /// Freeze IDF from the vocabulary's document frequencies.
+    pub fn new(vocabulary: Vocabulary) -> Self {
+        let n = f64::from(vocabulary.n_docs());
+        let idf = (0..vocabulary.len())
+            .map(|i| (((1.0 + n) / (1.0 + f64::from(vocabulary.doc_freq(i)))).ln() + 1.0) as f32)
+            .collect();
+        TfIdf { vocabulary, idf }
+    }
+
+    /// The underlying vocabulary.
+    pub fn vocabulary(&self) -> &Vocabulary {
+        &self.vocabulary
+    }
+
+    /// Number of features.
+    pub fn len(&self) -> usize {
+        self.idf.len()
+    }
+
+    /// True when there are no features.
+    pub fn is_empty(&self) -> bool {
+        self.idf.is_empty()
+    }
+
+    /// IDF weight of feature `id`.
+    pub fn idf(&self, id: usize) -> f32 {
+        self.idf[id]
+    }
+
+    /// TF-IDF row of a document given as feature keys; unknown keys are ignored.
+    /// Indices are offset by `offset` and values scaled by `scale` after
+    /// normalisation, so several fields can share one feature space.
+    pub fn transform<'a>(
+        &self,
+        keys: impl IntoIterator<Item = &'a str>,
+        offset: u32,
+        scale: f32,
+    ) -> SparseRow {
+        let mut tf: HashMap<u32, u32> = HashMap::new();
+        for k in keys {
+            if let Some(id) = self.vocabulary.id(k) {
+                *tf.entry(id).or_insert(0) += 1;
+            }
+        }
+        let mut pairs: Vec<(u32, f32)> = tf
+            .into_iter()
+            .map(|(id, c)| (id, (1.0 + (c as f32).ln()) * self.idf[id as usize]))
+            .collect();
+        let norm = pairs.iter().map(|p| p.1 * p.1).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            for p in &mut pairs {
+                p.0 += offset;
+                p.1 = p.1 / norm * scale;
+            }
+        }
+        SparseRow::from_pairs(pairs)
+    }
+
+    /// Drop features for which `keep(id)` is false.
+    pub fn retain(&self, keep: impl Fn(usize) -> bool) -> Self {
+        let ids: Vec<usize> = (0..self.len()).filter(|&i| keep(i)).collect();
+        TfIdf {
+            vocabulary: self.vocabulary.retain(|i| keep(i)),
+            idf: ids.iter().map(|&i| self.idf[i]).collect(),
+        }
+    }
+
+    pub(crate) fn rebuild_index(&mut self) {
+        self.vocabulary.rebuild_index();
+    }
+
+    pub(crate) fn check_consistent(&self) -> bool {
+        self.vocabulary.check_consistent() && self.vocabulary.len() == self.idf.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::vocabulary::VocabularyParams;
+
+    fn fitted() -> TfIdf {
+        let docs: Vec<Vec<String>> = [["rust", "python"], ["rust", "sql"], ["go", "sql"]]
+            .iter()
+            .map(|d| d.iter().map(|s| s.to_string()).collect())
+            .collect();
+        let p = VocabularyParams { min_df: 1, max_df: 1.0, max_features: 100 };
+        TfIdf::new(Vocabulary::fit(&docs, &p).unwrap())
+    }
+
+    #[test]
+    fn rows_are_unit_length_and_sublinear() {
+        let t = fitted();
+        let row = t.transform(["rust", "rust", "rust", "go"], 0, 1.0);
+        assert!((row.norm() - 1.0).abs() < 1e-6);
+        let rust = row.values[row.indices.iter().position(|&i| i as usize == t.vocabulary().id("rust").unwrap() as usize).unwrap()];
+        let go = row.values[row.indices.iter().position(|&i| i == t.vocabulary().id("go").unwrap()).unwrap()];
+        // tf 3 vs 1: sublinear (1 + ln 3 = 2.1), and "go" is rarer (higher idf).
+        let expected = (1.0 + 3f32.ln()) * t.idf(t.vocabulary().id("rust").unwrap() as usize)
+            / (t.idf(t.vocabulary().id("go").unwrap() as usize));
+        assert!((rust / go - expected).abs() < 1e-5);
+    }
+
+    #[test]
+    fn smoothed_idf_matches_formula() {
+        let t = fitted();
+        let id = t.vocabulary().id("python").unwrap() as usize;
+        assert!((t.idf(id) - ((4.0f32 / 2.0).ln() + 1.0)).abs() < 1e-6);
+    }
+
+    #[test]
+    fn unknown_terms_give_an_empty_row() {
+        assert_eq!(fitted().transform(["cobol"], 0, 1.0).nnz(), 0);
+    }
+
+    #[test]
+    fn offset_and_scale() {
+        let row = fitted().transform(["go"], 10, 0.5);
+        assert_eq!(row.indices[0], 10 + 0);
+        assert!((row.values[0] - 0.5).abs() < 1e-6);
+    }
+}

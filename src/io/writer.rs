@@ -1,0 +1,181 @@
+//! Writers for labelled postings (CSV or JSON lines) and error records.
+
+use std::io::Write;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::reader::{Columns, Fields};
+use crate::error::Result;
+use crate::model::{Contribution, Labels};
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// CSV: the input columns, then the label columns.
+    Csv,
+    /// JSON lines: the input object with label fields added at the top level.
+    Jsonl,
+}
+
+/// Label columns added to every output row.
+pub const LABEL_COLUMNS: &[&str] = &["role", "role_confidence", "seniority", "seniority_confidence"];
+const EXPLAIN_COLUMNS: &[&str] = &["role_terms", "seniority_terms"];
+
+/// A row that could not be labelled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ErrorRecord {
+    /// Input file (`-` for stdin).
+    pub file: String,
+    /// 1-based line where the record starts.
+    pub line: u64,
+    /// Its id, when it could be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The field at fault (`record` when the whole record is malformed).
+    pub field: String,
+    /// What is wrong.
+    pub reason: String,
+}
+
+/// Writes labelled rows in one format with a fixed set of columns.
+pub struct LabelWriter<W: Write> {
+    format: OutputFormat,
+    csv: Option<csv::Writer<W>>,
+    raw: Option<W>,
+    /// Input columns repeated in CSV output.
+    input_columns: Vec<String>,
+    explain: bool,
+    header_written: bool,
+}
+
+impl<W: Write> LabelWriter<W> {
+    /// A writer; `input_columns` are the CSV columns to repeat (the input CSV
+    /// header, or the id/title/description fields for JSON input).
+    pub fn new(out: W, format: OutputFormat, input_columns: Vec<String>, explain: bool) -> Self {
+        let (csv, raw) = match format {
+            OutputFormat::Csv => (Some(csv::Writer::from_writer(out)), None),
+            OutputFormat::Jsonl => (None, Some(out)),
+        };
+        LabelWriter { format, csv, raw, input_columns, explain, header_written: false }
+    }
+
+    /// Default CSV columns for JSON input.
+    pub fn json_input_columns(columns: &Columns) -> Vec<String> {
+        let mut c = vec![columns.id.clone(), columns.title.clone()];
+        c.extend(columns.text.iter().cloned());
+        c
+    }
+
+    /// Write one labelled row. `headers` are the CSV header of the file the
+    /// row came from (empty for JSON input).
+    pub fn write(&mut self, fields: &Fields, headers: &[String], labels: &Labels) -> Result<()> {
+        match self.format {
+            OutputFormat::Jsonl => {
+                let mut obj = match fields {
+                    Fields::Json(o) => o.clone(),
+                    Fields::Csv(cells) => headers.iter().cloned().zip(cells.iter().map(|c| Value::String(c.clone()))).collect(),
+                };
+                add_json_labels(&mut obj, labels, self.explain);
+                if let Some(w) = self.raw.as_mut() {
+                    serde_json::to_writer(&mut *w, &obj).map_err(std::io::Error::from)?;
+                    w.write_all(b"\n")?;
+                }
+            }
+            OutputFormat::Csv => {
+                self.write_header()?;
+                let mut row: Vec<String> = self
+                    .input_columns
+                    .iter()
+                    .map(|name| match fields {
+                        Fields::Csv(cells) => headers.iter().position(|h| h == name).and_then(|i| cells.get(i)).cloned().unwrap_or_default(),
+                        Fields::Json(o) => match o.get(name) {
+                            Some(Value::String(s)) => s.clone(),
+                            None | Some(Value::Null) => String::new(),
+                            Some(v) => v.to_string(),
+                        },
+                    })
+                    .collect();
+                row.push(labels.role.label.clone());
+                row.push(format!("{:.4}", labels.role.confidence));
+                row.push(labels.seniority.as_ref().map(|s| s.label.clone()).unwrap_or_default());
+                row.push(labels.seniority.as_ref().map(|s| format!("{:.4}", s.confidence)).unwrap_or_default());
+                if self.explain {
+                    row.push(terms_cell(&labels.role_terms));
+                    row.push(terms_cell(&labels.seniority_terms));
+                }
+                if let Some(w) = self.csv.as_mut() {
+                    w.write_record(&row).map_err(csv_io)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn write_header(&mut self) -> Result<()> {
+        if self.header_written {
+            return Ok(());
+        }
+        self.header_written = true;
+        let mut header = self.input_columns.clone();
+        header.extend(LABEL_COLUMNS.iter().map(|s| s.to_string()));
+        if self.explain {
+            header.extend(EXPLAIN_COLUMNS.iter().map(|s| s.to_string()));
+        }
+        if let Some(w) = self.csv.as_mut() {
+            w.write_record(&header).map_err(csv_io)?;
+        }
+        Ok(())
+    }
+
+    /// Flush buffered output (also writes a CSV header when no row was written).
+    pub fn flush(&mut self) -> Result<()> {
+        if self.format == OutputFormat::Csv {
+            self.write_header()?;
+        }
+        if let Some(w) = self.csv.as_mut() {
+            w.flush()?;
+        }
+        if let Some(w) = self.raw.as_mut() {
+            w.flush()?;
+        }
+        Ok(())
+    }
+}
+
+fn csv_io(e: csv::Error) -> crate::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => crate::Error::Stream(io),
+        other => crate::Error::Stream(std::io::Error::other(format!("{other:?}"))),
+    }
+}
+
+fn terms_cell(terms: &[Contribution]) -> String {
+    terms.iter().map(|t| format!("{}:{} {:.2}", field_name(t), t.term, t.score)).collect::<Vec<_>>().join("; ")
+}
+
+fn field_name(t: &Contribution) -> &'static str {
+    match t.field {
+        crate::features::Field::Title => "title",
+        crate::features::Field::Description => "description",
+        crate::features::Field::Cue => "cue",
+    }
+}
+
+/// Add the label fields to a JSON object (the JSONL and HTTP shape).
+pub fn add_json_labels(obj: &mut Map<String, Value>, labels: &Labels, explain: bool) {
+    obj.insert("role".into(), Value::String(labels.role.label.clone()));
+    obj.insert("role_confidence".into(), round(labels.role.confidence));
+    if let Some(s) = &labels.seniority {
+        obj.insert("seniority".into(), Value::String(s.label.clone()));
+        obj.insert("seniority_confidence".into(), round(s.confidence));
+    }
+    if explain {
+        obj.insert("role_terms".into(), serde_json::to_value(&labels.role_terms).unwrap_or(Value::Null));
+        obj.insert("seniority_terms".into(), serde_json::to_value(&labels.seniority_terms).unwrap_or(Value::Null));
+    }
+}
+
+fn round(v: f32) -> Value {
+    serde_json::Number::from_f64((f64::from(v) * 1e4).round() / 1e4).map_or(Value::Null, Value::Number)
+}

@@ -1,0 +1,237 @@
+//! The fitted model: a feature space and one softmax head per label kind,
+//! turning postings into labelled predictions with confidences and, on
+//! request, the terms that drove each decision.
+
+use serde::{Deserialize, Serialize};
+
+use super::softmax::{argmax, SoftmaxRegression, TrainingReport};
+use crate::features::{Featurizer, Field, PostingTerms, SparseRow};
+use crate::posting::Posting;
+use crate::taxonomy::Taxonomy;
+
+/// One classification head: its label ids and its regression.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Head {
+    /// Label ids, one per class, in class order.
+    pub labels: Vec<String>,
+    /// The fitted regression.
+    pub regression: SoftmaxRegression,
+}
+
+/// A prediction of one head.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Prediction {
+    /// The most probable label id.
+    pub label: String,
+    /// Its probability.
+    pub confidence: f32,
+    /// Probability of every label, in the model's label order.
+    pub probabilities: Vec<LabelProbability>,
+}
+
+/// A label and its probability.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LabelProbability {
+    /// Label id.
+    pub label: String,
+    /// Probability.
+    pub probability: f32,
+}
+
+/// A term that moved a decision: its weight times its feature value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Contribution {
+    /// Where the term was found.
+    pub field: Field,
+    /// The (stemmed) term or cue name.
+    pub term: String,
+    /// Weight x feature value for the predicted label.
+    pub score: f32,
+    /// Byte spans of the term in the original field text.
+    pub spans: Vec<(usize, usize)>,
+}
+
+/// Everything the model says about one posting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Labels {
+    /// Role prediction.
+    pub role: Prediction,
+    /// Seniority prediction, when the model has a seniority head.
+    pub seniority: Option<Prediction>,
+    /// Terms behind the role decision (with `explain`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub role_terms: Vec<Contribution>,
+    /// Terms behind the seniority decision (with `explain`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seniority_terms: Vec<Contribution>,
+}
+
+/// How many terms an explanation lists per decision.
+pub const EXPLAIN_TERMS: usize = 8;
+
+/// Metadata recorded when a model is trained.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelMeta {
+    /// Model name.
+    pub name: String,
+    /// Version of jobtag that trained it.
+    pub jobtag_version: String,
+    /// Training date (UTC, `YYYY-MM-DD`).
+    pub trained_on: String,
+    /// The training data, with SHA-256 of each file.
+    pub data_files: Vec<DataFile>,
+    /// The recipe text (TOML) the model was trained from.
+    pub recipe: String,
+    /// Examples seen by the role and seniority heads.
+    pub examples: ExampleCounts,
+    /// How the role head's training ended.
+    pub role_training: TrainingReport,
+    /// How the seniority head's training ended.
+    pub seniority_training: Option<TrainingReport>,
+    /// Cross-validated metrics, when training ran them (JSON text).
+    pub metrics_json: Option<String>,
+}
+
+/// A training file and its digest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataFile {
+    /// Path as given in the recipe.
+    pub path: String,
+    /// SHA-256 of the file contents, hex.
+    pub sha256: String,
+    /// Rows used from it.
+    pub rows: u64,
+}
+
+/// Training-set sizes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ExampleCounts {
+    /// Examples with a role label.
+    pub role: u64,
+    /// Examples with a seniority label.
+    pub seniority: u64,
+}
+
+/// A trained jobtag model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Model {
+    pub(crate) meta: ModelMeta,
+    pub(crate) taxonomy: Taxonomy,
+    pub(crate) featurizer: Featurizer,
+    pub(crate) role: Head,
+    pub(crate) seniority: Option<Head>,
+}
+
+impl Model {
+    /// Assemble a model from fitted parts.
+    pub fn new(meta: ModelMeta, taxonomy: Taxonomy, featurizer: Featurizer, role: Head, seniority: Option<Head>) -> Self {
+        Model { meta, taxonomy, featurizer, role, seniority }
+    }
+
+    /// Training metadata.
+    pub fn meta(&self) -> &ModelMeta {
+        &self.meta
+    }
+
+    /// Mutable metadata (to attach metrics after training).
+    pub fn meta_mut(&mut self) -> &mut ModelMeta {
+        &mut self.meta
+    }
+
+    /// The model's label sets.
+    pub fn taxonomy(&self) -> &Taxonomy {
+        &self.taxonomy
+    }
+
+    /// The feature space.
+    pub fn featurizer(&self) -> &Featurizer {
+        &self.featurizer
+    }
+
+    /// Label one posting.
+    pub fn label(&self, posting: &Posting) -> Labels {
+        self.label_with(posting, false)
+    }
+
+    /// Label one posting, listing the terms behind each decision when
+    /// `explain` is set.
+    pub fn label_with(&self, posting: &Posting, explain: bool) -> Labels {
+        let terms = PostingTerms::new(posting);
+        let row = self.featurizer.transform(&terms);
+        let (role, role_terms) = self.predict_head(&self.role, &row, &terms, explain);
+        let (seniority, seniority_terms) = match &self.seniority {
+            Some(h) => {
+                let (p, t) = self.predict_head(h, &row, &terms, explain);
+                (Some(p), t)
+            }
+            None => (None, Vec::new()),
+        };
+        Labels { role, seniority, role_terms, seniority_terms }
+    }
+
+    /// Label many postings on all cores, in input order.
+    pub fn label_batch(&self, postings: &[Posting]) -> Vec<Labels> {
+        use rayon::prelude::*;
+        postings.par_iter().map(|p| self.label(p)).collect()
+    }
+
+    fn predict_head(&self, head: &Head, row: &SparseRow, terms: &PostingTerms, explain: bool) -> (Prediction, Vec<Contribution>) {
+        let probs = head.regression.predict_proba_row(row);
+        let best = argmax(probs.iter().copied());
+        let prediction = Prediction {
+            label: head.labels[best].clone(),
+            confidence: probs[best],
+            probabilities: head
+                .labels
+                .iter()
+                .zip(&probs)
+                .map(|(l, &p)| LabelProbability { label: l.clone(), probability: p })
+                .collect(),
+        };
+        let contributions = if explain { self.contributions(head, best, row, terms) } else { Vec::new() };
+        (prediction, contributions)
+    }
+
+    fn contributions(&self, head: &Head, class: usize, row: &SparseRow, terms: &PostingTerms) -> Vec<Contribution> {
+        let mut scored: Vec<(usize, f32)> = row
+            .iter()
+            .filter(|&(i, _)| i < head.regression.n_features())
+            .map(|(i, v)| (i, head.regression.weight(i, class) * v))
+            .filter(|&(_, s)| s > 0.0)
+            .collect();
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        scored.truncate(EXPLAIN_TERMS);
+        scored
+            .into_iter()
+            .filter_map(|(i, score)| {
+                let name = self.featurizer.feature_name(i)?;
+                Some(Contribution {
+                    field: name.field,
+                    term: name.name,
+                    score,
+                    spans: self.featurizer.feature_spans(terms, i),
+                })
+            })
+            .collect()
+    }
+
+    /// Check that the parts fit together (after loading a file).
+    pub(crate) fn check_consistent(&self) -> Result<(), String> {
+        if !self.featurizer.check_consistent() {
+            return Err("vocabulary and IDF lengths differ".into());
+        }
+        let dim = self.featurizer.dim();
+        for (name, head) in std::iter::once(("role", &self.role)).chain(self.seniority.as_ref().map(|h| ("seniority", h))) {
+            if !head.regression.check_consistent() {
+                return Err(format!("{name} weights are malformed"));
+            }
+            if head.regression.n_features() != dim {
+                return Err(format!("{name} head expects {} features, featurizer gives {dim}", head.regression.n_features()));
+            }
+            if head.regression.n_classes() != head.labels.len() {
+                return Err(format!("{name} head has {} classes but {} labels", head.regression.n_classes(), head.labels.len()));
+            }
+        }
+        Ok(())
+    }
+}

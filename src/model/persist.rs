@@ -1,0 +1,135 @@
+//! The model file: one versioned, checksummed binary file.
+//!
+//! Layout (all integers little-endian):
+//!
+//! | bytes | content |
+//! |---|---|
+//! | 8 | magic `JOBTAGM\0` |
+//! | 4 | format version ([`FORMAT_VERSION`]) |
+//! | 8 | payload length `n` |
+//! | 32 | SHA-256 of the payload |
+//! | n | payload: gzip of the bincode-encoded [`Model`] |
+//!
+//! Loading checks magic, version, length and checksum before decoding, so a
+//! truncated, corrupt or foreign file is a clear error and never reaches the
+//! decoder. Saving writes a temporary file beside the target and renames it
+//! into place, so a crash never leaves a half-written model.
+
+use std::fs;
+use std::io::{Read, Write};
+use std::path::Path;
+
+use flate2::read::GzDecoder;
+use flate2::write::GzEncoder;
+use flate2::Compression;
+use sha2::{Digest, Sha256};
+
+use super::classifier::Model;
+use crate::error::{Error, ModelFileError, Result};
+
+/// Magic bytes at the start of every model file.
+pub const MAGIC: &[u8; 8] = b"JOBTAGM\0";
+/// The format version this build writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+const HEADER_LEN: usize = 8 + 4 + 8 + 32;
+/// Upper bound on a decoded model, against decompression bombs.
+const MAX_DECODED: u64 = 1 << 30;
+
+/// Hex SHA-256 of bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Model {
+    /// Encode the model as model-file bytes.
+    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        let encoded = bincode::serialize(self).map_err(|e| ModelFileError::Decode(e.to_string()))?;
+        let mut gz = GzEncoder::new(Vec::new(), Compression::best());
+        gz.write_all(&encoded)?;
+        let payload = gz.finish()?;
+        let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+        out.extend_from_slice(&Sha256::digest(&payload));
+        out.extend_from_slice(&payload);
+        Ok(out)
+    }
+
+    /// Decode model-file bytes, checking everything first.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        if bytes.len() < 8 || &bytes[..8] != MAGIC {
+            return Err(ModelFileError::BadMagic.into());
+        }
+        if bytes.len() < HEADER_LEN {
+            return Err(ModelFileError::Truncated { expected: HEADER_LEN as u64, found: bytes.len() as u64 }.into());
+        }
+        let version = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]);
+        if version != FORMAT_VERSION {
+            return Err(ModelFileError::UnsupportedVersion { found: version, supported: FORMAT_VERSION }.into());
+        }
+        let mut len_bytes = [0u8; 8];
+        len_bytes.copy_from_slice(&bytes[12..20]);
+        let expected = u64::from_le_bytes(len_bytes);
+        let payload = &bytes[HEADER_LEN..];
+        if payload.len() as u64 != expected {
+            return Err(ModelFileError::Truncated { expected, found: payload.len() as u64 }.into());
+        }
+        if Sha256::digest(payload).as_slice() != &bytes[20..52] {
+            return Err(ModelFileError::Checksum.into());
+        }
+        let mut decoded = Vec::new();
+        GzDecoder::new(payload)
+            .take(MAX_DECODED)
+            .read_to_end(&mut decoded)
+            .map_err(|e| ModelFileError::Decode(e.to_string()))?;
+        let mut model: Model = bincode::deserialize(&decoded).map_err(|e| ModelFileError::Decode(e.to_string()))?;
+        model.featurizer.rebuild_index();
+        model.check_consistent().map_err(ModelFileError::Inconsistent)?;
+        Ok(model)
+    }
+
+    /// Load a model file.
+    pub fn load(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
+        Self::from_bytes(&bytes).map_err(|e| match e {
+            Error::Model(source) => Error::ModelAt { path: path.to_path_buf(), source },
+            other => other,
+        })
+    }
+
+    /// Write the model file atomically (temporary file, then rename).
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
+        let path = path.as_ref();
+        let bytes = self.to_bytes()?;
+        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "model".into());
+        let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+        let write = || -> std::io::Result<()> {
+            let mut f = fs::File::create(&tmp)?;
+            f.write_all(&bytes)?;
+            f.sync_all()?;
+            fs::rename(&tmp, path)
+        };
+        write().map_err(|e| {
+            let _ = fs::remove_file(&tmp);
+            Error::io(path, e)
+        })
+    }
+
+    /// The default model embedded in this build.
+    pub fn embedded() -> Result<Self> {
+        match EMBEDDED {
+            Some(bytes) => Self::from_bytes(bytes),
+            None => Err(Error::Recipe(
+                "this build has no embedded model (models/default.jtm was missing at build time)".into(),
+            )),
+        }
+    }
+}
+
+#[cfg(jobtag_embedded)]
+const EMBEDDED: Option<&[u8]> = Some(include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/models/default.jtm")));
+#[cfg(not(jobtag_embedded))]
+const EMBEDDED: Option<&[u8]> = None;

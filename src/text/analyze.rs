@@ -1,0 +1,164 @@
+//! From raw posting text to the terms that features are built from.
+//!
+//! `raw text → normalize → tokenize → drop stop words and numbers → stem`,
+//! then word unigrams and bigrams. Stemming uses the English Snowball stemmer
+//! from `rust-stemmers`, behind a per-thread cache (postings repeat the same few
+//! thousand words). Tech terms and tokens with non-letters are never stemmed:
+//! "pandas" stays "pandas" only by luck, but "node.js" and "c++" must stay whole.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+use super::normalize::{normalize, NormalizedText};
+use super::tokenize::{tokenize, TECH_TERMS};
+
+/// A token after stop-word removal and stemming, with its span in the
+/// normalized text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    /// The stemmed form that features are keyed on.
+    pub stem: String,
+    /// Start byte in the normalized text.
+    pub start: usize,
+    /// End byte in the normalized text.
+    pub end: usize,
+}
+
+/// A text taken through the analysis pipeline.
+#[derive(Debug, Clone)]
+pub struct Analyzed {
+    /// The normalized text and its map back to the original.
+    pub normalized: NormalizedText,
+    /// Content terms in order.
+    pub terms: Vec<Term>,
+}
+
+impl Analyzed {
+    /// Unigram and bigram feature keys with their normalized spans.
+    /// Bigrams join two consecutive content terms with a space.
+    pub fn ngrams(&self) -> impl Iterator<Item = (String, usize, usize)> + '_ {
+        let unigrams = self.terms.iter().map(|t| (t.stem.clone(), t.start, t.end));
+        let bigrams = self
+            .terms
+            .windows(2)
+            .map(|w| (format!("{} {}", w[0].stem, w[1].stem), w[0].start, w[1].end));
+        unigrams.chain(bigrams)
+    }
+
+    /// Byte range in the original text of a normalized span.
+    pub fn original_span(&self, start: usize, end: usize) -> (usize, usize) {
+        self.normalized.original_span(start, end)
+    }
+}
+
+/// Run the whole pipeline on `raw`.
+pub fn analyze(raw: &str) -> Analyzed {
+    let normalized = normalize(raw);
+    let terms = tokenize(&normalized.text)
+        .into_iter()
+        .filter(|t| !is_stop_word(&t.text) && !is_number(&t.text))
+        .map(|t| Term {
+            stem: stem(&t.text),
+            start: t.start,
+            end: t.end,
+        })
+        .collect();
+    Analyzed { normalized, terms }
+}
+
+/// Feature keys (unigrams and bigrams) of `raw`, without spans.
+pub fn feature_terms(raw: &str) -> Vec<String> {
+    analyze(raw).ngrams().map(|(t, _, _)| t).collect()
+}
+
+fn is_number(word: &str) -> bool {
+    word.chars().all(|c| c.is_ascii_digit() || c == '.')
+}
+
+const CACHE_LIMIT: usize = 200_000;
+
+thread_local! {
+    static STEMMER: Stemmer = Stemmer::create(Algorithm::English);
+    static STEM_CACHE: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+}
+
+/// Stem one token; tech terms and tokens with non-letters pass unchanged.
+pub fn stem(word: &str) -> String {
+    if TECH_TERMS.contains(&word) || !word.chars().all(char::is_alphabetic) || word.len() <= 3 {
+        return word.to_string();
+    }
+    STEM_CACHE.with(|cache| {
+        if let Some(s) = cache.borrow().get(word) {
+            return s.clone();
+        }
+        let stemmed = STEMMER.with(|s| s.stem(word).into_owned());
+        let mut cache = cache.borrow_mut();
+        if cache.len() >= CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(word.to_string(), stemmed.clone());
+        stemmed
+    })
+}
+
+/// English function words that carry no signal for role or seniority.
+/// "it" is deliberately absent: "IT support" is a role.
+const STOP_WORDS: &[&str] = &[
+    "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
+    "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both",
+    "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "etc",
+    "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers",
+    "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "its", "itself",
+    "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on",
+    "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "same",
+    "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them",
+    "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too",
+    "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which",
+    "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself",
+    "yourselves", "s", "t", "d", "ll", "m", "re", "ve", "us", "within", "via", "per", "may",
+    "must", "shall", "well", "e.g", "i.e",
+];
+
+fn is_stop_word(word: &str) -> bool {
+    STOP_WORDS.contains(&word)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_words_but_not_tech_terms() {
+        let terms: Vec<String> = analyze("Engineering the Node.js services; C++ developers")
+            .terms
+            .into_iter()
+            .map(|t| t.stem)
+            .collect();
+        assert_eq!(terms, ["engin", "node.js", "servic", "c++", "develop"]);
+    }
+
+    #[test]
+    fn builds_bigrams_over_content_terms() {
+        let keys = feature_terms("Data Scientist at a bank");
+        assert_eq!(keys, ["data", "scientist", "bank", "data scientist", "scientist bank"]);
+    }
+
+    #[test]
+    fn it_and_go_and_r_survive() {
+        let keys = feature_terms("IT support, Go and R");
+        assert!(keys.contains(&"it".to_string()));
+        assert!(keys.contains(&"go".to_string()));
+        assert!(keys.contains(&"r".to_string()));
+    }
+
+    #[test]
+    fn spans_map_to_original_words() {
+        let raw = "<li>Senior&nbsp;Développeur</li>";
+        let a = analyze(raw);
+        let t = &a.terms[1];
+        let (s, e) = a.original_span(t.start, t.end);
+        assert_eq!(&raw[s..e], "Développeur");
+    }
+}

@@ -1,0 +1,10 @@
+//! Text: the first stage of the pipeline, `raw posting → normalized text →
+//! tokens → stemmed terms`. Everything here is a pure function of its input.
+
+pub mod analyze;
+pub mod normalize;
+pub mod tokenize;
+
+pub use analyze::{analyze, feature_terms, Analyzed, Term};
+pub use normalize::{normalize, NormalizedText};
+pub use tokenize::{tokenize, Token};

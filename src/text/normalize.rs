@@ -1,0 +1,192 @@
+//! Text normalization that remembers where every output byte came from.
+//!
+//! Postings arrive as scraped HTML or plain text. [`normalize`] strips tags,
+//! decodes entities, applies Unicode NFKC and lower-casing, and folds the `|`
+//! (line break) and `;` (comma) stand-ins that some job boards use. The result
+//! keeps, for every byte of normalized text, the byte offset in the original
+//! text that produced it, so tokens, explanations and skill hits can point back
+//! at the raw posting.
+//!
+//! NFKC is applied per character: it folds compatibility forms (full-width
+//! letters, ligatures, non-breaking spaces) but does not recompose a base
+//! letter followed by a separate combining mark. That keeps the offset map
+//! exact and costs nothing on real postings, which arrive precomposed.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Normalized text plus a map back to the original.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NormalizedText {
+    /// Lower-cased, tag-free, NFKC text.
+    pub text: String,
+    /// `origin[i]` is the byte offset in the original text of normalized byte `i`;
+    /// one extra entry at the end holds the original length.
+    origin: Vec<u32>,
+}
+
+impl NormalizedText {
+    /// Byte range in the original text that normalized bytes `start..end` came from.
+    pub fn original_span(&self, start: usize, end: usize) -> (usize, usize) {
+        let from = self.origin.get(start).copied().unwrap_or(0) as usize;
+        let to = if end == 0 {
+            from
+        } else {
+            // The last byte of the span maps to the start of its source char;
+            // extend to the start of the next source position.
+            let last = self.origin.get(end - 1).copied().unwrap_or(0) as usize;
+            let next = self.origin[end..]
+                .iter()
+                .copied()
+                .find(|&o| o as usize > last)
+                .map(|o| o as usize)
+                .unwrap_or(last + 1);
+            next.max(from)
+        };
+        (from, to)
+    }
+}
+
+/// Normalize `raw` (see the module docs).
+pub fn normalize(raw: &str) -> NormalizedText {
+    let mut out = NormalizedText {
+        text: String::with_capacity(raw.len()),
+        origin: Vec::with_capacity(raw.len() + 1),
+    };
+    let bytes = raw.as_bytes();
+    let mut i = 0;
+    while i < raw.len() {
+        let b = bytes[i];
+        if b == b'<' {
+            if let Some(end) = tag_end(raw, i) {
+                // Block-level tags and <br> separate words; inline tags do not
+                // matter for tokens, so a newline for every tag is safe.
+                push_char(&mut out, '\n', i);
+                i = end;
+                continue;
+            }
+        } else if b == b'&' {
+            if let Some((decoded, end)) = entity(raw, i) {
+                for c in decoded.chars() {
+                    push_folded(&mut out, c, i);
+                }
+                i = end;
+                continue;
+            }
+        }
+        let c = raw[i..].chars().next().unwrap_or('\u{fffd}');
+        push_folded(&mut out, c, i);
+        i += c.len_utf8();
+    }
+    out.origin.push(raw.len() as u32);
+    out
+}
+
+/// If an HTML tag (or comment) starts at `i`, the byte offset just past it.
+fn tag_end(raw: &str, i: usize) -> Option<usize> {
+    let rest = &raw.as_bytes()[i + 1..];
+    let first = *rest.first()?;
+    if !(first.is_ascii_alphabetic() || first == b'/' || first == b'!') {
+        return None;
+    }
+    if rest.starts_with(b"!--") {
+        return raw[i..].find("-->").map(|p| i + p + 3);
+    }
+    // Tags are short; a '<' followed by a long run without '>' is text ("a <b").
+    let limit = rest.len().min(2048);
+    rest[..limit]
+        .iter()
+        .position(|&c| c == b'>')
+        .map(|p| i + 1 + p + 1)
+}
+
+/// If an HTML entity starts at `i`, its decoded text and the offset just past it.
+fn entity(raw: &str, i: usize) -> Option<(String, usize)> {
+    let rest = &raw.as_bytes()[i + 1..];
+    let limit = rest.len().min(12);
+    let semi = rest[..limit].iter().position(|&c| c == b';')?;
+    let body = &rest[..semi];
+    let valid = !body.is_empty()
+        && (body.iter().all(|c| c.is_ascii_alphanumeric())
+            || (body[0] == b'#' && body.len() > 1 && body[1..].iter().all(|c| c.is_ascii_alphanumeric())));
+    if !valid {
+        return None;
+    }
+    let end = i + 1 + semi + 1;
+    let decoded = html_escape::decode_html_entities(&raw[i..end]);
+    if decoded == raw[i..end] {
+        return None;
+    }
+    Some((decoded.into_owned(), end))
+}
+
+fn push_folded(out: &mut NormalizedText, c: char, origin: usize) {
+    let c = match c {
+        '|' => '\n',
+        ';' => ',',
+        _ => c,
+    };
+    if c.is_ascii() {
+        push_char(out, c.to_ascii_lowercase(), origin);
+        return;
+    }
+    for n in std::iter::once(c).nfkc() {
+        let n = if n.is_whitespace() { ' ' } else { n };
+        for l in n.to_lowercase() {
+            push_char(out, l, origin);
+        }
+    }
+}
+
+fn push_char(out: &mut NormalizedText, c: char, origin: usize) {
+    let mut buf = [0u8; 4];
+    let s = c.encode_utf8(&mut buf);
+    out.text.push_str(s);
+    for _ in 0..s.len() {
+        out.origin.push(origin as u32);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_tags_and_decodes_entities() {
+        let n = normalize("<p>R&amp;D <b>C++</b>&nbsp;dev</p>");
+        assert_eq!(n.text.trim(), "r&d \nc++\n dev");
+    }
+
+    #[test]
+    fn keeps_a_lone_less_than_sign() {
+        assert_eq!(normalize("a < b and 3<4").text, "a < b and 3<4");
+    }
+
+    #[test]
+    fn folds_board_stand_ins() {
+        assert_eq!(normalize("Python; SQL|Go").text, "python, sql\ngo");
+    }
+
+    #[test]
+    fn nfkc_and_lowercase() {
+        assert_eq!(normalize("ＰＹＴＨＯＮ ﬁle").text, "python file");
+    }
+
+    #[test]
+    fn spans_point_back_to_the_original() {
+        let raw = "<b>Ｃ++</b> and &amp; Rust";
+        let n = normalize(raw);
+        let start = n.text.find("rust").unwrap();
+        let (a, b) = n.original_span(start, start + 4);
+        assert_eq!(&raw[a..b], "Rust");
+        let start = n.text.find("c++").unwrap();
+        let (a, b) = n.original_span(start, start + 3);
+        assert_eq!(&raw[a..b], "Ｃ++");
+    }
+
+    #[test]
+    fn empty_text() {
+        let n = normalize("");
+        assert_eq!(n.text, "");
+        assert_eq!(n.original_span(0, 0), (0, 0));
+    }
+}

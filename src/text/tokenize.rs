@@ -1,0 +1,226 @@
+//! A tech-aware word tokenizer over normalized text.
+//!
+//! Ordinary tokenizers split "C++", "C#", ".NET", "Node.js", "CI/CD" and
+//! "scikit-learn" into noise. This one reads a greedy run of word characters
+//! and joiners, then decides per run: a run in [`TECH_TERMS`] stays whole; other
+//! runs split on `/`, `&`, `-` and on dots that are not part of a version number
+//! or a `.js`/`.net` name. A trailing `++` or `#` after a word stays (c++, c#,
+//! f#); a leading dot before letters stays (.net). Tokens carry byte offsets into
+//! the text they were read from.
+
+/// One token: its text and byte span in the tokenized (normalized) text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// The token text, as it appears in the normalized text.
+    pub text: String,
+    /// Start byte offset (inclusive).
+    pub start: usize,
+    /// End byte offset (exclusive).
+    pub end: usize,
+}
+
+/// Multi-character tech names that must survive tokenization whole, and must
+/// never be stemmed. Lower-case, as they appear after normalization.
+pub const TECH_TERMS: &[&str] = &[
+    "c++", "c#", "f#", "j#", ".net", "asp.net", "ado.net", "vb.net", "node.js", "vue.js",
+    "react.js", "next.js", "nuxt.js", "express.js", "d3.js", "three.js", "nest.js", "ember.js",
+    "backbone.js", "angular.js", "ci/cd", "a/b", "tcp/ip", "ui/ux", "ux/ui", "pl/sql", "t-sql",
+    "i/o", "r&d", "q&a", "p&l", "m&a", "scikit-learn", "objective-c", "e-commerce", "on-call",
+    "x86", "x86-64", "arm64", "s3", "ec2", "k8s", "b2b", "b2c", "saas", "paas", "iaas", "3d",
+    "2d", "gpt-4", "c/c++", "html5", "css3", "es6", "utf-8", "oauth2", "http/2", "802.11",
+    "sql/nosql", "win32", "vs.net", "ml/ai", "ai/ml", "r/shiny", "power-bi", "pyspark",
+    "pl/pgsql", "co-op",
+];
+
+fn is_tech_term(s: &str) -> bool {
+    TECH_TERMS.contains(&s)
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+fn is_joiner(c: char) -> bool {
+    matches!(c, '.' | '-' | '/' | '&' | '+' | '#' | '\'' | '’')
+}
+
+/// Split normalized text into tokens.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    let mut prev: Option<char> = None;
+    while let Some((i, c)) = chars.next() {
+        let starts_word = is_word_char(c)
+            || (c == '.'
+                && !prev.is_some_and(is_word_char)
+                && chars.peek().is_some_and(|&(_, n)| n.is_alphabetic()));
+        if !starts_word {
+            prev = Some(c);
+            continue;
+        }
+        // Greedy run of word characters and joiners.
+        let mut end = i + c.len_utf8();
+        let mut last = c;
+        while let Some(&(j, n)) = chars.peek() {
+            if is_word_char(n) || is_joiner(n) {
+                end = j + n.len_utf8();
+                last = n;
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        prev = Some(last);
+        split_run(text, i, end, &mut tokens);
+    }
+    tokens
+}
+
+/// Turn one greedy run `text[start..end]` into tokens.
+fn split_run(text: &str, start: usize, mut end: usize, out: &mut Vec<Token>) {
+    // Trim trailing joiners, but keep "++" and "#" right after a word (c++, c#).
+    loop {
+        let run = &text[start..end];
+        let Some(last) = run.chars().last() else { return };
+        if !is_joiner(last) {
+            break;
+        }
+        let body = run.trim_end_matches(['+', '#']);
+        let tail = &run[body.len()..];
+        let keeps_suffix = (tail == "++" || tail == "#")
+            && body.chars().last().is_some_and(|c| c.is_alphanumeric());
+        if keeps_suffix {
+            break;
+        }
+        end -= last.len_utf8();
+    }
+    if start >= end {
+        return;
+    }
+    let run = &text[start..end];
+    if is_tech_term(run) || is_plain_word(run) {
+        push(out, text, start, end);
+        return;
+    }
+    // Slash and ampersand lists ("python/java", "c++/c#") split first; each
+    // part may itself be a tech term.
+    if run.contains(['/', '&']) {
+        let mut part_start = start;
+        for (k, c) in run.char_indices() {
+            if c == '/' || c == '&' {
+                if start + k > part_start {
+                    split_run(text, part_start, start + k, out);
+                }
+                part_start = start + k + 1;
+            }
+        }
+        if part_start < end {
+            split_run(text, part_start, end, out);
+        }
+        return;
+    }
+    // Split on hyphens, apostrophes and stray symbols; keep dots inside
+    // version numbers and js/net names, and a trailing "++"/"#".
+    let mut piece_start = start;
+    for (k, c) in run.char_indices() {
+        let abs = start + k;
+        let splits = match c {
+            '-' | '\'' | '’' => true,
+            '+' | '#' => !text[abs..end].chars().all(|x| x == '+' || x == '#'),
+            '.' => {
+                let before = text[piece_start..abs].chars().last();
+                let after = &text[abs + 1..end];
+                let digit_dot_digit = before.is_some_and(|b| b.is_ascii_digit())
+                    && after.chars().next().is_some_and(|a| a.is_ascii_digit());
+                let named = after.starts_with("js") || after.starts_with("net");
+                let leading = abs == piece_start;
+                !(digit_dot_digit || named || leading)
+            }
+            _ => false,
+        };
+        if splits {
+            if abs > piece_start {
+                split_piece(text, piece_start, abs, out);
+            }
+            piece_start = abs + c.len_utf8();
+        }
+    }
+    if piece_start < end {
+        split_piece(text, piece_start, end, out);
+    }
+}
+
+fn split_piece(text: &str, start: usize, end: usize, out: &mut Vec<Token>) {
+    let piece = &text[start..end];
+    // A piece such as "c++" inside "c++/java" is a tech term; a bare leading
+    // dot that is not ".net"-like is punctuation.
+    if piece.starts_with('.') && !is_tech_term(piece) && !piece[1..].starts_with("net") {
+        if end > start + 1 {
+            split_piece(text, start + 1, end, out);
+        }
+        return;
+    }
+    if piece.chars().any(|c| c.is_alphanumeric()) {
+        push(out, text, start, end);
+    }
+}
+
+fn is_plain_word(run: &str) -> bool {
+    run.chars().all(is_word_char)
+}
+
+fn push(out: &mut Vec<Token>, text: &str, start: usize, end: usize) {
+    out.push(Token {
+        text: text[start..end].to_string(),
+        start,
+        end,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<String> {
+        tokenize(text).into_iter().map(|t| t.text).collect()
+    }
+
+    #[test]
+    fn keeps_tech_terms_whole() {
+        assert_eq!(
+            words("c++, c#, f# and .net with node.js; ci/cd, scikit-learn, a/b tests."),
+            ["c++", "c#", "f#", "and", ".net", "with", "node.js", "ci/cd", "scikit-learn", "a/b", "tests"]
+        );
+    }
+
+    #[test]
+    fn splits_ordinary_joins() {
+        assert_eq!(words("python/java full-stack end."), ["python", "java", "full", "stack", "end"]);
+        assert_eq!(words("experience.we"), ["experience", "we"]);
+        assert_eq!(words("c++/java"), ["c++", "java"]);
+    }
+
+    #[test]
+    fn keeps_versions_and_single_letters() {
+        assert_eq!(words("python 3.11, r and go"), ["python", "3.11", "r", "and", "go"]);
+    }
+
+    #[test]
+    fn offsets_slice_the_input() {
+        let text = "we use .net and c# (ci/cd)!";
+        for t in tokenize(text) {
+            assert_eq!(&text[t.start..t.end], t.text);
+        }
+    }
+
+    #[test]
+    fn cjk_cyrillic_emoji() {
+        assert_eq!(words("разработчик python 🚀 数据工程师"), ["разработчик", "python", "数据工程师"]);
+    }
+
+    #[test]
+    fn punctuation_only_and_empty() {
+        assert!(words("").is_empty());
+        assert!(words("... --- /// +++ ###").is_empty());
+    }
+}

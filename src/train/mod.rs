@@ -1,0 +1,110 @@
+//! Training: recipes, labelled examples, fitting and cross-validation.
+//!
+//! `jobtag train --recipe training/default.toml` goes through
+//! [`train_from_recipe`]; `jobtag eval` through [`cv::cross_validate`].
+//! Training is deterministic: the same recipe and data give the same model
+//! file, byte for byte (the training date comes from `SOURCE_DATE_EPOCH`
+//! when set).
+
+pub mod cv;
+pub mod examples;
+pub mod fit;
+pub mod recipe;
+
+pub use cv::{cross_validate, evaluate_model, EvalReport};
+pub use examples::{load_recipe_sources, Corpus, Example};
+pub use fit::fit_model;
+pub use recipe::{HeadParams, Recipe, Source, SourceFormat, TrainParams};
+
+use crate::error::Result;
+use crate::model::{Model, ModelMeta, TrainingReport};
+use crate::taxonomy::Taxonomy;
+
+impl ModelMeta {
+    /// Metadata with nothing filled in (for models trained inside
+    /// cross-validation folds).
+    pub fn empty() -> Self {
+        ModelMeta {
+            name: String::new(),
+            jobtag_version: env!("CARGO_PKG_VERSION").to_string(),
+            trained_on: String::new(),
+            data_files: Vec::new(),
+            recipe: String::new(),
+            examples: Default::default(),
+            role_training: TrainingReport { iterations: 0, converged: false, stop_reason: String::new(), final_loss: 0.0 },
+            seniority_training: None,
+            metrics_json: None,
+        }
+    }
+}
+
+/// The taxonomy a recipe names (or the default one).
+pub fn recipe_taxonomy(recipe: &Recipe) -> Result<Taxonomy> {
+    match &recipe.taxonomy {
+        Some(p) => {
+            let path = recipe.resolve(p);
+            let text = std::fs::read_to_string(&path).map_err(|e| crate::Error::io(&path, e))?;
+            Taxonomy::from_toml(&text)
+        }
+        None => Taxonomy::default_taxonomy(),
+    }
+}
+
+/// Train the model a recipe describes, on all its data.
+pub fn train_from_recipe(recipe: &Recipe, corpus: &Corpus, trained_on: &str) -> Result<Model> {
+    let taxonomy = recipe_taxonomy(recipe)?;
+    train_from_recipe_with(recipe, corpus, &taxonomy, trained_on)
+}
+
+/// Train on all of `corpus` with an explicit taxonomy.
+pub fn train_from_recipe_with(recipe: &Recipe, corpus: &Corpus, taxonomy: &Taxonomy, trained_on: &str) -> Result<Model> {
+    let meta = ModelMeta {
+        name: recipe.name.clone(),
+        trained_on: trained_on.to_string(),
+        data_files: corpus.files.clone(),
+        recipe: recipe.text.clone(),
+        ..ModelMeta::empty()
+    };
+    let refs: Vec<&Example> = corpus.examples.iter().collect();
+    fit_model(&refs, taxonomy, &recipe.params, meta)
+}
+
+/// Today's date (UTC) as `YYYY-MM-DD`, or the date of `SOURCE_DATE_EPOCH`
+/// when that is set (reproducible builds).
+pub fn training_date() -> String {
+    let secs = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or(0)
+        });
+    civil_date(secs.div_euclid(86_400))
+}
+
+/// Days since 1970-01-01 to `YYYY-MM-DD` (Howard Hinnant's algorithm).
+fn civil_date(days: i64) -> String {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn civil_dates() {
+        assert_eq!(super::civil_date(0), "1970-01-01");
+        assert_eq!(super::civil_date(20_414), "2025-11-22");
+        assert_eq!(super::civil_date(11_016), "2000-02-29");
+    }
+}

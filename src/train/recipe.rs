@@ -1,0 +1,216 @@
+//! The training recipe: which files to learn from, how to read their labels,
+//! and the hyperparameters. A recipe is a TOML file in `training/`; relative
+//! paths in it are resolved against the recipe's own folder.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::features::FeaturizerParams;
+use crate::model::ClassWeight;
+
+/// A whole training recipe.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Recipe {
+    /// Model name written into the model file.
+    pub name: String,
+    /// Taxonomy file; the built-in default taxonomy when absent.
+    #[serde(default)]
+    pub taxonomy: Option<PathBuf>,
+    /// Training hyperparameters.
+    #[serde(default)]
+    pub params: TrainParams,
+    /// Where the examples come from.
+    pub sources: Vec<Source>,
+    /// Folder the recipe was read from (relative paths resolve here).
+    #[serde(skip)]
+    pub base: PathBuf,
+    /// The recipe text, stored in the model for provenance.
+    #[serde(skip)]
+    pub text: String,
+}
+
+/// Hyperparameters of a whole model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TrainParams {
+    /// Feature space.
+    pub features: FeaturizerParams,
+    /// Role head.
+    pub role: HeadParams,
+    /// Seniority head.
+    pub seniority: HeadParams,
+    /// After training, drop features whose largest absolute weight in every
+    /// head is below this (keeps the model file small).
+    pub prune_below: f32,
+}
+
+impl Default for TrainParams {
+    fn default() -> Self {
+        TrainParams {
+            features: FeaturizerParams::default(),
+            role: HeadParams::default(),
+            seniority: HeadParams::default(),
+            prune_below: 0.0,
+        }
+    }
+}
+
+/// Hyperparameters of one softmax head.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HeadParams {
+    /// L2 penalty (1/C).
+    pub alpha: f64,
+    /// Iteration cap.
+    pub max_iterations: u64,
+    /// Convergence tolerance (gradient norm per unit of sample weight).
+    pub tolerance: f64,
+    /// Class weighting.
+    pub class_weight: ClassWeight,
+}
+
+impl Default for HeadParams {
+    fn default() -> Self {
+        HeadParams { alpha: 0.1, max_iterations: 500, tolerance: 1e-5, class_weight: ClassWeight::Balanced }
+    }
+}
+
+/// File format of a source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceFormat {
+    /// Guess from the extension (`.csv`, `.jsonl`, `.json`).
+    #[default]
+    Auto,
+    /// CSV with a header row.
+    Csv,
+    /// One JSON object per line.
+    Jsonl,
+    /// A folder of plain-text files labelled by a CSV (`labels`).
+    TextFiles,
+}
+
+/// One source of labelled examples.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// File or folder.
+    pub path: PathBuf,
+    /// Format.
+    #[serde(default)]
+    pub format: SourceFormat,
+    /// Title field or column.
+    #[serde(default = "default_title")]
+    pub title: String,
+    /// Description field or column ("" when there is none).
+    #[serde(default = "default_text")]
+    pub text: String,
+    /// Role label field.
+    #[serde(default = "default_role")]
+    pub role: String,
+    /// Field with a list of acceptable roles, used when `role` is empty.
+    #[serde(default)]
+    pub role_accept: Option<String>,
+    /// Seniority label field ("" when there is none).
+    #[serde(default = "default_seniority")]
+    pub seniority: String,
+    /// Field with a list of acceptable seniorities.
+    #[serde(default)]
+    pub seniority_accept: Option<String>,
+    /// Sample weight of every example from this source.
+    #[serde(default = "one")]
+    pub weight: f32,
+    /// Is this the source that `eval` folds (the others are always trained on)?
+    #[serde(default)]
+    pub cv: bool,
+    /// Keep only every n-th row whose role is `subsample_role` (by row order).
+    #[serde(default)]
+    pub subsample_role: Option<String>,
+    /// See `subsample_role`.
+    #[serde(default)]
+    pub keep_every: Option<usize>,
+    /// For `text-files`: CSV with columns file,title,role,seniority.
+    #[serde(default)]
+    pub labels: Option<PathBuf>,
+    /// Free-text note on where the data comes from and its licence.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+fn default_title() -> String {
+    "title".into()
+}
+fn default_text() -> String {
+    "description".into()
+}
+fn default_role() -> String {
+    "role".into()
+}
+fn default_seniority() -> String {
+    "seniority".into()
+}
+fn one() -> f32 {
+    1.0
+}
+
+impl Recipe {
+    /// Read a recipe file.
+    pub fn load(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let mut recipe: Recipe =
+            toml::from_str(&text).map_err(|e| Error::Recipe(format!("{}: {e}", path.display())))?;
+        recipe.base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        recipe.text = text;
+        recipe.check()?;
+        Ok(recipe)
+    }
+
+    fn check(&self) -> Result<()> {
+        if self.sources.is_empty() {
+            return Err(Error::Recipe("no [[sources]]".into()));
+        }
+        if self.sources.iter().filter(|s| s.cv).count() > 1 {
+            return Err(Error::Recipe("at most one source may have cv = true".into()));
+        }
+        for s in &self.sources {
+            if !(s.weight.is_finite() && s.weight > 0.0) {
+                return Err(Error::Recipe(format!("{}: weight must be positive", s.path.display())));
+            }
+            if s.keep_every == Some(0) {
+                return Err(Error::Recipe(format!("{}: keep_every must be at least 1", s.path.display())));
+            }
+        }
+        Ok(())
+    }
+
+    /// A path from the recipe, resolved against the recipe's folder.
+    pub fn resolve(&self, p: &Path) -> PathBuf {
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.base.join(p)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_minimal_recipe_with_defaults() {
+        let r: Recipe = toml::from_str("name = 'x'\n[[sources]]\npath = 'a.csv'\n").unwrap();
+        assert_eq!(r.sources[0].title, "title");
+        assert_eq!(r.sources[0].weight, 1.0);
+        assert_eq!(r.params.role.class_weight, ClassWeight::Balanced);
+    }
+
+    #[test]
+    fn rejects_unknown_keys() {
+        assert!(toml::from_str::<Recipe>("name = 'x'\nbogus = 1\n[[sources]]\npath = 'a'\n").is_err());
+    }
+}
