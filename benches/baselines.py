@@ -322,7 +322,7 @@ def main():
                     help="do not run jobtag; use the fold files already in --workdir")
     ap.add_argument("--only", choices=["sklearn", "fasttext"], action="append",
                     help="run only this baseline (repeatable)")
-    ap.add_argument("--C", type=float, nargs="+", default=[1.0, 3.0, 10.0, 30.0, 100.0],
+    ap.add_argument("--C", type=float, nargs="+", default=[1.0, 3.0, 10.0, 30.0],
                     help="LogisticRegression C grid")
     ap.add_argument("--inner-folds", type=int, default=3)
     ap.add_argument("--inner-scoring", default="f1_macro", choices=["f1_macro", "accuracy"])

@@ -37,6 +37,9 @@ pub struct EvalArgs {
     /// fold{k}_test.jsonl), to run other tools on identical folds.
     #[arg(long)]
     export_folds: Option<PathBuf>,
+    /// Write every scored row with its gold labels and predictions (JSONL).
+    #[arg(long)]
+    predictions: Option<PathBuf>,
 }
 
 pub fn summary_line(r: &EvalReport) -> String {
@@ -100,6 +103,14 @@ pub fn run(args: EvalArgs) -> Result<()> {
             .context("cross-validation")?
         }
     };
+    if let Some(path) = &args.predictions {
+        let mut out = String::new();
+        for row in &report.predictions {
+            out.push_str(&serde_json::to_string(row)?);
+            out.push('\n');
+        }
+        std::fs::write(path, out).with_context(|| format!("writing {}", path.display()))?;
+    }
     match args.format {
         ReportFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
         ReportFormat::Table => {

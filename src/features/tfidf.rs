@@ -69,6 +69,8 @@ impl TfIdf {
             .into_iter()
             .map(|(id, c)| (id, (1.0 + (c as f32).ln()) * self.idf[id as usize]))
             .collect();
+        // Sorted before summing: the norm must not depend on hash order.
+        pairs.sort_unstable_by_key(|p| p.0);
         let norm = pairs.iter().map(|p| p.1 * p.1).sum::<f32>().sqrt();
         if norm > 0.0 {
             for p in &mut pairs {

@@ -31,6 +31,34 @@ pub struct EvalReport {
     pub train_seconds: f64,
     /// How each fold's training ended.
     pub training: Vec<FoldTraining>,
+    /// Every scored row with its prediction, for error analysis.
+    #[serde(skip)]
+    pub predictions: Vec<PredictionRow>,
+}
+
+/// One evaluated example and what the model said.
+#[derive(Debug, Clone, Serialize)]
+pub struct PredictionRow {
+    /// Source index in the recipe.
+    pub source: usize,
+    /// Line in its file.
+    pub line: u64,
+    /// Posting id, when known.
+    pub id: Option<String>,
+    /// Title.
+    pub title: String,
+    /// Gold role (or accept set).
+    pub role: Option<String>,
+    /// Acceptable roles.
+    pub role_accept: Vec<String>,
+    /// Predicted role.
+    pub predicted_role: String,
+    /// Gold seniority.
+    pub seniority: Option<String>,
+    /// Acceptable seniorities.
+    pub seniority_accept: Vec<String>,
+    /// Predicted seniority.
+    pub predicted_seniority: String,
 }
 
 /// Training outcome of one fold.
@@ -120,7 +148,23 @@ fn score_all(tested: &[&Example], role_preds: &[String], sen_preds: &[String], t
         let gold: Vec<Gold> = tested.iter().map(|e| Gold { label: e.seniority.clone(), accept: e.seniority_accept.clone() }).collect();
         score(&gold, sen_preds, &taxonomy.seniority_ids(), true)
     });
-    EvalReport { folds: 0, role, seniority, train_seconds: 0.0, training: Vec::new() }
+    let predictions = tested
+        .iter()
+        .zip(role_preds.iter().zip(sen_preds))
+        .map(|(e, (r, s))| PredictionRow {
+            source: e.source,
+            line: e.line,
+            id: e.posting.id.clone(),
+            title: e.posting.title.clone(),
+            role: e.role.clone(),
+            role_accept: e.role_accept.clone(),
+            predicted_role: r.clone(),
+            seniority: e.seniority.clone(),
+            seniority_accept: e.seniority_accept.clone(),
+            predicted_seniority: s.clone(),
+        })
+        .collect();
+    EvalReport { folds: 0, role, seniority, train_seconds: 0.0, training: Vec::new(), predictions }
 }
 
 #[derive(Serialize)]

@@ -1,0 +1,202 @@
+//! End-to-end tests of the `jobtag` binary on fixtures we wrote.
+
+mod common;
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn jobtag() -> Command {
+    Command::cargo_bin("jobtag").unwrap()
+}
+
+fn train_tiny(dir: &Path) -> std::path::PathBuf {
+    let model = dir.join("tiny.jtm");
+    jobtag()
+        .args(["train", "--data"])
+        .arg(common::fixture("tiny_train.csv"))
+        .args(["--title-col", "title", "--text-col", "description", "--label-col", "role", "-o"])
+        .arg(&model)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("wrote"));
+    model
+}
+
+#[test]
+fn help_describes_every_subcommand() {
+    jobtag()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("label").and(predicate::str::contains("train")).and(predicate::str::contains("eval")));
+    for sub in ["label", "train", "eval"] {
+        jobtag().args([sub, "--help"]).assert().success().stdout(predicate::str::contains("Usage: jobtag"));
+    }
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    jobtag().args(["label", "--no-such-flag"]).assert().code(2);
+}
+
+#[test]
+fn train_then_eval_on_a_held_out_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = train_tiny(dir.path());
+    let out = jobtag()
+        .args(["eval", "--data"])
+        .arg(common::fixture("tiny_train.csv"))
+        .arg("--test")
+        .arg(common::fixture("tiny_test.jsonl"))
+        .arg("--model")
+        .arg(&model)
+        .args(["--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let report: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(report["role"]["n"], 16);
+    assert!(report["role"]["accuracy"].as_f64().unwrap() >= 0.75, "{}", report["role"]);
+    assert_eq!(report["seniority"]["n"], 16);
+    assert!(report["seniority"]["within_one"].as_f64().unwrap() >= 0.75);
+    assert_eq!(report["role"]["confusion"].as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn cross_validation_reports_per_class_scores() {
+    let out = jobtag()
+        .args(["eval", "--data"])
+        .arg(common::fixture("tiny_train.csv"))
+        .args(["--folds", "3"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("3-fold cross-validation"), "{text}");
+    assert!(text.contains("role: n=72"), "{text}");
+    assert!(text.contains("within one level"), "{text}");
+    assert!(text.contains("frontend-developer"), "{text}");
+}
+
+#[test]
+fn label_jsonl_keeps_fields_and_adds_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = train_tiny(dir.path());
+    let out = jobtag()
+        .arg("label")
+        .arg(common::fixture("postings.jsonl"))
+        .arg("--model")
+        .arg(&model)
+        .arg("--explain")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let rows: Vec<Value> = String::from_utf8(out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 6);
+    for r in &rows {
+        assert!(r["id"].is_string() && r["company"].is_string() || r["company"].is_null());
+        assert!(["data-scientist", "devops-engineer", "frontend-developer", "other"].contains(&r["role"].as_str().unwrap()));
+        let c = r["role_confidence"].as_f64().unwrap();
+        assert!(c > 0.25 && c <= 1.0);
+        assert!(r["seniority"].is_string());
+        assert!(r["role_terms"].is_array());
+    }
+    // p-003 is a "Junior React Developer" with an empty description.
+    let p3 = rows.iter().find(|r| r["id"] == "p-003").unwrap();
+    assert_eq!(p3["role"], "frontend-developer");
+    assert_eq!(p3["seniority"], "junior");
+}
+
+#[test]
+fn label_csv_with_the_embedded_model() {
+    let out = jobtag()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["label", "examples/postings.csv"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("12 labelled, 0 errors"))
+        .get_output()
+        .stdout
+        .clone();
+    let mut reader = csv::Reader::from_reader(out.as_slice());
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(&headers, vec!["id", "title", "description", "role", "role_confidence", "seniority", "seniority_confidence"]);
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), 12);
+    let role_of = |id: &str| rows.iter().find(|r| &r[0] == id).map(|r| r[3].to_string()).unwrap();
+    // Clear-cut postings from examples/postings.csv.
+    assert_eq!(role_of("ex-001"), "ml-engineer");
+    assert_eq!(role_of("ex-003"), "frontend-developer");
+    assert_eq!(role_of("ex-011"), "other");
+}
+
+#[test]
+fn bad_rows_become_error_records_and_nothing_is_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = train_tiny(dir.path());
+    let input = dir.path().join("dirty.csv");
+    let mut data = b"id,title,description\n".to_vec();
+    data.extend_from_slice(b"1,Data Scientist,Python and statistics\n");
+    data.extend_from_slice(b"2,too,many,fields\n");
+    data.extend_from_slice(b"3,,\n");
+    data.extend_from_slice(b"4,Frontend Dev \xff\xfe,<p>React &amp; CSS</p>\n");
+    data.extend_from_slice(b"1,\"DevOps\nEngineer\",Kubernetes\n");
+    std::fs::write(&input, data).unwrap();
+    let errors = dir.path().join("errors.jsonl");
+    let output = dir.path().join("out.jsonl");
+    jobtag()
+        .arg("label")
+        .arg(&input)
+        .arg("--model")
+        .arg(&model)
+        .arg("-o")
+        .arg(&output)
+        .arg("--errors")
+        .arg(&errors)
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("5 rows read, 3 labelled, 2 errors").and(predicate::str::contains("1 duplicate ids")));
+    let labelled = std::fs::read_to_string(&output).unwrap();
+    let errs: Vec<Value> = std::fs::read_to_string(&errors).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(labelled.lines().count() + errs.len(), 5);
+    assert_eq!(errs[0]["line"], 3);
+    assert_eq!(errs[0]["field"], "record");
+    assert_eq!(errs[1]["line"], 4);
+    assert_eq!(errs[1]["id"], "3");
+    assert!(errs[1]["reason"].as_str().unwrap().contains("empty"));
+}
+
+#[test]
+fn a_corrupt_model_file_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("broken.jtm");
+    std::fs::write(&model, b"JOBTAGM\0\x01\0\0\0truncated").unwrap();
+    jobtag()
+        .arg("label")
+        .arg(common::fixture("postings.jsonl"))
+        .arg("--model")
+        .arg(&model)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("broken.jtm").and(predicate::str::contains("truncated")));
+}
+
+#[test]
+fn stdin_to_stdout() {
+    jobtag()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["label", "--input-format", "jsonl"])
+        .write_stdin("{\"id\":\"a\",\"title\":\"Senior Backend Engineer (Java, Spring)\",\"description\":\"\"}\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"role\":\"backend-developer\"").and(predicate::str::contains("\"seniority\":\"senior\"")));
+}

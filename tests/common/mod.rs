@@ -1,0 +1,45 @@
+//! Shared helpers for integration tests: a small model trained on the
+//! fixtures we wrote (tests must pass without ../shared).
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use jobtag::model::ModelMeta;
+use jobtag::train::{fit_model, load_recipe_sources, Recipe, TrainParams};
+use jobtag::{Model, Taxonomy};
+
+pub fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+pub fn tiny_recipe() -> Recipe {
+    let text = format!(
+        "name = 'tiny'\n[params]\nprune_below = 0.0\n[params.features]\ntitle = {{ min_df = 1, max_df = 1.0, max_features = 5000 }}\ntext = {{ min_df = 1, max_df = 1.0, max_features = 5000 }}\n[[sources]]\npath = {:?}\n",
+        fixture("tiny_train.csv").display().to_string()
+    );
+    let dir = std::env::temp_dir().join(format!("jobtag-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("tiny.toml");
+    std::fs::write(&path, text).unwrap();
+    Recipe::load(&path).unwrap()
+}
+
+pub fn tiny_taxonomy() -> Taxonomy {
+    let roles: Vec<String> = ["data-scientist", "devops-engineer", "frontend-developer", "other"].iter().map(|s| s.to_string()).collect();
+    let levels: Vec<String> = ["junior", "mid", "senior", "lead"].iter().map(|s| s.to_string()).collect();
+    Taxonomy::from_ids(&roles, &levels)
+}
+
+pub fn tiny_model() -> Model {
+    let recipe = tiny_recipe();
+    let corpus = load_recipe_sources(&recipe).unwrap();
+    let refs: Vec<_> = corpus.examples.iter().collect();
+    let params = TrainParams { ..recipe.params.clone() };
+    fit_model(&refs, &tiny_taxonomy(), &params, ModelMeta::empty()).unwrap()
+}
+
+/// One tiny model per test binary (training takes a moment).
+pub fn tiny_model_cached() -> &'static Model {
+    static MODEL: std::sync::OnceLock<Model> = std::sync::OnceLock::new();
+    MODEL.get_or_init(tiny_model)
+}

@@ -1,0 +1,99 @@
+//! The model file: round trips, and every way a file can be bad.
+
+mod common;
+
+use jobtag::{Error, Model, ModelFileError, Posting};
+
+fn postings() -> Vec<Posting> {
+    vec![
+        Posting::new("Senior Data Scientist", "Python, statistics, experiments"),
+        Posting::new("Junior React Developer", "<ul><li>React &amp; TypeScript</li></ul>"),
+        Posting::new("", "Kubernetes, Terraform and on-call rotations"),
+        Posting::new("Accountant", ""),
+    ]
+}
+
+#[test]
+fn save_load_round_trip_gives_identical_predictions() {
+    let model = common::tiny_model();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.jtm");
+    model.save(&path).unwrap();
+    let loaded = Model::load(&path).unwrap();
+    assert_eq!(loaded, model);
+    for p in postings() {
+        assert_eq!(model.label_with(&p, true), loaded.label_with(&p, true));
+    }
+    // Atomic write leaves no temporary files behind.
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+}
+
+#[test]
+fn encoding_is_deterministic() {
+    let a = common::tiny_model().to_bytes().unwrap();
+    let b = common::tiny_model().to_bytes().unwrap();
+    assert!(a == b, "two trainings on the same data gave different model bytes");
+}
+
+fn model_error(bytes: &[u8]) -> ModelFileError {
+    match Model::from_bytes(bytes) {
+        Err(Error::Model(e)) => e,
+        other => panic!("expected a model file error, got {other:?}"),
+    }
+}
+
+#[test]
+fn foreign_file_is_rejected() {
+    assert!(matches!(model_error(b"id,title\n1,x\n"), ModelFileError::BadMagic));
+    assert!(matches!(model_error(b""), ModelFileError::BadMagic));
+}
+
+#[test]
+fn truncated_file_is_rejected() {
+    let bytes = common::tiny_model().to_bytes().unwrap();
+    for cut in [10, 30, bytes.len() / 2, bytes.len() - 1] {
+        assert!(matches!(model_error(&bytes[..cut]), ModelFileError::Truncated { .. }), "cut at {cut}");
+    }
+}
+
+#[test]
+fn corrupt_payload_is_rejected() {
+    let mut bytes = common::tiny_model().to_bytes().unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x40;
+    assert!(matches!(model_error(&bytes), ModelFileError::Checksum));
+}
+
+#[test]
+fn other_format_version_is_rejected() {
+    let mut bytes = common::tiny_model().to_bytes().unwrap();
+    bytes[8] = 99;
+    match model_error(&bytes) {
+        ModelFileError::UnsupportedVersion { found, supported } => {
+            assert_eq!(found, 99);
+            assert_eq!(supported, jobtag::model::persist::FORMAT_VERSION);
+        }
+        e => panic!("{e:?}"),
+    }
+}
+
+#[test]
+fn load_names_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.jtm");
+    std::fs::write(&path, b"JOBTAGM\0garbage").unwrap();
+    let msg = Model::load(&path).unwrap_err().to_string();
+    assert!(msg.contains("bad.jtm"), "{msg}");
+    let missing = Model::load(dir.path().join("missing.jtm")).unwrap_err().to_string();
+    assert!(missing.contains("missing.jtm"), "{missing}");
+}
+
+#[test]
+fn embedded_model_loads_and_labels() {
+    let model = Model::embedded().expect("the default model is embedded");
+    assert_eq!(model.taxonomy().roles.len(), 21);
+    let l = model.label(&Posting::new("Senior Machine Learning Engineer", "Deploy PyTorch models to production with Kubernetes and MLOps tooling."));
+    assert_eq!(l.role.label, "ml-engineer");
+    assert_eq!(l.seniority.unwrap().label, "senior");
+}

@@ -1,0 +1,99 @@
+//! Tokenizer and analysis edge cases, plus property tests: any input is
+//! handled without panics and every span points into the original text.
+
+mod common;
+
+use jobtag::features::PostingTerms;
+use jobtag::text::{analyze, normalize, tokenize};
+use jobtag::Posting;
+use proptest::prelude::*;
+
+fn tokens(raw: &str) -> Vec<String> {
+    tokenize(&normalize(raw).text).into_iter().map(|t| t.text).collect()
+}
+
+#[test]
+fn tech_terms_survive() {
+    assert_eq!(
+        tokens("We use C++, C#, F#, .NET 8, Node.js, scikit-learn and CI/CD; R and Go too. A/B tests!"),
+        ["we", "use", "c++", "c#", "f#", ".net", "8", "node.js", "scikit-learn", "and", "ci/cd", "r", "and", "go", "too", "a/b", "tests"]
+    );
+}
+
+#[test]
+fn html_entities_and_tags() {
+    assert_eq!(tokens("<p>R&amp;D&nbsp;team&#39;s <b>C&#43;&#43;</b></p>"), ["r&d", "team", "s", "c++"]);
+}
+
+#[test]
+fn emoji_cjk_and_cyrillic() {
+    assert_eq!(tokens("🚀 Разработчик Python 🐍 数据工程师"), ["разработчик", "python", "数据工程师"]);
+}
+
+#[test]
+fn empty_and_whitespace() {
+    assert!(tokens("").is_empty());
+    assert!(tokens(" \n\t ").is_empty());
+    assert!(analyze("").terms.is_empty());
+}
+
+#[test]
+fn a_one_megabyte_posting() {
+    let paragraph = "Senior Rust engineer building C++ and .NET services with Kubernetes. ";
+    let description = paragraph.repeat(1_000_000 / paragraph.len() + 1);
+    assert!(description.len() >= 1_000_000);
+    let terms = PostingTerms::new(&Posting::new("Senior Engineer", description.clone()));
+    assert!(terms.text.terms.len() > 100_000);
+    let model = common::tiny_model();
+    let labels = model.label(&Posting::new("Senior Engineer", description));
+    assert!(labels.role.confidence > 0.0);
+}
+
+#[test]
+fn explanation_spans_point_at_the_raw_text() {
+    let model = common::tiny_model();
+    let posting = Posting::new("Senior <b>Frontend</b> Developer", "React &amp; TypeScript, CSS");
+    let labels = model.label_with(&posting, true);
+    assert!(!labels.role_terms.is_empty());
+    for t in labels.role_terms.iter().chain(&labels.seniority_terms) {
+        let text = match t.field {
+            jobtag::features::Field::Title => &posting.title,
+            jobtag::features::Field::Description => &posting.description,
+            jobtag::features::Field::Cue => continue,
+        };
+        for &(s, e) in &t.spans {
+            let slice = &text[s..e];
+            assert!(!slice.trim().is_empty(), "{t:?}");
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn token_offsets_slice_the_normalized_text(raw in "\\PC{0,200}") {
+        let n = normalize(&raw);
+        for t in tokenize(&n.text) {
+            prop_assert_eq!(&n.text[t.start..t.end], t.text.as_str());
+        }
+    }
+
+    #[test]
+    fn original_spans_are_valid_char_ranges(raw in "(<[a-z]{1,3}>|&amp;|&#[0-9]{2,3};|[a-zA-Z+#./ ]|\\PC){0,80}") {
+        let a = analyze(&raw);
+        for (_, s, e) in a.ngrams() {
+            let (os, oe) = a.original_span(s, e);
+            prop_assert!(os <= oe && oe <= raw.len());
+            prop_assert!(raw.is_char_boundary(os) && raw.is_char_boundary(oe));
+        }
+    }
+
+    #[test]
+    fn labelling_never_panics(title in "\\PC{0,60}", description in "\\PC{0,300}") {
+        let model = common::tiny_model_cached();
+        let l = model.label(&Posting::new(title, description));
+        let total: f32 = l.role.probabilities.iter().map(|p| p.probability).sum();
+        prop_assert!((total - 1.0).abs() < 1e-4);
+    }
+}
