@@ -36,14 +36,18 @@ impl Taxonomy {
 
     /// Parse a taxonomy from TOML text.
     pub fn from_toml(text: &str) -> Result<Self> {
-        let t: Taxonomy = toml::from_str(text).map_err(|e| Error::Recipe(format!("taxonomy: {e}")))?;
+        let t: Taxonomy =
+            toml::from_str(text).map_err(|e| Error::Recipe(format!("taxonomy: {e}")))?;
         t.check()?;
         Ok(t)
     }
 
     /// A taxonomy whose ids are the given labels (display name = id).
     pub fn from_ids(roles: &[String], seniorities: &[String]) -> Self {
-        let label = |id: &String| Label { id: id.clone(), name: id.clone() };
+        let label = |id: &String| Label {
+            id: id.clone(),
+            name: id.clone(),
+        };
         Taxonomy {
             roles: roles.iter().map(label).collect(),
             seniorities: seniorities.iter().map(label).collect(),
@@ -94,7 +98,10 @@ mod tests {
         let t = Taxonomy::default_taxonomy().unwrap();
         assert_eq!(t.roles.len(), 21);
         assert_eq!(t.role_index("other"), Some(20));
-        assert_eq!(t.seniority_ids(), ["intern", "junior", "mid", "senior", "lead", "executive"]);
+        assert_eq!(
+            t.seniority_ids(),
+            ["intern", "junior", "mid", "senior", "lead", "executive"]
+        );
     }
 
     #[test]

@@ -17,7 +17,15 @@ fn train_tiny(dir: &Path) -> std::path::PathBuf {
     jobtag()
         .args(["train", "--data"])
         .arg(common::fixture("tiny_train.csv"))
-        .args(["--title-col", "title", "--text-col", "description", "--label-col", "role", "-o"])
+        .args([
+            "--title-col",
+            "title",
+            "--text-col",
+            "description",
+            "--label-col",
+            "role",
+            "-o",
+        ])
         .arg(&model)
         .assert()
         .success()
@@ -27,13 +35,17 @@ fn train_tiny(dir: &Path) -> std::path::PathBuf {
 
 #[test]
 fn help_describes_every_subcommand() {
-    jobtag()
-        .arg("--help")
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("label").and(predicate::str::contains("train")).and(predicate::str::contains("eval")));
+    jobtag().arg("--help").assert().success().stdout(
+        predicate::str::contains("label")
+            .and(predicate::str::contains("train"))
+            .and(predicate::str::contains("eval")),
+    );
     for sub in ["label", "train", "eval"] {
-        jobtag().args([sub, "--help"]).assert().success().stdout(predicate::str::contains("Usage: jobtag"));
+        jobtag()
+            .args([sub, "--help"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Usage: jobtag"));
     }
 }
 
@@ -61,7 +73,11 @@ fn train_then_eval_on_a_held_out_file() {
         .clone();
     let report: Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(report["role"]["n"], 16);
-    assert!(report["role"]["accuracy"].as_f64().unwrap() >= 0.75, "{}", report["role"]);
+    assert!(
+        report["role"]["accuracy"].as_f64().unwrap() >= 0.75,
+        "{}",
+        report["role"]
+    );
     assert_eq!(report["seniority"]["n"], 16);
     assert!(report["seniority"]["within_one"].as_f64().unwrap() >= 0.75);
     assert_eq!(report["role"]["confusion"].as_array().unwrap().len(), 4);
@@ -100,11 +116,21 @@ fn label_jsonl_keeps_fields_and_adds_labels() {
         .get_output()
         .stdout
         .clone();
-    let rows: Vec<Value> = String::from_utf8(out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let rows: Vec<Value> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(rows.len(), 6);
     for r in &rows {
         assert!(r["id"].is_string() && r["company"].is_string() || r["company"].is_null());
-        assert!(["data-scientist", "devops-engineer", "frontend-developer", "other"].contains(&r["role"].as_str().unwrap()));
+        assert!([
+            "data-scientist",
+            "devops-engineer",
+            "frontend-developer",
+            "other"
+        ]
+        .contains(&r["role"].as_str().unwrap()));
         let c = r["role_confidence"].as_f64().unwrap();
         assert!(c > 0.25 && c <= 1.0);
         assert!(r["seniority"].is_string());
@@ -129,10 +155,26 @@ fn label_csv_with_the_embedded_model() {
         .clone();
     let mut reader = csv::Reader::from_reader(out.as_slice());
     let headers = reader.headers().unwrap().clone();
-    assert_eq!(&headers, vec!["id", "title", "description", "role", "role_confidence", "seniority", "seniority_confidence"]);
+    assert_eq!(
+        &headers,
+        vec![
+            "id",
+            "title",
+            "description",
+            "role",
+            "role_confidence",
+            "seniority",
+            "seniority_confidence"
+        ]
+    );
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
     assert_eq!(rows.len(), 12);
-    let role_of = |id: &str| rows.iter().find(|r| &r[0] == id).map(|r| r[3].to_string()).unwrap();
+    let role_of = |id: &str| {
+        rows.iter()
+            .find(|r| &r[0] == id)
+            .map(|r| r[3].to_string())
+            .unwrap()
+    };
     // Clear-cut postings from examples/postings.csv.
     assert_eq!(role_of("ex-001"), "ml-engineer");
     assert_eq!(role_of("ex-003"), "frontend-developer");
@@ -164,9 +206,16 @@ fn bad_rows_become_error_records_and_nothing_is_lost() {
         .arg(&errors)
         .assert()
         .code(3)
-        .stderr(predicate::str::contains("5 rows read, 3 labelled, 2 errors").and(predicate::str::contains("1 duplicate ids")));
+        .stderr(
+            predicate::str::contains("5 rows read, 3 labelled, 2 errors")
+                .and(predicate::str::contains("1 duplicate ids")),
+        );
     let labelled = std::fs::read_to_string(&output).unwrap();
-    let errs: Vec<Value> = std::fs::read_to_string(&errors).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let errs: Vec<Value> = std::fs::read_to_string(&errors)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(labelled.lines().count() + errs.len(), 5);
     assert_eq!(errs[0]["line"], 3);
     assert_eq!(errs[0]["field"], "record");
@@ -199,4 +248,26 @@ fn stdin_to_stdout() {
         .assert()
         .success()
         .stdout(predicate::str::contains("\"role\":\"backend-developer\"").and(predicate::str::contains("\"seniority\":\"senior\"")));
+}
+
+#[test]
+fn info_shows_what_a_model_was_trained_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = train_tiny(dir.path());
+    let out = jobtag()
+        .args(["info", "--json", "--model"])
+        .arg(&model)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let info: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(info["format_version"], 1);
+    assert_eq!(info["examples"]["role"], 72);
+    assert_eq!(info["roles"].as_array().unwrap().len(), 4);
+    let files = info["data_files"].as_array().unwrap();
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0]["sha256"].as_str().unwrap().len(), 64);
+    assert!(info["role_training"]["iterations"].as_u64().unwrap() > 0);
 }

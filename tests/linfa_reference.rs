@@ -13,7 +13,9 @@ fn problem() -> (CsrMatrix, Array1<usize>) {
     let mut y = Vec::new();
     let mut state = 12345u64;
     let mut rand = move || {
-        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (state >> 33) as f64 / (1u64 << 31) as f64
     };
     for i in 0..120 {

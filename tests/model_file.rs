@@ -7,7 +7,10 @@ use jobtag::{Error, Model, ModelFileError, Posting};
 fn postings() -> Vec<Posting> {
     vec![
         Posting::new("Senior Data Scientist", "Python, statistics, experiments"),
-        Posting::new("Junior React Developer", "<ul><li>React &amp; TypeScript</li></ul>"),
+        Posting::new(
+            "Junior React Developer",
+            "<ul><li>React &amp; TypeScript</li></ul>",
+        ),
         Posting::new("", "Kubernetes, Terraform and on-call rotations"),
         Posting::new("Accountant", ""),
     ]
@@ -25,7 +28,10 @@ fn save_load_round_trip_gives_identical_predictions() {
         assert_eq!(model.label_with(&p, true), loaded.label_with(&p, true));
     }
     // Atomic write leaves no temporary files behind.
-    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(names.len(), 1, "{names:?}");
 }
 
@@ -33,7 +39,10 @@ fn save_load_round_trip_gives_identical_predictions() {
 fn encoding_is_deterministic() {
     let a = common::tiny_model().to_bytes().unwrap();
     let b = common::tiny_model().to_bytes().unwrap();
-    assert!(a == b, "two trainings on the same data gave different model bytes");
+    assert!(
+        a == b,
+        "two trainings on the same data gave different model bytes"
+    );
 }
 
 fn model_error(bytes: &[u8]) -> ModelFileError {
@@ -45,7 +54,10 @@ fn model_error(bytes: &[u8]) -> ModelFileError {
 
 #[test]
 fn foreign_file_is_rejected() {
-    assert!(matches!(model_error(b"id,title\n1,x\n"), ModelFileError::BadMagic));
+    assert!(matches!(
+        model_error(b"id,title\n1,x\n"),
+        ModelFileError::BadMagic
+    ));
     assert!(matches!(model_error(b""), ModelFileError::BadMagic));
 }
 
@@ -53,7 +65,10 @@ fn foreign_file_is_rejected() {
 fn truncated_file_is_rejected() {
     let bytes = common::tiny_model().to_bytes().unwrap();
     for cut in [10, 30, bytes.len() / 2, bytes.len() - 1] {
-        assert!(matches!(model_error(&bytes[..cut]), ModelFileError::Truncated { .. }), "cut at {cut}");
+        assert!(
+            matches!(model_error(&bytes[..cut]), ModelFileError::Truncated { .. }),
+            "cut at {cut}"
+        );
     }
 }
 
@@ -85,7 +100,9 @@ fn load_names_the_file() {
     std::fs::write(&path, b"JOBTAGM\0garbage").unwrap();
     let msg = Model::load(&path).unwrap_err().to_string();
     assert!(msg.contains("bad.jtm"), "{msg}");
-    let missing = Model::load(dir.path().join("missing.jtm")).unwrap_err().to_string();
+    let missing = Model::load(dir.path().join("missing.jtm"))
+        .unwrap_err()
+        .to_string();
     assert!(missing.contains("missing.jtm"), "{missing}");
 }
 
@@ -93,7 +110,10 @@ fn load_names_the_file() {
 fn embedded_model_loads_and_labels() {
     let model = Model::embedded().expect("the default model is embedded");
     assert_eq!(model.taxonomy().roles.len(), 21);
-    let l = model.label(&Posting::new("Senior Machine Learning Engineer", "Deploy PyTorch models to production with Kubernetes and MLOps tooling."));
+    let l = model.label(&Posting::new(
+        "Senior Machine Learning Engineer",
+        "Deploy PyTorch models to production with Kubernetes and MLOps tooling.",
+    ));
     assert_eq!(l.role.label, "ml-engineer");
     assert_eq!(l.seniority.unwrap().label, "senior");
 }

@@ -9,25 +9,54 @@ use jobtag::Posting;
 use proptest::prelude::*;
 
 fn tokens(raw: &str) -> Vec<String> {
-    tokenize(&normalize(raw).text).into_iter().map(|t| t.text).collect()
+    tokenize(&normalize(raw).text)
+        .into_iter()
+        .map(|t| t.text)
+        .collect()
 }
 
 #[test]
 fn tech_terms_survive() {
     assert_eq!(
-        tokens("We use C++, C#, F#, .NET 8, Node.js, scikit-learn and CI/CD; R and Go too. A/B tests!"),
-        ["we", "use", "c++", "c#", "f#", ".net", "8", "node.js", "scikit-learn", "and", "ci/cd", "r", "and", "go", "too", "a/b", "tests"]
+        tokens(
+            "We use C++, C#, F#, .NET 8, Node.js, scikit-learn and CI/CD; R and Go too. A/B tests!"
+        ),
+        [
+            "we",
+            "use",
+            "c++",
+            "c#",
+            "f#",
+            ".net",
+            "8",
+            "node.js",
+            "scikit-learn",
+            "and",
+            "ci/cd",
+            "r",
+            "and",
+            "go",
+            "too",
+            "a/b",
+            "tests"
+        ]
     );
 }
 
 #[test]
 fn html_entities_and_tags() {
-    assert_eq!(tokens("<p>R&amp;D&nbsp;team&#39;s <b>C&#43;&#43;</b></p>"), ["r&d", "team", "s", "c++"]);
+    assert_eq!(
+        tokens("<p>R&amp;D&nbsp;team&#39;s <b>C&#43;&#43;</b></p>"),
+        ["r&d", "team", "s", "c++"]
+    );
 }
 
 #[test]
 fn emoji_cjk_and_cyrillic() {
-    assert_eq!(tokens("🚀 Разработчик Python 🐍 数据工程师"), ["разработчик", "python", "数据工程师"]);
+    assert_eq!(
+        tokens("🚀 Разработчик Python 🐍 数据工程师"),
+        ["разработчик", "python", "数据工程师"]
+    );
 }
 
 #[test]
@@ -52,7 +81,10 @@ fn a_one_megabyte_posting() {
 #[test]
 fn explanation_spans_point_at_the_raw_text() {
     let model = common::tiny_model();
-    let posting = Posting::new("Senior <b>Frontend</b> Developer", "React &amp; TypeScript, CSS");
+    let posting = Posting::new(
+        "Senior <b>Frontend</b> Developer",
+        "React &amp; TypeScript, CSS",
+    );
     let labels = model.label_with(&posting, true);
     assert!(!labels.role_terms.is_empty());
     for t in labels.role_terms.iter().chain(&labels.seniority_terms) {

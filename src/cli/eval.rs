@@ -43,7 +43,10 @@ pub struct EvalArgs {
 }
 
 pub fn summary_line(r: &EvalReport) -> String {
-    let mut s = format!("role: accuracy {:.3}, macro-F1 {:.3} (n={})", r.role.accuracy, r.role.macro_f1, r.role.n);
+    let mut s = format!(
+        "role: accuracy {:.3}, macro-F1 {:.3} (n={})",
+        r.role.accuracy, r.role.macro_f1, r.role.n
+    );
     if let Some(m) = &r.seniority {
         s.push_str(&format!(
             "; seniority: accuracy {:.3}, within one {:.3}, macro-F1 {:.3} (n={})",
@@ -85,7 +88,12 @@ pub fn run(args: EvalArgs) -> Result<()> {
                 Some(p) => Model::load(p)?,
                 None => {
                     let loaded = super::train::load(&args.data)?;
-                    train::train_from_recipe_with(&loaded.recipe, &loaded.corpus, &loaded.taxonomy, &train::training_date())?
+                    train::train_from_recipe_with(
+                        &loaded.recipe,
+                        &loaded.corpus,
+                        &loaded.taxonomy,
+                        &train::training_date(),
+                    )?
                 }
             };
             evaluate_model(&model, &test)
@@ -115,7 +123,10 @@ pub fn run(args: EvalArgs) -> Result<()> {
         ReportFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
         ReportFormat::Table => {
             if report.folds > 0 {
-                println!("{}-fold cross-validation ({:.1}s)", report.folds, report.train_seconds);
+                println!(
+                    "{}-fold cross-validation ({:.1}s)",
+                    report.folds, report.train_seconds
+                );
             } else {
                 println!("held-out test ({:.1}s)", report.train_seconds);
             }
@@ -125,7 +136,10 @@ pub fn run(args: EvalArgs) -> Result<()> {
             }
             for t in &report.training {
                 if !t.role.converged || t.seniority.as_ref().is_some_and(|s| !s.converged) {
-                    println!("note: fold {} did not converge ({})", t.fold, t.role.stop_reason);
+                    println!(
+                        "note: fold {} did not converge ({})",
+                        t.fold, t.role.stop_reason
+                    );
                 }
             }
         }

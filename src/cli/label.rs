@@ -11,7 +11,9 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use jobtag::io::reader::{open_input, Fields};
-use jobtag::io::{Columns, ErrorRecord, InputFormat, LabelWriter, OutputFormat, Record, RecordReader};
+use jobtag::io::{
+    Columns, ErrorRecord, InputFormat, LabelWriter, OutputFormat, Record, RecordReader,
+};
 use jobtag::{Labels, Model};
 use rayon::prelude::*;
 
@@ -102,39 +104,61 @@ pub fn run(args: LabelArgs) -> Result<i32> {
         Some(p) => Model::load(p)?,
         None => Model::embedded().context("loading the embedded model")?,
     };
-    let files: Vec<PathBuf> = if args.files.is_empty() { vec![PathBuf::from("-")] } else { args.files.clone() };
+    let files: Vec<PathBuf> = if args.files.is_empty() {
+        vec![PathBuf::from("-")]
+    } else {
+        args.files.clone()
+    };
     let formats: Vec<InputFormat> = files
         .iter()
         .map(|f| match args.input_format {
             Some(x) => Ok(to_input(x)),
             None if f.as_os_str() == "-" => Ok(InputFormat::Csv),
-            None => InputFormat::from_path(f).with_context(|| format!("{}: cannot tell CSV from JSONL by the name; use --input-format", f.display())),
+            None => InputFormat::from_path(f).with_context(|| {
+                format!(
+                    "{}: cannot tell CSV from JSONL by the name; use --input-format",
+                    f.display()
+                )
+            }),
         })
         .collect::<Result<_>>()?;
     let out_format = match (args.format, &args.output) {
         (Some(f), _) => to_output(f),
-        (None, Some(o)) if InputFormat::from_path(o) == Some(InputFormat::Jsonl) => OutputFormat::Jsonl,
+        (None, Some(o)) if InputFormat::from_path(o) == Some(InputFormat::Jsonl) => {
+            OutputFormat::Jsonl
+        }
         (None, Some(o)) if InputFormat::from_path(o) == Some(InputFormat::Csv) => OutputFormat::Csv,
         _ => match formats[0] {
             InputFormat::Csv => OutputFormat::Csv,
             InputFormat::Jsonl => OutputFormat::Jsonl,
         },
     };
-    let columns = Columns { id: args.id_col.clone(), title: args.title_col.clone(), text: args.text_col.clone() };
+    let columns = Columns {
+        id: args.id_col.clone(),
+        title: args.title_col.clone(),
+        text: args.text_col.clone(),
+    };
     let delimiter = parse_delimiter(&args.delimiter)?;
 
     let out: Box<dyn Write> = match &args.output {
-        Some(p) => Box::new(BufWriter::new(File::create(p).with_context(|| format!("creating {}", p.display()))?)),
+        Some(p) => Box::new(BufWriter::new(
+            File::create(p).with_context(|| format!("creating {}", p.display()))?,
+        )),
         None => Box::new(BufWriter::with_capacity(1 << 16, std::io::stdout().lock())),
     };
     let mut errors_out: Option<BufWriter<File>> = match &args.errors {
-        Some(p) => Some(BufWriter::new(File::create(p).with_context(|| format!("creating {}", p.display()))?)),
+        Some(p) => Some(BufWriter::new(
+            File::create(p).with_context(|| format!("creating {}", p.display()))?,
+        )),
         None => None,
     };
 
     let progress = if std::io::stderr().is_terminal() {
         let bar = ProgressBar::new_spinner();
-        bar.set_style(ProgressStyle::with_template("{spinner} {pos} postings labelled ({per_sec}) {elapsed}").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {pos} postings labelled ({per_sec}) {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
         bar.enable_steady_tick(std::time::Duration::from_millis(200));
         Some(bar)
     } else {
@@ -159,11 +183,16 @@ pub fn run(args: LabelArgs) -> Result<i32> {
                 writer = Some(LabelWriter::new(o, out_format, input_columns, args.explain));
             }
         }
-        let Some(w) = writer.as_mut() else { bail!("internal: no output writer") };
+        let Some(w) = writer.as_mut() else {
+            bail!("internal: no output writer")
+        };
         loop {
             let mut batch: Vec<Record> = Vec::with_capacity(args.batch_size);
             while batch.len() < args.batch_size.max(1) {
-                match reader.next_record().with_context(|| format!("reading {name}"))? {
+                match reader
+                    .next_record()
+                    .with_context(|| format!("reading {name}"))?
+                {
                     Some(r) => batch.push(r),
                     None => break,
                 }
@@ -173,7 +202,12 @@ pub fn run(args: LabelArgs) -> Result<i32> {
             }
             let labels: Vec<Option<Labels>> = batch
                 .par_iter()
-                .map(|r| r.posting.as_ref().ok().map(|p| model.label_with(p, args.explain)))
+                .map(|r| {
+                    r.posting
+                        .as_ref()
+                        .ok()
+                        .map(|p| model.label_with(p, args.explain))
+                })
                 .collect();
             for (record, label) in batch.iter().zip(labels) {
                 summary.read += 1;
@@ -195,8 +229,25 @@ pub fn run(args: LabelArgs) -> Result<i32> {
                             Err((f, r)) => (f.clone(), r.clone()),
                             Ok(_) => ("record".to_string(), "unreadable record".to_string()),
                         };
-                        let id = posting.as_ref().ok().and_then(|p| p.id.clone()).or_else(|| fields.as_ref().and_then(|f| field_id(f, &headers, &columns.id)));
-                        report_error(&mut errors_out, ErrorRecord { file: name.clone(), line: record.line, id, field, reason })?;
+                        let id = posting
+                            .as_ref()
+                            .ok()
+                            .and_then(|p| p.id.clone())
+                            .or_else(|| {
+                                fields
+                                    .as_ref()
+                                    .and_then(|f| field_id(f, &headers, &columns.id))
+                            });
+                        report_error(
+                            &mut errors_out,
+                            ErrorRecord {
+                                file: name.clone(),
+                                line: record.line,
+                                id,
+                                field,
+                                reason,
+                            },
+                        )?;
                         summary.errors += 1;
                     }
                 }
@@ -224,19 +275,38 @@ pub fn run(args: LabelArgs) -> Result<i32> {
         summary.labelled as f64 / secs.max(1e-9)
     );
     if summary.lossy > 0 {
-        line.push_str(&format!(", {} with invalid UTF-8 (replaced)", summary.lossy));
+        line.push_str(&format!(
+            ", {} with invalid UTF-8 (replaced)",
+            summary.lossy
+        ));
     }
     if summary.duplicate_ids > 0 {
-        line.push_str(&format!(", {} duplicate ids (labelled)", summary.duplicate_ids));
+        line.push_str(&format!(
+            ", {} duplicate ids (labelled)",
+            summary.duplicate_ids
+        ));
     }
     eprintln!("{line}");
-    Ok(if summary.errors > 0 { exit::ROW_ERRORS } else { exit::OK })
+    Ok(if summary.errors > 0 {
+        exit::ROW_ERRORS
+    } else {
+        exit::OK
+    })
 }
 
 fn field_id(fields: &Fields, headers: &[String], id_col: &str) -> Option<String> {
     match fields {
-        Fields::Csv(cells) => headers.iter().position(|h| h == id_col).and_then(|i| cells.get(i)).cloned().filter(|s| !s.is_empty()),
-        Fields::Json(o) => o.get(id_col).map(|v| v.as_str().map(String::from).unwrap_or_else(|| v.to_string())),
+        Fields::Csv(cells) => headers
+            .iter()
+            .position(|h| h == id_col)
+            .and_then(|i| cells.get(i))
+            .cloned()
+            .filter(|s| !s.is_empty()),
+        Fields::Json(o) => o.get(id_col).map(|v| {
+            v.as_str()
+                .map(String::from)
+                .unwrap_or_else(|| v.to_string())
+        }),
     }
 }
 
@@ -250,11 +320,12 @@ fn report_error(out: &mut Option<BufWriter<File>>, e: ErrorRecord) -> Result<()>
             "jobtag: {}, line {}{}: {}: {}",
             e.file,
             e.line,
-            e.id.as_ref().map(|i| format!(" (id {i})")).unwrap_or_default(),
+            e.id.as_ref()
+                .map(|i| format!(" (id {i})"))
+                .unwrap_or_default(),
             e.field,
             e.reason
         ),
     }
     Ok(())
 }
-

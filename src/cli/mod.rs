@@ -1,6 +1,7 @@
 //! Command-line interface: one module per subcommand.
 
 mod eval;
+mod info;
 mod label;
 mod train;
 
@@ -25,7 +26,13 @@ pub mod exit {
 /// Reads postings (CSV or JSON lines, plain text or HTML) and says what role
 /// and seniority each is, with a confidence. A default model is built in.
 #[derive(Debug, Parser)]
-#[command(name = "jobtag", version, about, long_about, arg_required_else_help = true)]
+#[command(
+    name = "jobtag",
+    version,
+    about,
+    long_about,
+    arg_required_else_help = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -39,6 +46,8 @@ enum Command {
     Train(train::TrainArgs),
     /// Measure a model: k-fold cross-validation, or a held-out test file.
     Eval(eval::EvalArgs),
+    /// Show a model's metadata: labels, training data, recipe, metrics.
+    Info(info::InfoArgs),
 }
 
 /// Where labelled training data comes from: a recipe, or files and columns.
@@ -75,7 +84,11 @@ pub fn run() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() { exit::USAGE } else { exit::OK };
+            let code = if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            };
             let _ = e.print();
             return code;
         }
@@ -84,6 +97,7 @@ pub fn run() -> i32 {
         Command::Label(a) => label::run(a),
         Command::Train(a) => train::run(a).map(|()| exit::OK),
         Command::Eval(a) => eval::run(a).map(|()| exit::OK),
+        Command::Info(a) => info::run(a).map(|()| exit::OK),
     };
     match result {
         Ok(code) => code,
@@ -100,9 +114,12 @@ pub fn run() -> i32 {
 /// A closed downstream pipe (`jobtag label big.csv | head`) is a normal end.
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
             || c.downcast_ref::<jobtag::Error>().is_some_and(|j| match j {
-                jobtag::Error::Stream(io) | jobtag::Error::Io { source: io, .. } => io.kind() == std::io::ErrorKind::BrokenPipe,
+                jobtag::Error::Stream(io) | jobtag::Error::Io { source: io, .. } => {
+                    io.kind() == std::io::ErrorKind::BrokenPipe
+                }
                 _ => false,
             })
     })

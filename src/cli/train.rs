@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use jobtag::train::{self, cross_validate, load_recipe_sources, recipe_taxonomy, Corpus, Recipe, Source, TrainParams};
+use jobtag::train::{
+    self, cross_validate, load_recipe_sources, recipe_taxonomy, Corpus, Recipe, Source, TrainParams,
+};
 use jobtag::Taxonomy;
 
 use super::DataArgs;
@@ -31,7 +33,9 @@ pub struct Loaded {
 
 pub fn load(args: &DataArgs) -> Result<Loaded> {
     let mut recipe = match &args.recipe {
-        Some(path) => Recipe::load(path).with_context(|| format!("reading recipe {}", path.display()))?,
+        Some(path) => {
+            Recipe::load(path).with_context(|| format!("reading recipe {}", path.display()))?
+        }
         None => Recipe {
             name: "custom".into(),
             taxonomy: None,
@@ -78,16 +82,28 @@ pub fn load(args: &DataArgs) -> Result<Loaded> {
             args.data, args.title_col, args.text_col, args.label_col, args.seniority_col
         );
     }
-    Ok(Loaded { recipe, corpus, taxonomy })
+    Ok(Loaded {
+        recipe,
+        corpus,
+        taxonomy,
+    })
 }
 
 /// Labels found in the data, sorted; seniority keeps the default order when
 /// its labels are the default levels.
 fn taxonomy_from_data(corpus: &Corpus) -> Taxonomy {
-    let mut roles: Vec<String> = corpus.examples.iter().filter_map(|e| e.role.clone()).collect();
+    let mut roles: Vec<String> = corpus
+        .examples
+        .iter()
+        .filter_map(|e| e.role.clone())
+        .collect();
     roles.sort();
     roles.dedup();
-    let mut levels: Vec<String> = corpus.examples.iter().filter_map(|e| e.seniority.clone()).collect();
+    let mut levels: Vec<String> = corpus
+        .examples
+        .iter()
+        .filter_map(|e| e.seniority.clone())
+        .collect();
     levels.sort();
     levels.dedup();
     if let Ok(default) = Taxonomy::default_taxonomy() {
@@ -102,11 +118,26 @@ fn taxonomy_from_data(corpus: &Corpus) -> Taxonomy {
 pub fn run(args: TrainArgs) -> Result<()> {
     let start = std::time::Instant::now();
     let loaded = load(&args.data)?;
-    let Loaded { recipe, corpus, taxonomy } = loaded;
-    eprintln!("jobtag: {} examples from {} files", corpus.examples.len(), corpus.files.len());
+    let Loaded {
+        recipe,
+        corpus,
+        taxonomy,
+    } = loaded;
+    eprintln!(
+        "jobtag: {} examples from {} files",
+        corpus.examples.len(),
+        corpus.files.len()
+    );
     let metrics = if args.cv_folds > 0 {
-        let report = cross_validate(&corpus.examples, corpus.cv_source, args.cv_folds, &taxonomy, &recipe.params, None)
-            .context("cross-validation")?;
+        let report = cross_validate(
+            &corpus.examples,
+            corpus.cv_source,
+            args.cv_folds,
+            &taxonomy,
+            &recipe.params,
+            None,
+        )
+        .context("cross-validation")?;
         eprintln!("{}", super::eval::summary_line(&report));
         // Timings are left out: the model file must not depend on how fast
         // the machine was.
@@ -119,11 +150,17 @@ pub fn run(args: TrainArgs) -> Result<()> {
     } else {
         None
     };
-    let mut model = train::train_from_recipe_with(&recipe, &corpus, &taxonomy, &train::training_date()).context("training")?;
+    let mut model =
+        train::train_from_recipe_with(&recipe, &corpus, &taxonomy, &train::training_date())
+            .context("training")?;
     model.meta_mut().metrics_json = metrics;
-    model.save(&args.output).with_context(|| format!("writing {}", args.output.display()))?;
+    model
+        .save(&args.output)
+        .with_context(|| format!("writing {}", args.output.display()))?;
     let meta = model.meta();
-    let size = std::fs::metadata(&args.output).map(|m| m.len()).unwrap_or(0);
+    let size = std::fs::metadata(&args.output)
+        .map(|m| m.len())
+        .unwrap_or(0);
     eprintln!(
         "jobtag: wrote {} ({:.1} MB, {} features) in {:.1}s; role: {} iterations, {}; seniority: {}",
         args.output.display(),

@@ -30,12 +30,30 @@ struct TitleCue {
 
 static TITLE_CUES: LazyLock<Vec<TitleCue>> = LazyLock::new(|| {
     let table = [
-        (0, r"\bintern(ship)?s?\b|\btrainee\b|praktikant|working student|\bstudent\b|\bapprentice"),
-        (1, r"\bjunior\b|\bjr\b|entry[ -]level|\bgraduate\b|\bearly career\b|\b(engineer|developer|analyst|scientist) i\b"),
-        (2, r"\bmid\b|\bmiddle\b|\bregular\b|\bintermediate\b|\bmedior\b|\bii\b"),
-        (3, r"\bsenior\b|\bsr\b|\bexperienced\b|\biii\b"),
-        (4, r"\blead\b|\bstaff\b|\bprincipal\b|\bprinciple\b|\barchitect\b|\bexpert\b|team ?leader|\btech lead"),
-        (5, r"\bhead of\b|\bdirector\b|\bvp\b|vice president|\bchief\b|\bc[tieofmp]o\b|^partner\b"),
+        (
+            0,
+            r"\bintern(ship)?s?\b|\btrainee\b|praktikant|working student|werkstudent|\bstudent\b|\bapprentice|stażyst|\bstaż\b",
+        ),
+        (
+            1,
+            r"\bjunior\b|\bjr\b|młodsz|mlodsz|entry[ -]level|\bgraduate\b|\bearly career\b|\b(engineer|developer|analyst|scientist) i\b",
+        ),
+        (
+            2,
+            r"\bmid\b|\bmiddle\b|\bregular\b|\bintermediate\b|\bmedior\b|\bii\b",
+        ),
+        (
+            3,
+            r"\bsenior\b|\bsr\b|\bexperienced\b|\biii\b|\bstarsz[ya]\b",
+        ),
+        (
+            4,
+            r"\blead\b|\bstaff\b|\bprincipal\b|\bprinciple\b|\barchitect\b|\bexpert\b|team ?leader|\btech lead",
+        ),
+        (
+            5,
+            r"\bhead of\b|\bdirector\b|\bdyrektor|\bvp\b|vice president|\bchief\b|\bc[tieofmp]o\b|^partner\b",
+        ),
     ];
     table
         .into_iter()
@@ -119,7 +137,8 @@ pub fn years_mentions(text: &str) -> Vec<YearsMention> {
                 || lead.starts_with("min")
                 || lead.starts_with("over")
                 || lead.starts_with("more than");
-            let experience = tail.contains("experience") || tail.contains(" exp") || tail.contains("background");
+            let experience =
+                tail.contains("experience") || tail.contains(" exp") || tail.contains("background");
             if years > 20 || !(experience || qualified) {
                 return None;
             }
@@ -152,7 +171,10 @@ mod tests {
     use super::*;
 
     fn names(title: &str) -> Vec<&'static str> {
-        title_cues(title).into_iter().map(|i| CUE_FEATURES[i]).collect()
+        title_cues(title)
+            .into_iter()
+            .map(|i| CUE_FEATURES[i])
+            .collect()
     }
 
     #[test]
@@ -163,18 +185,30 @@ mod tests {
         assert_eq!(names("software engineer i"), ["title:junior"]);
         assert_eq!(names("staff ml engineer"), ["title:lead"]);
         assert_eq!(names("data scientist"), ["title:no-cue"]);
-        assert_eq!(names("senior lead engineer"), ["title:senior", "title:lead"]);
+        assert_eq!(
+            names("senior lead engineer"),
+            ["title:senior", "title:lead"]
+        );
     }
 
     #[test]
     fn years_phrases() {
         assert_eq!(overall_years("5+ years of experience with python"), Some(5));
-        assert_eq!(overall_years("3-5 years of professional experience"), Some(3));
-        assert_eq!(overall_years("at least two years in a similar role"), Some(2));
+        assert_eq!(
+            overall_years("3-5 years of professional experience"),
+            Some(3)
+        );
+        assert_eq!(
+            overall_years("at least two years in a similar role"),
+            Some(2)
+        );
         assert_eq!(overall_years("minimum 7 yrs"), Some(7));
         assert_eq!(overall_years("we have been around for 5 years."), None);
         assert_eq!(overall_years("founded 30 years of experience"), None);
-        assert_eq!(overall_years("2+ years of sql experience, 6+ years of experience overall"), Some(6));
+        assert_eq!(
+            overall_years("2+ years of sql experience, 6+ years of experience overall"),
+            Some(6)
+        );
     }
 
     #[test]

@@ -34,8 +34,16 @@ pub struct FeaturizerParams {
 impl Default for FeaturizerParams {
     fn default() -> Self {
         FeaturizerParams {
-            title: VocabularyParams { min_df: 1, max_df: 0.5, max_features: 40_000 },
-            text: VocabularyParams { min_df: 2, max_df: 0.5, max_features: 40_000 },
+            title: VocabularyParams {
+                min_df: 1,
+                max_df: 0.5,
+                max_features: 40_000,
+            },
+            text: VocabularyParams {
+                min_df: 2,
+                max_df: 0.5,
+                max_features: 40_000,
+            },
             title_weight: 1.0,
             text_weight: 0.7,
             cue_weight: 1.0,
@@ -177,13 +185,18 @@ impl Featurizer {
         } else {
             (Field::Cue, *CUE_FEATURES.get(index - nt - nx)?)
         };
-        Some(FeatureName { field, name: name.to_string() })
+        Some(FeatureName {
+            field,
+            name: name.to_string(),
+        })
     }
 
     /// Byte spans in the original title or description where feature `index`
     /// occurs in this posting.
     pub fn feature_spans(&self, terms: &PostingTerms, index: usize) -> Vec<(usize, usize)> {
-        let Some(name) = self.feature_name(index) else { return Vec::new() };
+        let Some(name) = self.feature_name(index) else {
+            return Vec::new();
+        };
         let analyzed = match name.field {
             Field::Title => &terms.title,
             Field::Description => &terms.text,
@@ -202,12 +215,19 @@ impl Featurizer {
     pub fn prune(&self, keep: impl Fn(usize) -> bool) -> (Self, Vec<usize>) {
         let nt = self.title.len();
         let nx = self.text.len();
-        let title = self.title.retain(|i| keep(i));
+        let title = self.title.retain(&keep);
         let text = self.text.retain(|i| keep(nt + i));
         let mut old: Vec<usize> = (0..nt).filter(|&i| keep(i)).collect();
         old.extend((nt..nt + nx).filter(|&i| keep(i)));
         old.extend(nt + nx..nt + nx + CUE_FEATURES.len());
-        (Featurizer { params: self.params.clone(), title, text }, old)
+        (
+            Featurizer {
+                params: self.params.clone(),
+                title,
+                text,
+            },
+            old,
+        )
     }
 
     pub(crate) fn rebuild_index(&mut self) {
@@ -225,12 +245,19 @@ mod tests {
     use super::*;
 
     fn posting(title: &str, description: &str) -> Posting {
-        Posting { id: None, title: title.into(), description: description.into() }
+        Posting {
+            id: None,
+            title: title.into(),
+            description: description.into(),
+        }
     }
 
     fn fitted() -> Featurizer {
         let corpus: Vec<PostingTerms> = [
-            posting("Senior Data Scientist", "Python, statistics and 5+ years of experience"),
+            posting(
+                "Senior Data Scientist",
+                "Python, statistics and 5+ years of experience",
+            ),
             posting("Frontend Developer", "React and TypeScript"),
             posting("Data Engineer", "Python, Spark and SQL pipelines"),
         ]
@@ -247,7 +274,10 @@ mod tests {
     #[test]
     fn features_do_not_depend_on_the_batch() {
         let f = fitted();
-        let a = PostingTerms::new(&posting("Senior Data Engineer", "Spark, SQL, 6 years of experience"));
+        let a = PostingTerms::new(&posting(
+            "Senior Data Engineer",
+            "Spark, SQL, 6 years of experience",
+        ));
         let alone = f.transform(&a);
         let batch: Vec<SparseRow> = [
             posting("Intern", ""),
@@ -262,7 +292,10 @@ mod tests {
     #[test]
     fn cues_and_names() {
         let f = fitted();
-        let row = f.transform(&PostingTerms::new(&posting("Sr. Data Engineer", "at least 8 years of experience")));
+        let row = f.transform(&PostingTerms::new(&posting(
+            "Sr. Data Engineer",
+            "at least 8 years of experience",
+        )));
         let names: Vec<String> = row
             .indices
             .iter()
@@ -279,7 +312,10 @@ mod tests {
         let p = posting("<b>Data Engineer</b>", "");
         let t = PostingTerms::new(&p);
         let id = (0..f.dim())
-            .find(|&i| f.feature_name(i).is_some_and(|n| n.field == Field::Title && n.name == "data engin"))
+            .find(|&i| {
+                f.feature_name(i)
+                    .is_some_and(|n| n.field == Field::Title && n.name == "data engin")
+            })
             .unwrap();
         let spans = f.feature_spans(&t, id);
         assert_eq!(spans.len(), 1);

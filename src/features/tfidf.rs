@@ -85,7 +85,7 @@ impl TfIdf {
     pub fn retain(&self, keep: impl Fn(usize) -> bool) -> Self {
         let ids: Vec<usize> = (0..self.len()).filter(|&i| keep(i)).collect();
         TfIdf {
-            vocabulary: self.vocabulary.retain(|i| keep(i)),
+            vocabulary: self.vocabulary.retain(&keep),
             idf: ids.iter().map(|&i| self.idf[i]).collect(),
         }
     }
@@ -109,7 +109,11 @@ mod tests {
             .iter()
             .map(|d| d.iter().map(|s| s.to_string()).collect())
             .collect();
-        let p = VocabularyParams { min_df: 1, max_df: 1.0, max_features: 100 };
+        let p = VocabularyParams {
+            min_df: 1,
+            max_df: 1.0,
+            max_features: 100,
+        };
         TfIdf::new(Vocabulary::fit(&docs, &p).unwrap())
     }
 
@@ -118,8 +122,16 @@ mod tests {
         let t = fitted();
         let row = t.transform(["rust", "rust", "rust", "go"], 0, 1.0);
         assert!((row.norm() - 1.0).abs() < 1e-6);
-        let rust = row.values[row.indices.iter().position(|&i| i as usize == t.vocabulary().id("rust").unwrap() as usize).unwrap()];
-        let go = row.values[row.indices.iter().position(|&i| i == t.vocabulary().id("go").unwrap()).unwrap()];
+        let rust = row.values[row
+            .indices
+            .iter()
+            .position(|&i| i as usize == t.vocabulary().id("rust").unwrap() as usize)
+            .unwrap()];
+        let go = row.values[row
+            .indices
+            .iter()
+            .position(|&i| i == t.vocabulary().id("go").unwrap())
+            .unwrap()];
         // tf 3 vs 1: sublinear (1 + ln 3 = 2.1), and "go" is rarer (higher idf).
         let expected = (1.0 + 3f32.ln()) * t.idf(t.vocabulary().id("rust").unwrap() as usize)
             / (t.idf(t.vocabulary().id("go").unwrap() as usize));
@@ -141,7 +153,7 @@ mod tests {
     #[test]
     fn offset_and_scale() {
         let row = fitted().transform(["go"], 10, 0.5);
-        assert_eq!(row.indices[0], 10 + 0);
+        assert_eq!(row.indices[0], 10);
         assert!((row.values[0] - 0.5).abs() < 1e-6);
     }
 }

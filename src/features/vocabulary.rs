@@ -33,7 +33,8 @@ impl Default for VocabularyParams {
 impl VocabularyParams {
     /// Reject parameters that cannot produce a vocabulary.
     pub fn check(&self) -> Result<()> {
-        if self.min_df == 0 || !(self.max_df > 0.0 && self.max_df <= 1.0) || self.max_features == 0 {
+        if self.min_df == 0 || !(self.max_df > 0.0 && self.max_df <= 1.0) || self.max_features == 0
+        {
             return Err(Error::Training(format!(
                 "vocabulary needs min_df >= 1, 0 < max_df <= 1 and max_features >= 1, got {self:?}"
             )));
@@ -159,13 +160,19 @@ mod tests {
     use super::*;
 
     fn docs(d: &[&[&str]]) -> Vec<Vec<String>> {
-        d.iter().map(|x| x.iter().map(|s| s.to_string()).collect()).collect()
+        d.iter()
+            .map(|x| x.iter().map(|s| s.to_string()).collect())
+            .collect()
     }
 
     #[test]
     fn min_df_max_df_and_deterministic_ids() {
         let d = docs(&[&["a", "b", "c"], &["a", "b"], &["a", "d", "d"], &["e", "b"]]);
-        let p = VocabularyParams { min_df: 2, max_df: 0.75, max_features: 10 };
+        let p = VocabularyParams {
+            min_df: 2,
+            max_df: 0.75,
+            max_features: 10,
+        };
         let v = Vocabulary::fit(&d, &p).unwrap();
         // "a" and "b" are in 3 of 4 docs (= 0.75, kept); c, d, e below min_df.
         assert_eq!(v.len(), 2);
@@ -177,7 +184,11 @@ mod tests {
     #[test]
     fn max_features_keeps_most_frequent() {
         let d = docs(&[&["x", "y"], &["x", "z"], &["x", "y"]]);
-        let p = VocabularyParams { min_df: 1, max_df: 1.0, max_features: 2 };
+        let p = VocabularyParams {
+            min_df: 1,
+            max_df: 1.0,
+            max_features: 2,
+        };
         let v = Vocabulary::fit(&d, &p).unwrap();
         assert_eq!(v.id("x"), Some(0));
         assert_eq!(v.id("y"), Some(1));
@@ -186,7 +197,11 @@ mod tests {
 
     #[test]
     fn rejects_bad_params() {
-        let p = VocabularyParams { min_df: 0, max_df: 0.5, max_features: 1 };
+        let p = VocabularyParams {
+            min_df: 0,
+            max_df: 0.5,
+            max_features: 1,
+        };
         assert!(Vocabulary::fit(&docs(&[&["a"]]), &p).is_err());
     }
 }

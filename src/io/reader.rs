@@ -48,7 +48,11 @@ pub struct Columns {
 
 impl Default for Columns {
     fn default() -> Self {
-        Columns { id: "id".into(), title: "title".into(), text: vec!["description".into()] }
+        Columns {
+            id: "id".into(),
+            title: "title".into(),
+            text: vec!["description".into()],
+        }
     }
 }
 
@@ -81,8 +85,17 @@ pub struct RecordReader {
 }
 
 enum Inner {
-    Csv { reader: csv::Reader<Box<dyn Read + Send>>, headers: Vec<String>, index: ColumnIndex, done: bool },
-    Jsonl { reader: Box<dyn BufRead + Send>, line: u64, buf: Vec<u8> },
+    Csv {
+        reader: csv::Reader<Box<dyn Read + Send>>,
+        headers: Vec<String>,
+        index: ColumnIndex,
+        done: bool,
+    },
+    Jsonl {
+        reader: Box<dyn BufRead + Send>,
+        line: u64,
+        buf: Vec<u8>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -99,22 +112,45 @@ pub fn open_input(path: &Path) -> Result<Box<dyn Read + Send>> {
     } else {
         Box::new(File::open(path).map_err(|e| Error::io(path, e))?)
     };
-    let gz = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz"));
-    Ok(if gz { Box::new(MultiGzDecoder::new(raw)) } else { raw })
+    let gz = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
+    Ok(if gz {
+        Box::new(MultiGzDecoder::new(raw))
+    } else {
+        raw
+    })
 }
 
 impl RecordReader {
     /// A reader over `input`. For CSV the header is read now, and it is an
     /// error when neither the title column nor any text column exists.
-    pub fn new(input: Box<dyn Read + Send>, format: InputFormat, columns: Columns, delimiter: u8, name: &str) -> Result<Self> {
+    pub fn new(
+        input: Box<dyn Read + Send>,
+        format: InputFormat,
+        columns: Columns,
+        delimiter: u8,
+        name: &str,
+    ) -> Result<Self> {
         let inner = match format {
             InputFormat::Csv => {
-                let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(input);
+                let mut reader = csv::ReaderBuilder::new()
+                    .delimiter(delimiter)
+                    .flexible(true)
+                    .from_reader(input);
                 let headers: Vec<String> = reader
                     .byte_headers()
-                    .map_err(|e| Error::Record { file: name.into(), line: 1, reason: format!("cannot read the CSV header: {e}") })?
+                    .map_err(|e| Error::Record {
+                        file: name.into(),
+                        line: 1,
+                        reason: format!("cannot read the CSV header: {e}"),
+                    })?
                     .iter()
-                    .map(|h| String::from_utf8_lossy(h).trim_start_matches('\u{feff}').to_string())
+                    .map(|h| {
+                        String::from_utf8_lossy(h)
+                            .trim_start_matches('\u{feff}')
+                            .to_string()
+                    })
                     .collect();
                 let find = |c: &str| headers.iter().position(|h| h == c);
                 let index = ColumnIndex {
@@ -134,9 +170,18 @@ impl RecordReader {
                         ),
                     });
                 }
-                Inner::Csv { reader, headers, index, done: false }
+                Inner::Csv {
+                    reader,
+                    headers,
+                    index,
+                    done: false,
+                }
             }
-            InputFormat::Jsonl => Inner::Jsonl { reader: Box::new(BufReader::with_capacity(1 << 16, input)), line: 0, buf: Vec::new() },
+            InputFormat::Jsonl => Inner::Jsonl {
+                reader: Box::new(BufReader::with_capacity(1 << 16, input)),
+                line: 0,
+                buf: Vec::new(),
+            },
         };
         Ok(RecordReader { inner, columns })
     }
@@ -153,7 +198,12 @@ impl RecordReader {
     /// the stream itself (nothing more can be read).
     pub fn next_record(&mut self) -> Result<Option<Record>> {
         match &mut self.inner {
-            Inner::Csv { reader, headers, index, done } => {
+            Inner::Csv {
+                reader,
+                headers,
+                index,
+                done,
+            } => {
                 if *done {
                     return Ok(None);
                 }
@@ -177,14 +227,37 @@ impl RecordReader {
                             })
                             .collect();
                         if cells.len() != headers.len() {
-                            let reason = format!("expected {} fields, found {}", headers.len(), cells.len());
-                            return Ok(Some(Record { line, fields: None, posting: Err(("record".into(), reason)), lossy }));
+                            let reason =
+                                format!("expected {} fields, found {}", headers.len(), cells.len());
+                            return Ok(Some(Record {
+                                line,
+                                fields: None,
+                                posting: Err(("record".into(), reason)),
+                                lossy,
+                            }));
                         }
-                        let get = |i: Option<usize>| i.and_then(|i| cells.get(i)).cloned().unwrap_or_default();
-                        let text = index.text.iter().map(|&i| cells[i].as_str()).filter(|s| !s.trim().is_empty()).collect::<Vec<_>>().join("\n\n");
-                        let posting = Posting { id: Some(get(index.id)).filter(|s| !s.is_empty()), title: get(index.title), description: text };
+                        let get = |i: Option<usize>| {
+                            i.and_then(|i| cells.get(i)).cloned().unwrap_or_default()
+                        };
+                        let text = index
+                            .text
+                            .iter()
+                            .map(|&i| cells[i].as_str())
+                            .filter(|s| !s.trim().is_empty())
+                            .collect::<Vec<_>>()
+                            .join("\n\n");
+                        let posting = Posting {
+                            id: Some(get(index.id)).filter(|s| !s.is_empty()),
+                            title: get(index.title),
+                            description: text,
+                        };
                         let posting = check_posting(posting, &self.columns);
-                        Ok(Some(Record { line, fields: Some(Fields::Csv(cells)), posting, lossy }))
+                        Ok(Some(Record {
+                            line,
+                            fields: Some(Fields::Csv(cells)),
+                            posting,
+                            lossy,
+                        }))
                     }
                     Err(e) => {
                         if let csv::ErrorKind::Io(_) = e.kind() {
@@ -192,7 +265,12 @@ impl RecordReader {
                             return Err(Error::Stream(std::io::Error::other(e.to_string())));
                         }
                         let line = e.position().map_or(0, |p| p.line());
-                        Ok(Some(Record { line, fields: None, posting: Err(("record".into(), e.to_string())), lossy: false }))
+                        Ok(Some(Record {
+                            line,
+                            fields: None,
+                            posting: Err(("record".into(), e.to_string())),
+                            lossy: false,
+                        }))
                     }
                 }
             }
@@ -214,23 +292,48 @@ impl RecordReader {
                 let line = *line;
                 let obj = match serde_json::from_str::<Value>(trimmed) {
                     Ok(Value::Object(o)) => o,
-                    Ok(_) => return Ok(Some(Record { line, fields: None, posting: Err(("record".into(), "not a JSON object".into())), lossy })),
-                    Err(e) => return Ok(Some(Record { line, fields: None, posting: Err(("record".into(), format!("invalid JSON: {e}"))), lossy })),
+                    Ok(_) => {
+                        return Ok(Some(Record {
+                            line,
+                            fields: None,
+                            posting: Err(("record".into(), "not a JSON object".into())),
+                            lossy,
+                        }))
+                    }
+                    Err(e) => {
+                        return Ok(Some(Record {
+                            line,
+                            fields: None,
+                            posting: Err(("record".into(), format!("invalid JSON: {e}"))),
+                            lossy,
+                        }))
+                    }
                 };
                 let posting = json_posting(&obj, &self.columns);
-                return Ok(Some(Record { line, fields: Some(Fields::Json(obj)), posting, lossy }));
+                return Ok(Some(Record {
+                    line,
+                    fields: Some(Fields::Json(obj)),
+                    posting,
+                    lossy,
+                }));
             },
         }
     }
 }
 
-fn json_posting(obj: &Map<String, Value>, columns: &Columns) -> std::result::Result<Posting, (String, String)> {
+fn json_posting(
+    obj: &Map<String, Value>,
+    columns: &Columns,
+) -> std::result::Result<Posting, (String, String)> {
     let field = |name: &str| -> std::result::Result<String, (String, String)> {
         match obj.get(name) {
             None | Some(Value::Null) => Ok(String::new()),
             Some(Value::String(s)) => Ok(s.clone()),
             Some(Value::Number(n)) if name == columns.id => Ok(n.to_string()),
-            Some(other) => Err((name.to_string(), format!("expected a string, found {}", json_type(other)))),
+            Some(other) => Err((
+                name.to_string(),
+                format!("expected a string, found {}", json_type(other)),
+            )),
         }
     };
     let id = field(&columns.id)?;
@@ -242,7 +345,14 @@ fn json_posting(obj: &Map<String, Value>, columns: &Columns) -> std::result::Res
             texts.push(t);
         }
     }
-    check_posting(Posting { id: Some(id).filter(|s| !s.is_empty()), title, description: texts.join("\n\n") }, columns)
+    check_posting(
+        Posting {
+            id: Some(id).filter(|s| !s.is_empty()),
+            title,
+            description: texts.join("\n\n"),
+        },
+        columns,
+    )
 }
 
 fn json_type(v: &Value) -> &'static str {
@@ -258,7 +368,10 @@ fn json_type(v: &Value) -> &'static str {
 
 fn check_posting(p: Posting, columns: &Columns) -> std::result::Result<Posting, (String, String)> {
     if p.is_empty() {
-        Err((format!("{}/{}", columns.title, columns.text.join("+")), "empty posting: no title and no description".into()))
+        Err((
+            format!("{}/{}", columns.title, columns.text.join("+")),
+            "empty posting: no title and no description".into(),
+        ))
     } else {
         Ok(p)
     }
@@ -269,7 +382,8 @@ mod tests {
     use super::*;
 
     fn read_all(data: &'static [u8], format: InputFormat) -> Vec<Record> {
-        let mut r = RecordReader::new(Box::new(data), format, Columns::default(), b',', "test").unwrap();
+        let mut r =
+            RecordReader::new(Box::new(data), format, Columns::default(), b',', "test").unwrap();
         let mut out = Vec::new();
         while let Some(rec) = r.next_record().unwrap() {
             out.push(rec);
@@ -279,7 +393,10 @@ mod tests {
 
     #[test]
     fn csv_with_bad_rows_keeps_line_numbers() {
-        let recs = read_all(b"id,title,description\n1,Dev,\"multi\nline\"\n2,only two\n3,,\n4,Q\xffA,ok\n", InputFormat::Csv);
+        let recs = read_all(
+            b"id,title,description\n1,Dev,\"multi\nline\"\n2,only two\n3,,\n4,Q\xffA,ok\n",
+            InputFormat::Csv,
+        );
         assert_eq!(recs.len(), 4);
         assert_eq!(recs[0].posting.as_ref().unwrap().description, "multi\nline");
         assert_eq!(recs[1].line, 4);
@@ -291,7 +408,10 @@ mod tests {
 
     #[test]
     fn jsonl_errors_name_the_field() {
-        let recs = read_all(b"{\"id\":1,\"title\":\"Dev\"}\n\nnot json\n{\"title\":5}\n", InputFormat::Jsonl);
+        let recs = read_all(
+            b"{\"id\":1,\"title\":\"Dev\"}\n\nnot json\n{\"title\":5}\n",
+            InputFormat::Jsonl,
+        );
         assert_eq!(recs.len(), 3);
         assert_eq!(recs[0].posting.as_ref().unwrap().id.as_deref(), Some("1"));
         assert_eq!(recs[1].line, 3);
@@ -300,7 +420,13 @@ mod tests {
 
     #[test]
     fn missing_columns_are_a_clear_error() {
-        let r = RecordReader::new(Box::new(&b"a,b\n1,2\n"[..]), InputFormat::Csv, Columns::default(), b',', "x.csv");
+        let r = RecordReader::new(
+            Box::new(&b"a,b\n1,2\n"[..]),
+            InputFormat::Csv,
+            Columns::default(),
+            b',',
+            "x.csv",
+        );
         assert!(r.is_err());
     }
 }

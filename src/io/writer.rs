@@ -19,7 +19,12 @@ pub enum OutputFormat {
 }
 
 /// Label columns added to every output row.
-pub const LABEL_COLUMNS: &[&str] = &["role", "role_confidence", "seniority", "seniority_confidence"];
+pub const LABEL_COLUMNS: &[&str] = &[
+    "role",
+    "role_confidence",
+    "seniority",
+    "seniority_confidence",
+];
 const EXPLAIN_COLUMNS: &[&str] = &["role_terms", "seniority_terms"];
 
 /// A row that could not be labelled.
@@ -57,7 +62,14 @@ impl<W: Write> LabelWriter<W> {
             OutputFormat::Csv => (Some(csv::Writer::from_writer(out)), None),
             OutputFormat::Jsonl => (None, Some(out)),
         };
-        LabelWriter { format, csv, raw, input_columns, explain, header_written: false }
+        LabelWriter {
+            format,
+            csv,
+            raw,
+            input_columns,
+            explain,
+            header_written: false,
+        }
     }
 
     /// Default CSV columns for JSON input.
@@ -74,7 +86,11 @@ impl<W: Write> LabelWriter<W> {
             OutputFormat::Jsonl => {
                 let mut obj = match fields {
                     Fields::Json(o) => o.clone(),
-                    Fields::Csv(cells) => headers.iter().cloned().zip(cells.iter().map(|c| Value::String(c.clone()))).collect(),
+                    Fields::Csv(cells) => headers
+                        .iter()
+                        .cloned()
+                        .zip(cells.iter().map(|c| Value::String(c.clone())))
+                        .collect(),
                 };
                 add_json_labels(&mut obj, labels, self.explain);
                 if let Some(w) = self.raw.as_mut() {
@@ -88,7 +104,12 @@ impl<W: Write> LabelWriter<W> {
                     .input_columns
                     .iter()
                     .map(|name| match fields {
-                        Fields::Csv(cells) => headers.iter().position(|h| h == name).and_then(|i| cells.get(i)).cloned().unwrap_or_default(),
+                        Fields::Csv(cells) => headers
+                            .iter()
+                            .position(|h| h == name)
+                            .and_then(|i| cells.get(i))
+                            .cloned()
+                            .unwrap_or_default(),
                         Fields::Json(o) => match o.get(name) {
                             Some(Value::String(s)) => s.clone(),
                             None | Some(Value::Null) => String::new(),
@@ -98,8 +119,20 @@ impl<W: Write> LabelWriter<W> {
                     .collect();
                 row.push(labels.role.label.clone());
                 row.push(format!("{:.4}", labels.role.confidence));
-                row.push(labels.seniority.as_ref().map(|s| s.label.clone()).unwrap_or_default());
-                row.push(labels.seniority.as_ref().map(|s| format!("{:.4}", s.confidence)).unwrap_or_default());
+                row.push(
+                    labels
+                        .seniority
+                        .as_ref()
+                        .map(|s| s.label.clone())
+                        .unwrap_or_default(),
+                );
+                row.push(
+                    labels
+                        .seniority
+                        .as_ref()
+                        .map(|s| format!("{:.4}", s.confidence))
+                        .unwrap_or_default(),
+                );
                 if self.explain {
                     row.push(terms_cell(&labels.role_terms));
                     row.push(terms_cell(&labels.seniority_terms));
@@ -151,7 +184,11 @@ fn csv_io(e: csv::Error) -> crate::Error {
 }
 
 fn terms_cell(terms: &[Contribution]) -> String {
-    terms.iter().map(|t| format!("{}:{} {:.2}", field_name(t), t.term, t.score)).collect::<Vec<_>>().join("; ")
+    terms
+        .iter()
+        .map(|t| format!("{}:{} {:.2}", field_name(t), t.term, t.score))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn field_name(t: &Contribution) -> &'static str {
@@ -171,11 +208,18 @@ pub fn add_json_labels(obj: &mut Map<String, Value>, labels: &Labels, explain: b
         obj.insert("seniority_confidence".into(), round(s.confidence));
     }
     if explain {
-        obj.insert("role_terms".into(), serde_json::to_value(&labels.role_terms).unwrap_or(Value::Null));
-        obj.insert("seniority_terms".into(), serde_json::to_value(&labels.seniority_terms).unwrap_or(Value::Null));
+        obj.insert(
+            "role_terms".into(),
+            serde_json::to_value(&labels.role_terms).unwrap_or(Value::Null),
+        );
+        obj.insert(
+            "seniority_terms".into(),
+            serde_json::to_value(&labels.seniority_terms).unwrap_or(Value::Null),
+        );
     }
 }
 
 fn round(v: f32) -> Value {
-    serde_json::Number::from_f64((f64::from(v) * 1e4).round() / 1e4).map_or(Value::Null, Value::Number)
+    serde_json::Number::from_f64((f64::from(v) * 1e4).round() / 1e4)
+        .map_or(Value::Null, Value::Number)
 }

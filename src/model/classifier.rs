@@ -124,8 +124,20 @@ pub struct Model {
 
 impl Model {
     /// Assemble a model from fitted parts.
-    pub fn new(meta: ModelMeta, taxonomy: Taxonomy, featurizer: Featurizer, role: Head, seniority: Option<Head>) -> Self {
-        Model { meta, taxonomy, featurizer, role, seniority }
+    pub fn new(
+        meta: ModelMeta,
+        taxonomy: Taxonomy,
+        featurizer: Featurizer,
+        role: Head,
+        seniority: Option<Head>,
+    ) -> Self {
+        Model {
+            meta,
+            taxonomy,
+            featurizer,
+            role,
+            seniority,
+        }
     }
 
     /// Training metadata.
@@ -166,7 +178,12 @@ impl Model {
             }
             None => (None, Vec::new()),
         };
-        Labels { role, seniority, role_terms, seniority_terms }
+        Labels {
+            role,
+            seniority,
+            role_terms,
+            seniority_terms,
+        }
     }
 
     /// Label many postings on all cores, in input order.
@@ -175,7 +192,13 @@ impl Model {
         postings.par_iter().map(|p| self.label(p)).collect()
     }
 
-    fn predict_head(&self, head: &Head, row: &SparseRow, terms: &PostingTerms, explain: bool) -> (Prediction, Vec<Contribution>) {
+    fn predict_head(
+        &self,
+        head: &Head,
+        row: &SparseRow,
+        terms: &PostingTerms,
+        explain: bool,
+    ) -> (Prediction, Vec<Contribution>) {
         let probs = head.regression.predict_proba_row(row);
         let best = argmax(probs.iter().copied());
         let prediction = Prediction {
@@ -185,14 +208,27 @@ impl Model {
                 .labels
                 .iter()
                 .zip(&probs)
-                .map(|(l, &p)| LabelProbability { label: l.clone(), probability: p })
+                .map(|(l, &p)| LabelProbability {
+                    label: l.clone(),
+                    probability: p,
+                })
                 .collect(),
         };
-        let contributions = if explain { self.contributions(head, best, row, terms) } else { Vec::new() };
+        let contributions = if explain {
+            self.contributions(head, best, row, terms)
+        } else {
+            Vec::new()
+        };
         (prediction, contributions)
     }
 
-    fn contributions(&self, head: &Head, class: usize, row: &SparseRow, terms: &PostingTerms) -> Vec<Contribution> {
+    fn contributions(
+        &self,
+        head: &Head,
+        class: usize,
+        row: &SparseRow,
+        terms: &PostingTerms,
+    ) -> Vec<Contribution> {
         let mut scored: Vec<(usize, f32)> = row
             .iter()
             .filter(|&(i, _)| i < head.regression.n_features())
@@ -221,15 +257,24 @@ impl Model {
             return Err("vocabulary and IDF lengths differ".into());
         }
         let dim = self.featurizer.dim();
-        for (name, head) in std::iter::once(("role", &self.role)).chain(self.seniority.as_ref().map(|h| ("seniority", h))) {
+        for (name, head) in std::iter::once(("role", &self.role))
+            .chain(self.seniority.as_ref().map(|h| ("seniority", h)))
+        {
             if !head.regression.check_consistent() {
                 return Err(format!("{name} weights are malformed"));
             }
             if head.regression.n_features() != dim {
-                return Err(format!("{name} head expects {} features, featurizer gives {dim}", head.regression.n_features()));
+                return Err(format!(
+                    "{name} head expects {} features, featurizer gives {dim}",
+                    head.regression.n_features()
+                ));
             }
             if head.regression.n_classes() != head.labels.len() {
-                return Err(format!("{name} head has {} classes but {} labels", head.regression.n_classes(), head.labels.len()));
+                return Err(format!(
+                    "{name} head has {} classes but {} labels",
+                    head.regression.n_classes(),
+                    head.labels.len()
+                ));
             }
         }
         Ok(())

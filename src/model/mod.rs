@@ -6,5 +6,10 @@ pub mod classifier;
 pub mod persist;
 pub mod softmax;
 
-pub use classifier::{Contribution, DataFile, ExampleCounts, Head, LabelProbability, Labels, Model, ModelMeta, Prediction};
-pub use softmax::{ClassWeight, SoftmaxParams, SoftmaxRegression, SoftmaxValidParams, TrainingReport};
+pub use classifier::{
+    Contribution, DataFile, ExampleCounts, Head, LabelProbability, Labels, Model, ModelMeta,
+    Prediction,
+};
+pub use softmax::{
+    ClassWeight, SoftmaxParams, SoftmaxRegression, SoftmaxValidParams, TrainingReport,
+};

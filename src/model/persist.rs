@@ -37,13 +37,17 @@ const MAX_DECODED: u64 = 1 << 30;
 
 /// Hex SHA-256 of bytes.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 impl Model {
     /// Encode the model as model-file bytes.
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
-        let encoded = bincode::serialize(self).map_err(|e| ModelFileError::Decode(e.to_string()))?;
+        let encoded =
+            bincode::serialize(self).map_err(|e| ModelFileError::Decode(e.to_string()))?;
         let mut gz = GzEncoder::new(Vec::new(), Compression::best());
         gz.write_all(&encoded)?;
         let payload = gz.finish()?;
@@ -62,18 +66,30 @@ impl Model {
             return Err(ModelFileError::BadMagic.into());
         }
         if bytes.len() < HEADER_LEN {
-            return Err(ModelFileError::Truncated { expected: HEADER_LEN as u64, found: bytes.len() as u64 }.into());
+            return Err(ModelFileError::Truncated {
+                expected: HEADER_LEN as u64,
+                found: bytes.len() as u64,
+            }
+            .into());
         }
         let version = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]);
         if version != FORMAT_VERSION {
-            return Err(ModelFileError::UnsupportedVersion { found: version, supported: FORMAT_VERSION }.into());
+            return Err(ModelFileError::UnsupportedVersion {
+                found: version,
+                supported: FORMAT_VERSION,
+            }
+            .into());
         }
         let mut len_bytes = [0u8; 8];
         len_bytes.copy_from_slice(&bytes[12..20]);
         let expected = u64::from_le_bytes(len_bytes);
         let payload = &bytes[HEADER_LEN..];
         if payload.len() as u64 != expected {
-            return Err(ModelFileError::Truncated { expected, found: payload.len() as u64 }.into());
+            return Err(ModelFileError::Truncated {
+                expected,
+                found: payload.len() as u64,
+            }
+            .into());
         }
         if Sha256::digest(payload).as_slice() != &bytes[20..52] {
             return Err(ModelFileError::Checksum.into());
@@ -83,9 +99,12 @@ impl Model {
             .take(MAX_DECODED)
             .read_to_end(&mut decoded)
             .map_err(|e| ModelFileError::Decode(e.to_string()))?;
-        let mut model: Model = bincode::deserialize(&decoded).map_err(|e| ModelFileError::Decode(e.to_string()))?;
+        let mut model: Model =
+            bincode::deserialize(&decoded).map_err(|e| ModelFileError::Decode(e.to_string()))?;
         model.featurizer.rebuild_index();
-        model.check_consistent().map_err(ModelFileError::Inconsistent)?;
+        model
+            .check_consistent()
+            .map_err(ModelFileError::Inconsistent)?;
         Ok(model)
     }
 
@@ -94,7 +113,10 @@ impl Model {
         let path = path.as_ref();
         let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
         Self::from_bytes(&bytes).map_err(|e| match e {
-            Error::Model(source) => Error::ModelAt { path: path.to_path_buf(), source },
+            Error::Model(source) => Error::ModelAt {
+                path: path.to_path_buf(),
+                source,
+            },
             other => other,
         })
     }
@@ -103,8 +125,14 @@ impl Model {
     pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
         let path = path.as_ref();
         let bytes = self.to_bytes()?;
-        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "model".into());
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "model".into());
         let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
         let write = || -> std::io::Result<()> {
             let mut f = fs::File::create(&tmp)?;
@@ -123,13 +151,17 @@ impl Model {
         match EMBEDDED {
             Some(bytes) => Self::from_bytes(bytes),
             None => Err(Error::Recipe(
-                "this build has no embedded model (models/default.jtm was missing at build time)".into(),
+                "this build has no embedded model (models/default.jtm was missing at build time)"
+                    .into(),
             )),
         }
     }
 }
 
 #[cfg(jobtag_embedded)]
-const EMBEDDED: Option<&[u8]> = Some(include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/models/default.jtm")));
+const EMBEDDED: Option<&[u8]> = Some(include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/models/default.jtm"
+)));
 #[cfg(not(jobtag_embedded))]
 const EMBEDDED: Option<&[u8]> = None;

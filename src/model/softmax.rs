@@ -104,13 +104,21 @@ impl ParamGuard for SoftmaxParams {
     fn check_ref(&self) -> Result<&SoftmaxValidParams> {
         let p = &self.0;
         if !(p.alpha.is_finite() && p.alpha > 0.0) {
-            return Err(Error::Training(format!("alpha must be positive and finite, got {}", p.alpha)));
+            return Err(Error::Training(format!(
+                "alpha must be positive and finite, got {}",
+                p.alpha
+            )));
         }
         if p.n_classes < 2 {
-            return Err(Error::Training(format!("need at least 2 classes, got {}", p.n_classes)));
+            return Err(Error::Training(format!(
+                "need at least 2 classes, got {}",
+                p.n_classes
+            )));
         }
         if p.max_iterations == 0 || !(p.tolerance.is_finite() && p.tolerance > 0.0) {
-            return Err(Error::Training("max_iterations and tolerance must be positive".into()));
+            return Err(Error::Training(
+                "max_iterations and tolerance must be positive".into(),
+            ));
         }
         Ok(p)
     }
@@ -185,7 +193,10 @@ impl SoftmaxRegression {
             .into_par_iter()
             .map(|r| {
                 let (idx, val) = x.row(r);
-                self.predict_proba_row(&SparseRow { indices: idx.to_vec(), values: val.to_vec() })
+                self.predict_proba_row(&SparseRow {
+                    indices: idx.to_vec(),
+                    values: val.to_vec(),
+                })
             })
             .collect();
         let mut out = Array2::zeros((x.nrows(), k));
@@ -204,17 +215,26 @@ impl SoftmaxRegression {
         for (new, &old) in keep.iter().enumerate() {
             w.row_mut(new).assign(&self.weights.row(old));
         }
-        w.row_mut(keep.len()).assign(&self.weights.row(self.n_features()));
-        SoftmaxRegression { weights: w, report: self.report.clone() }
+        w.row_mut(keep.len())
+            .assign(&self.weights.row(self.n_features()));
+        SoftmaxRegression {
+            weights: w,
+            report: self.report.clone(),
+        }
     }
 
     /// Largest absolute weight of feature `f` over classes.
     pub fn max_abs_weight(&self, f: usize) -> f32 {
-        self.weights.row(f).iter().fold(0.0f32, |m, w| m.max(w.abs()))
+        self.weights
+            .row(f)
+            .iter()
+            .fold(0.0f32, |m, w| m.max(w.abs()))
     }
 
     pub(crate) fn check_consistent(&self) -> bool {
-        self.weights.nrows() >= 1 && self.weights.ncols() >= 2 && self.weights.iter().all(|w| w.is_finite())
+        self.weights.nrows() >= 1
+            && self.weights.ncols() >= 2
+            && self.weights.iter().all(|w| w.is_finite())
     }
 }
 
@@ -257,7 +277,13 @@ impl Predict<&CsrMatrix, Array1<usize>> for SoftmaxRegression {
 pub fn argmax(values: impl Iterator<Item = f32>) -> usize {
     values
         .enumerate()
-        .fold((0, f32::NEG_INFINITY), |best, (i, v)| if v > best.1 { (i, v) } else { best })
+        .fold((0, f32::NEG_INFINITY), |best, (i, v)| {
+            if v > best.1 {
+                (i, v)
+            } else {
+                best
+            }
+        })
         .0
 }
 
@@ -268,23 +294,40 @@ impl Fit<CsrMatrix, Array1<usize>, Error> for SoftmaxValidParams {
         let x = &dataset.records;
         let y = &dataset.targets;
         if x.nrows() != y.len() {
-            return Err(Error::Training(format!("{} rows but {} targets", x.nrows(), y.len())));
+            return Err(Error::Training(format!(
+                "{} rows but {} targets",
+                x.nrows(),
+                y.len()
+            )));
         }
         if x.nrows() == 0 {
             return Err(Error::Training("no training examples".into()));
         }
         if let Some(bad) = y.iter().find(|&&c| c >= self.n_classes) {
-            return Err(Error::Training(format!("target {bad} out of range for {} classes", self.n_classes)));
+            return Err(Error::Training(format!(
+                "target {bad} out of range for {} classes",
+                self.n_classes
+            )));
         }
         let sample_weights: Vec<f64> = match dataset.weights() {
             Some(w) if w.len() == y.len() => w.iter().map(|&v| f64::from(v)).collect(),
             Some(w) => {
-                return Err(Error::Training(format!("{} weights for {} rows", w.len(), y.len())));
+                return Err(Error::Training(format!(
+                    "{} weights for {} rows",
+                    w.len(),
+                    y.len()
+                )));
             }
             None => vec![1.0; y.len()],
         };
         let weights = effective_weights(y.as_slice().unwrap_or(&y.to_vec()), &sample_weights, self);
-        let problem = Objective::new(x, y.iter().copied().collect(), weights, self.alpha, self.n_classes);
+        let problem = Objective::new(
+            x,
+            y.iter().copied().collect(),
+            weights,
+            self.alpha,
+            self.n_classes,
+        );
         let total_weight = problem.total_weight;
         let n_params = (x.ncols() + 1) * self.n_classes;
         let init = Array1::<f64>::zeros(n_params);
@@ -299,7 +342,9 @@ impl Fit<CsrMatrix, Array1<usize>, Error> for SoftmaxValidParams {
             .map_err(|e| Error::Training(format!("L-BFGS failed: {e}")))?;
         let state = result.state();
         let (converged, stop_reason) = match state.get_termination_status() {
-            TerminationStatus::Terminated(TerminationReason::SolverConverged) => (true, "converged".to_string()),
+            TerminationStatus::Terminated(TerminationReason::SolverConverged) => {
+                (true, "converged".to_string())
+            }
             TerminationStatus::Terminated(TerminationReason::MaxItersReached) => {
                 (false, "iteration cap reached".to_string())
             }
@@ -310,8 +355,11 @@ impl Fit<CsrMatrix, Array1<usize>, Error> for SoftmaxValidParams {
             .get_best_param()
             .ok_or_else(|| Error::Training("solver returned no parameters".into()))?;
         let nf = x.ncols();
-        let w = Array2::from_shape_vec((nf + 1, self.n_classes), best.iter().map(|&v| v as f32).collect())
-            .map_err(|e| Error::Training(e.to_string()))?;
+        let w = Array2::from_shape_vec(
+            (nf + 1, self.n_classes),
+            best.iter().map(|&v| v as f32).collect(),
+        )
+        .map_err(|e| Error::Training(e.to_string()))?;
         Ok(SoftmaxRegression {
             weights: w,
             report: TrainingReport {
@@ -344,6 +392,9 @@ fn effective_weights(y: &[usize], sample: &[f64], p: &SoftmaxValidParams) -> Vec
 }
 
 const ROW_CHUNK: usize = 1024;
+
+/// Parameters with their loss and gradient.
+type Evaluation = (Array1<f64>, f64, Array1<f64>);
 const FEATURE_CHUNK: usize = 512;
 
 /// The objective over a sparse design matrix, with its transpose kept for
@@ -361,7 +412,7 @@ struct Objective<'a> {
     k: usize,
     /// Last (params, loss, gradient): argmin asks for cost and gradient at
     /// the same point in turn.
-    cache: Mutex<Option<(Array1<f64>, f64, Array1<f64>)>>,
+    cache: Mutex<Option<Evaluation>>,
 }
 
 impl<'a> Objective<'a> {
@@ -515,7 +566,10 @@ mod tests {
         let mut y = Vec::new();
         for i in 0..30 {
             let c = i % 3;
-            rows.push(SparseRow::from_pairs(vec![(c as u32, 1.0), (3, (i % 5) as f32 * 0.1)]));
+            rows.push(SparseRow::from_pairs(vec![
+                (c as u32, 1.0),
+                (3, (i % 5) as f32 * 0.1),
+            ]));
             y.push(c);
         }
         (CsrMatrix::from_rows(&rows, 4), Array1::from(y))
@@ -554,7 +608,10 @@ mod tests {
         let data = DatasetBase::new(x, y);
         assert!(SoftmaxParams::new(3).alpha(-1.0).fit(&data).is_err());
         assert!(SoftmaxParams::new(1).fit(&data).is_err());
-        assert!(SoftmaxParams::new(2).fit(&data).is_err(), "target 2 is out of range");
+        assert!(
+            SoftmaxParams::new(2).fit(&data).is_err(),
+            "target 2 is out of range"
+        );
     }
 
     #[test]

@@ -113,18 +113,32 @@ pub fn score(golds: &[Gold], preds: &[String], labels: &[String], ordered: bool)
         let pred: usize = confusion.iter().map(|r| r[c]).sum();
         let precision = if pred > 0 { tp / pred as f64 } else { 0.0 };
         let recall = if gold > 0 { tp / gold as f64 } else { 0.0 };
-        let f1 = if precision + recall > 0.0 { 2.0 * precision * recall / (precision + recall) } else { 0.0 };
+        let f1 = if precision + recall > 0.0 {
+            2.0 * precision * recall / (precision + recall)
+        } else {
+            0.0
+        };
         if gold + pred > 0 {
             f1_sum += f1;
             present += 1;
         }
-        per_class.push(ClassScore { label: labels[c].clone(), precision, recall, f1, support: gold });
+        per_class.push(ClassScore {
+            label: labels[c].clone(),
+            precision,
+            recall,
+            f1,
+            support: gold,
+        });
     }
     let ratio = |a: usize| if n > 0 { a as f64 / n as f64 } else { 0.0 };
     Metrics {
         n,
         accuracy: ratio(correct),
-        macro_f1: if present > 0 { f1_sum / present as f64 } else { 0.0 },
+        macro_f1: if present > 0 {
+            f1_sum / present as f64
+        } else {
+            0.0
+        },
         within_one: ordered.then(|| ratio(within)),
         per_class,
         labels: labels.to_vec(),
@@ -137,21 +151,47 @@ impl Metrics {
     pub fn to_table(&self, title: &str) -> String {
         use std::fmt::Write;
         let mut s = String::new();
-        let _ = writeln!(s, "{title}: n={}  accuracy={:.3}  macro-F1={:.3}", self.n, self.accuracy, self.macro_f1);
+        let _ = writeln!(
+            s,
+            "{title}: n={}  accuracy={:.3}  macro-F1={:.3}",
+            self.n, self.accuracy, self.macro_f1
+        );
         if let Some(w) = self.within_one {
             let _ = writeln!(s, "  within one level: {w:.3}");
         }
-        let width = self.labels.iter().map(String::len).max().unwrap_or(5).max(5);
-        let _ = writeln!(s, "  {:<width$}  precision  recall     f1  support", "label");
+        let width = self
+            .labels
+            .iter()
+            .map(String::len)
+            .max()
+            .unwrap_or(5)
+            .max(5);
+        let _ = writeln!(
+            s,
+            "  {:<width$}  precision  recall     f1  support",
+            "label"
+        );
         for c in &self.per_class {
             if c.support == 0 && c.precision == 0.0 {
                 continue;
             }
-            let _ = writeln!(s, "  {:<width$}  {:>9.3}  {:>6.3}  {:>5.3}  {:>7}", c.label, c.precision, c.recall, c.f1, c.support);
+            let _ = writeln!(
+                s,
+                "  {:<width$}  {:>9.3}  {:>6.3}  {:>5.3}  {:>7}",
+                c.label, c.precision, c.recall, c.f1, c.support
+            );
         }
-        let _ = writeln!(s, "  confusion (rows: gold, columns: predicted, in label order above)");
+        let _ = writeln!(
+            s,
+            "  confusion (rows: gold, columns: predicted, in label order above)"
+        );
         for (label, row) in self.labels.iter().zip(&self.confusion) {
-            if row.iter().sum::<usize>() == 0 && self.confusion.iter().all(|r| r[self.labels.iter().position(|l| l == label).unwrap_or(0)] == 0) {
+            if row.iter().sum::<usize>() == 0
+                && self
+                    .confusion
+                    .iter()
+                    .all(|r| r[self.labels.iter().position(|l| l == label).unwrap_or(0)] == 0)
+            {
                 continue;
             }
             let cells: Vec<String> = row.iter().map(|c| format!("{c:>4}")).collect();
@@ -166,7 +206,10 @@ mod tests {
     use super::*;
 
     fn gold(label: Option<&str>, accept: &[&str]) -> Gold {
-        Gold { label: label.map(String::from), accept: accept.iter().map(|s| s.to_string()).collect() }
+        Gold {
+            label: label.map(String::from),
+            accept: accept.iter().map(|s| s.to_string()).collect(),
+        }
     }
 
     fn labels(l: &[&str]) -> Vec<String> {
@@ -175,7 +218,13 @@ mod tests {
 
     #[test]
     fn accuracy_macro_f1_and_accept_sets() {
-        let golds = [gold(Some("a"), &[]), gold(Some("b"), &[]), gold(None, &["a", "b"]), gold(None, &[]), gold(Some("b"), &[])];
+        let golds = [
+            gold(Some("a"), &[]),
+            gold(Some("b"), &[]),
+            gold(None, &["a", "b"]),
+            gold(None, &[]),
+            gold(Some("b"), &[]),
+        ];
         let preds = labels(&["a", "a", "b", "c", "b"]);
         let m = score(&golds, &preds, &labels(&["a", "b", "c"]), false);
         assert_eq!(m.n, 4);
@@ -189,7 +238,11 @@ mod tests {
     #[test]
     fn within_one_level() {
         let order = labels(&["junior", "mid", "senior", "lead"]);
-        let golds = [gold(Some("junior"), &[]), gold(Some("mid"), &[]), gold(Some("lead"), &[])];
+        let golds = [
+            gold(Some("junior"), &[]),
+            gold(Some("mid"), &[]),
+            gold(Some("lead"), &[]),
+        ];
         let preds = labels(&["mid", "mid", "junior"]);
         let m = score(&golds, &preds, &order, true);
         assert!((m.within_one.unwrap() - 2.0 / 3.0).abs() < 1e-12);

@@ -8,6 +8,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
 
@@ -56,16 +57,37 @@ impl Analyzed {
 /// Run the whole pipeline on `raw`.
 pub fn analyze(raw: &str) -> Analyzed {
     let normalized = normalize(raw);
-    let terms = tokenize(&normalized.text)
-        .into_iter()
-        .filter(|t| !is_stop_word(&t.text) && !is_number(&t.text))
-        .map(|t| Term {
-            stem: stem(&t.text),
-            start: t.start,
-            end: t.end,
-        })
-        .collect();
+    let mut terms = Vec::new();
+    for t in tokenize(&normalized.text) {
+        let words: Vec<&str> = match TERM_MAP.get(t.text.as_str()) {
+            Some(mapped) => mapped.split_whitespace().collect(),
+            None => vec![t.text.as_str()],
+        };
+        for w in words {
+            if !is_stop_word(w) && !is_number(w) {
+                terms.push(Term {
+                    stem: stem(w),
+                    start: t.start,
+                    end: t.end,
+                });
+            }
+        }
+    }
     Analyzed { normalized, terms }
+}
+
+/// Folding of foreign-language and variant spellings (`training/term_map.toml`).
+static TERM_MAP: LazyLock<HashMap<String, String>> =
+    LazyLock::new(|| parse_term_map(TERM_MAP_TOML).unwrap_or_default());
+
+const TERM_MAP_TOML: &str = include_str!("../../training/term_map.toml");
+
+fn parse_term_map(text: &str) -> Result<HashMap<String, String>, toml::de::Error> {
+    #[derive(serde::Deserialize)]
+    struct File {
+        terms: HashMap<String, String>,
+    }
+    toml::from_str::<File>(text).map(|f| f.terms)
 }
 
 /// Feature keys (unigrams and bigrams) of `raw`, without spans.
@@ -106,19 +128,150 @@ pub fn stem(word: &str) -> String {
 /// English function words that carry no signal for role or seniority.
 /// "it" is deliberately absent: "IT support" is a role.
 const STOP_WORDS: &[&str] = &[
-    "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
-    "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both",
-    "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "etc",
-    "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers",
-    "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "its", "itself",
-    "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on",
-    "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "same",
-    "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them",
-    "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too",
-    "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which",
-    "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself",
-    "yourselves", "s", "t", "d", "ll", "m", "re", "ve", "us", "within", "via", "per", "may",
-    "must", "shall", "well", "e.g", "i.e",
+    "a",
+    "about",
+    "above",
+    "after",
+    "again",
+    "against",
+    "all",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "because",
+    "been",
+    "before",
+    "being",
+    "below",
+    "between",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "down",
+    "during",
+    "each",
+    "etc",
+    "few",
+    "for",
+    "from",
+    "further",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "hers",
+    "herself",
+    "him",
+    "himself",
+    "his",
+    "how",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "its",
+    "itself",
+    "just",
+    "me",
+    "more",
+    "most",
+    "my",
+    "myself",
+    "no",
+    "nor",
+    "not",
+    "now",
+    "of",
+    "off",
+    "on",
+    "once",
+    "only",
+    "or",
+    "other",
+    "our",
+    "ours",
+    "ourselves",
+    "out",
+    "over",
+    "own",
+    "same",
+    "she",
+    "should",
+    "so",
+    "some",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "theirs",
+    "them",
+    "themselves",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "to",
+    "too",
+    "under",
+    "until",
+    "up",
+    "very",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "why",
+    "will",
+    "with",
+    "would",
+    "you",
+    "your",
+    "yours",
+    "yourself",
+    "yourselves",
+    "s",
+    "t",
+    "d",
+    "ll",
+    "m",
+    "re",
+    "ve",
+    "us",
+    "within",
+    "via",
+    "per",
+    "may",
+    "must",
+    "shall",
+    "well",
+    "e.g",
+    "i.e",
 ];
 
 fn is_stop_word(word: &str) -> bool {
@@ -142,7 +295,16 @@ mod tests {
     #[test]
     fn builds_bigrams_over_content_terms() {
         let keys = feature_terms("Data Scientist at a bank");
-        assert_eq!(keys, ["data", "scientist", "bank", "data scientist", "scientist bank"]);
+        assert_eq!(
+            keys,
+            [
+                "data",
+                "scientist",
+                "bank",
+                "data scientist",
+                "scientist bank"
+            ]
+        );
     }
 
     #[test]
@@ -151,6 +313,17 @@ mod tests {
         assert!(keys.contains(&"it".to_string()));
         assert!(keys.contains(&"go".to_string()));
         assert!(keys.contains(&"r".to_string()));
+    }
+
+    #[test]
+    fn term_map_parses_and_folds_variants() {
+        let map = parse_term_map(TERM_MAP_TOML).expect("training/term_map.toml parses");
+        assert!(map.len() > 50);
+        assert_eq!(
+            feature_terms("Młodszy Programista"),
+            feature_terms("junior developer")
+        );
+        assert_eq!(feature_terms("Frontend"), feature_terms("front end"));
     }
 
     #[test]

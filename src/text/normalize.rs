@@ -107,7 +107,9 @@ fn entity(raw: &str, i: usize) -> Option<(String, usize)> {
     let body = &rest[..semi];
     let valid = !body.is_empty()
         && (body.iter().all(|c| c.is_ascii_alphanumeric())
-            || (body[0] == b'#' && body.len() > 1 && body[1..].iter().all(|c| c.is_ascii_alphanumeric())));
+            || (body[0] == b'#'
+                && body.len() > 1
+                && body[1..].iter().all(|c| c.is_ascii_alphanumeric())));
     if !valid {
         return None;
     }

@@ -22,14 +22,74 @@ pub struct Token {
 /// Multi-character tech names that must survive tokenization whole, and must
 /// never be stemmed. Lower-case, as they appear after normalization.
 pub const TECH_TERMS: &[&str] = &[
-    "c++", "c#", "f#", "j#", ".net", "asp.net", "ado.net", "vb.net", "node.js", "vue.js",
-    "react.js", "next.js", "nuxt.js", "express.js", "d3.js", "three.js", "nest.js", "ember.js",
-    "backbone.js", "angular.js", "ci/cd", "a/b", "tcp/ip", "ui/ux", "ux/ui", "pl/sql", "t-sql",
-    "i/o", "r&d", "q&a", "p&l", "m&a", "scikit-learn", "objective-c", "e-commerce", "on-call",
-    "x86", "x86-64", "arm64", "s3", "ec2", "k8s", "b2b", "b2c", "saas", "paas", "iaas", "3d",
-    "2d", "gpt-4", "c/c++", "html5", "css3", "es6", "utf-8", "oauth2", "http/2", "802.11",
-    "sql/nosql", "win32", "vs.net", "ml/ai", "ai/ml", "r/shiny", "power-bi", "pyspark",
-    "pl/pgsql", "co-op",
+    "c++",
+    "c#",
+    "f#",
+    "j#",
+    ".net",
+    "asp.net",
+    "ado.net",
+    "vb.net",
+    "node.js",
+    "vue.js",
+    "react.js",
+    "next.js",
+    "nuxt.js",
+    "express.js",
+    "d3.js",
+    "three.js",
+    "nest.js",
+    "ember.js",
+    "backbone.js",
+    "angular.js",
+    "ci/cd",
+    "a/b",
+    "tcp/ip",
+    "ui/ux",
+    "ux/ui",
+    "pl/sql",
+    "t-sql",
+    "i/o",
+    "r&d",
+    "q&a",
+    "p&l",
+    "m&a",
+    "scikit-learn",
+    "objective-c",
+    "e-commerce",
+    "on-call",
+    "x86",
+    "x86-64",
+    "arm64",
+    "s3",
+    "ec2",
+    "k8s",
+    "b2b",
+    "b2c",
+    "saas",
+    "paas",
+    "iaas",
+    "3d",
+    "2d",
+    "gpt-4",
+    "c/c++",
+    "html5",
+    "css3",
+    "es6",
+    "utf-8",
+    "oauth2",
+    "http/2",
+    "802.11",
+    "sql/nosql",
+    "win32",
+    "vs.net",
+    "ml/ai",
+    "ai/ml",
+    "r/shiny",
+    "power-bi",
+    "pyspark",
+    "pl/pgsql",
+    "co-op",
 ];
 
 fn is_tech_term(s: &str) -> bool {
@@ -81,7 +141,9 @@ fn split_run(text: &str, start: usize, mut end: usize, out: &mut Vec<Token>) {
     // Trim trailing joiners, but keep "++" and "#" right after a word (c++, c#).
     loop {
         let run = &text[start..end];
-        let Some(last) = run.chars().last() else { return };
+        let Some(last) = run.chars().last() else {
+            return;
+        };
         if !is_joiner(last) {
             break;
         }
@@ -189,20 +251,38 @@ mod tests {
     fn keeps_tech_terms_whole() {
         assert_eq!(
             words("c++, c#, f# and .net with node.js; ci/cd, scikit-learn, a/b tests."),
-            ["c++", "c#", "f#", "and", ".net", "with", "node.js", "ci/cd", "scikit-learn", "a/b", "tests"]
+            [
+                "c++",
+                "c#",
+                "f#",
+                "and",
+                ".net",
+                "with",
+                "node.js",
+                "ci/cd",
+                "scikit-learn",
+                "a/b",
+                "tests"
+            ]
         );
     }
 
     #[test]
     fn splits_ordinary_joins() {
-        assert_eq!(words("python/java full-stack end."), ["python", "java", "full", "stack", "end"]);
+        assert_eq!(
+            words("python/java full-stack end."),
+            ["python", "java", "full", "stack", "end"]
+        );
         assert_eq!(words("experience.we"), ["experience", "we"]);
         assert_eq!(words("c++/java"), ["c++", "java"]);
     }
 
     #[test]
     fn keeps_versions_and_single_letters() {
-        assert_eq!(words("python 3.11, r and go"), ["python", "3.11", "r", "and", "go"]);
+        assert_eq!(
+            words("python 3.11, r and go"),
+            ["python", "3.11", "r", "and", "go"]
+        );
     }
 
     #[test]
@@ -215,7 +295,10 @@ mod tests {
 
     #[test]
     fn cjk_cyrillic_emoji() {
-        assert_eq!(words("разработчик python 🚀 数据工程师"), ["разработчик", "python", "数据工程师"]);
+        assert_eq!(
+            words("разработчик python 🚀 数据工程师"),
+            ["разработчик", "python", "数据工程师"]
+        );
     }
 
     #[test]

@@ -81,14 +81,25 @@ pub fn fold_of(i: usize, k: usize) -> usize {
 /// split into `k` folds by position; each fold is scored by a model trained on
 /// everything else. With `export`, writes `fold{f}_train.jsonl` and
 /// `fold{f}_test.jsonl` there so other tools can be run on the same folds.
-pub fn cross_validate(examples: &[Example], cv_source: Option<usize>, k: usize, taxonomy: &Taxonomy, params: &TrainParams, export: Option<&Path>) -> Result<EvalReport> {
+pub fn cross_validate(
+    examples: &[Example],
+    cv_source: Option<usize>,
+    k: usize,
+    taxonomy: &Taxonomy,
+    params: &TrainParams,
+    export: Option<&Path>,
+) -> Result<EvalReport> {
     if k < 2 {
-        return Err(Error::Training("cross-validation needs at least 2 folds".into()));
+        return Err(Error::Training(
+            "cross-validation needs at least 2 folds".into(),
+        ));
     }
     let in_cv = |e: &Example| cv_source.is_none_or(|s| e.source == s);
     let cv_count = examples.iter().filter(|e| in_cv(e)).count();
     if cv_count < k {
-        return Err(Error::Training(format!("{cv_count} examples cannot be split into {k} folds")));
+        return Err(Error::Training(format!(
+            "{cv_count} examples cannot be split into {k} folds"
+        )));
     }
     let start = Instant::now();
     let mut fold = vec![None; examples.len()];
@@ -104,13 +115,27 @@ pub fn cross_validate(examples: &[Example], cv_source: Option<usize>, k: usize, 
     let mut sen_preds = Vec::new();
     let mut training = Vec::new();
     for f in 0..k {
-        let train: Vec<&Example> = examples.iter().zip(&fold).filter(|(_, g)| **g != Some(f)).map(|(e, _)| e).collect();
-        let test: Vec<&Example> = examples.iter().zip(&fold).filter(|(_, g)| **g == Some(f)).map(|(e, _)| e).collect();
+        let train: Vec<&Example> = examples
+            .iter()
+            .zip(&fold)
+            .filter(|(_, g)| **g != Some(f))
+            .map(|(e, _)| e)
+            .collect();
+        let test: Vec<&Example> = examples
+            .iter()
+            .zip(&fold)
+            .filter(|(_, g)| **g == Some(f))
+            .map(|(e, _)| e)
+            .collect();
         if let Some(dir) = export {
             export_fold(dir, f, &train, &test)?;
         }
         let model = fit_model(&train, taxonomy, params, ModelMeta::empty())?;
-        training.push(FoldTraining { fold: f, role: model.meta().role_training.clone(), seniority: model.meta().seniority_training.clone() });
+        training.push(FoldTraining {
+            fold: f,
+            role: model.meta().role_training.clone(),
+            seniority: model.meta().seniority_training.clone(),
+        });
         let (r, s) = predict(&model, &test);
         role_preds.extend(r);
         sen_preds.extend(s);
@@ -137,15 +162,40 @@ fn predict(model: &Model, test: &[&Example]) -> (Vec<String>, Vec<String>) {
     use rayon::prelude::*;
     let labels: Vec<_> = test.par_iter().map(|e| model.label(&e.posting)).collect();
     let roles = labels.iter().map(|l| l.role.label.clone()).collect();
-    let sens = labels.iter().map(|l| l.seniority.as_ref().map(|p| p.label.clone()).unwrap_or_default()).collect();
+    let sens = labels
+        .iter()
+        .map(|l| {
+            l.seniority
+                .as_ref()
+                .map(|p| p.label.clone())
+                .unwrap_or_default()
+        })
+        .collect();
     (roles, sens)
 }
 
-fn score_all(tested: &[&Example], role_preds: &[String], sen_preds: &[String], taxonomy: &Taxonomy) -> EvalReport {
-    let role_gold: Vec<Gold> = tested.iter().map(|e| Gold { label: e.role.clone(), accept: e.role_accept.clone() }).collect();
+fn score_all(
+    tested: &[&Example],
+    role_preds: &[String],
+    sen_preds: &[String],
+    taxonomy: &Taxonomy,
+) -> EvalReport {
+    let role_gold: Vec<Gold> = tested
+        .iter()
+        .map(|e| Gold {
+            label: e.role.clone(),
+            accept: e.role_accept.clone(),
+        })
+        .collect();
     let role = score(&role_gold, role_preds, &taxonomy.role_ids(), false);
     let seniority = (!taxonomy.seniorities.is_empty()).then(|| {
-        let gold: Vec<Gold> = tested.iter().map(|e| Gold { label: e.seniority.clone(), accept: e.seniority_accept.clone() }).collect();
+        let gold: Vec<Gold> = tested
+            .iter()
+            .map(|e| Gold {
+                label: e.seniority.clone(),
+                accept: e.seniority_accept.clone(),
+            })
+            .collect();
         score(&gold, sen_preds, &taxonomy.seniority_ids(), true)
     });
     let predictions = tested
@@ -164,7 +214,14 @@ fn score_all(tested: &[&Example], role_preds: &[String], sen_preds: &[String], t
             predicted_seniority: s.clone(),
         })
         .collect();
-    EvalReport { folds: 0, role, seniority, train_seconds: 0.0, training: Vec::new(), predictions }
+    EvalReport {
+        folds: 0,
+        role,
+        seniority,
+        train_seconds: 0.0,
+        training: Vec::new(),
+        predictions,
+    }
 }
 
 #[derive(Serialize)]
@@ -191,7 +248,8 @@ fn export_fold(dir: &Path, f: usize, train: &[&Example], test: &[&Example]) -> R
                 role: e.role.as_deref(),
                 role_accept: (!e.role_accept.is_empty()).then_some(e.role_accept.as_slice()),
                 seniority: e.seniority.as_deref(),
-                seniority_accept: (!e.seniority_accept.is_empty()).then_some(e.seniority_accept.as_slice()),
+                seniority_accept: (!e.seniority_accept.is_empty())
+                    .then_some(e.seniority_accept.as_slice()),
                 weight: e.weight,
             };
             serde_json::to_writer(&mut w, &row).map_err(|e| Error::Training(e.to_string()))?;

@@ -15,12 +15,20 @@ use crate::taxonomy::Taxonomy;
 
 /// Analyze examples on all cores (order preserved).
 pub fn analyze_all(examples: &[&Example]) -> Vec<PostingTerms> {
-    examples.par_iter().map(|e| PostingTerms::new(&e.posting)).collect()
+    examples
+        .par_iter()
+        .map(|e| PostingTerms::new(&e.posting))
+        .collect()
 }
 
 /// Train a model on `examples`. `meta` is completed with example counts and
 /// training reports.
-pub fn fit_model(examples: &[&Example], taxonomy: &Taxonomy, params: &TrainParams, mut meta: ModelMeta) -> Result<Model> {
+pub fn fit_model(
+    examples: &[&Example],
+    taxonomy: &Taxonomy,
+    params: &TrainParams,
+    mut meta: ModelMeta,
+) -> Result<Model> {
     let terms = analyze_all(examples);
     let featurizer = Featurizer::fit(&params.features, &terms)?;
     let rows: Vec<SparseRow> = terms.par_iter().map(|t| featurizer.transform(t)).collect();
@@ -28,8 +36,15 @@ pub fn fit_model(examples: &[&Example], taxonomy: &Taxonomy, params: &TrainParam
 
     let role_ids = taxonomy.role_ids();
     let role_targets = targets(examples, |e| e.role.as_deref(), &role_ids, "role")?;
-    let role = fit_head(&rows, dim, &role_targets, examples, role_ids.len(), &params.role)?
-        .ok_or_else(|| Error::Training("no example has a role label".into()))?;
+    let role = fit_head(
+        &rows,
+        dim,
+        &role_targets,
+        examples,
+        role_ids.len(),
+        &params.role,
+    )?
+    .ok_or_else(|| Error::Training("no example has a role label".into()))?;
 
     let sen_ids = taxonomy.seniority_ids();
     let sen_targets = if sen_ids.is_empty() {
@@ -38,7 +53,14 @@ pub fn fit_model(examples: &[&Example], taxonomy: &Taxonomy, params: &TrainParam
         targets(examples, |e| e.seniority.as_deref(), &sen_ids, "seniority")?
     };
     let seniority = if sen_ids.len() >= 2 {
-        fit_head(&rows, dim, &sen_targets, examples, sen_ids.len(), &params.seniority)?
+        fit_head(
+            &rows,
+            dim,
+            &sen_targets,
+            examples,
+            sen_ids.len(),
+            &params.seniority,
+        )?
     } else {
         None
     };
@@ -55,27 +77,48 @@ pub fn fit_model(examples: &[&Example], taxonomy: &Taxonomy, params: &TrainParam
         meta,
         taxonomy.clone(),
         featurizer,
-        Head { labels: role_ids, regression: role },
-        seniority.map(|regression| Head { labels: sen_ids, regression }),
+        Head {
+            labels: role_ids,
+            regression: role,
+        },
+        seniority.map(|regression| Head {
+            labels: sen_ids,
+            regression,
+        }),
     ))
 }
 
 /// `(row index, class)` of every example with a label for this head.
-fn targets(examples: &[&Example], label: impl Fn(&Example) -> Option<&str>, ids: &[String], field: &'static str) -> Result<Vec<(usize, usize)>> {
+fn targets(
+    examples: &[&Example],
+    label: impl Fn(&Example) -> Option<&str>,
+    ids: &[String],
+    field: &'static str,
+) -> Result<Vec<(usize, usize)>> {
     let mut out = Vec::new();
     for (i, e) in examples.iter().enumerate() {
         if let Some(l) = label(e) {
             let class = ids
                 .iter()
                 .position(|id| id == l)
-                .ok_or_else(|| Error::UnknownLabel { field, label: format!("{l} (source {}, line {})", e.source, e.line) })?;
+                .ok_or_else(|| Error::UnknownLabel {
+                    field,
+                    label: format!("{l} (source {}, line {})", e.source, e.line),
+                })?;
             out.push((i, class));
         }
     }
     Ok(out)
 }
 
-fn fit_head(rows: &[SparseRow], dim: usize, targets: &[(usize, usize)], examples: &[&Example], n_classes: usize, p: &HeadParams) -> Result<Option<SoftmaxRegression>> {
+fn fit_head(
+    rows: &[SparseRow],
+    dim: usize,
+    targets: &[(usize, usize)],
+    examples: &[&Example],
+    n_classes: usize,
+    p: &HeadParams,
+) -> Result<Option<SoftmaxRegression>> {
     if targets.is_empty() {
         return Ok(None);
     }
@@ -93,11 +136,21 @@ fn fit_head(rows: &[SparseRow], dim: usize, targets: &[(usize, usize)], examples
     Ok(Some(model))
 }
 
-fn prune(featurizer: Featurizer, role: SoftmaxRegression, seniority: Option<SoftmaxRegression>, below: f32) -> (Featurizer, SoftmaxRegression, Option<SoftmaxRegression>) {
+fn prune(
+    featurizer: Featurizer,
+    role: SoftmaxRegression,
+    seniority: Option<SoftmaxRegression>,
+    below: f32,
+) -> (Featurizer, SoftmaxRegression, Option<SoftmaxRegression>) {
     if below <= 0.0 {
         return (featurizer, role, seniority);
     }
-    let keep = |f: usize| role.max_abs_weight(f) >= below || seniority.as_ref().is_some_and(|s| s.max_abs_weight(f) >= below);
+    let keep = |f: usize| {
+        role.max_abs_weight(f) >= below
+            || seniority
+                .as_ref()
+                .is_some_and(|s| s.max_abs_weight(f) >= below)
+    };
     let (pruned, old) = featurizer.prune(keep);
     let role = role.select_features(&old);
     let seniority = seniority.map(|s| s.select_features(&old));

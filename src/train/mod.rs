@@ -31,7 +31,12 @@ impl ModelMeta {
             data_files: Vec::new(),
             recipe: String::new(),
             examples: Default::default(),
-            role_training: TrainingReport { iterations: 0, converged: false, stop_reason: String::new(), final_loss: 0.0 },
+            role_training: TrainingReport {
+                iterations: 0,
+                converged: false,
+                stop_reason: String::new(),
+                final_loss: 0.0,
+            },
             seniority_training: None,
             metrics_json: None,
         }
@@ -57,7 +62,12 @@ pub fn train_from_recipe(recipe: &Recipe, corpus: &Corpus, trained_on: &str) -> 
 }
 
 /// Train on all of `corpus` with an explicit taxonomy.
-pub fn train_from_recipe_with(recipe: &Recipe, corpus: &Corpus, taxonomy: &Taxonomy, trained_on: &str) -> Result<Model> {
+pub fn train_from_recipe_with(
+    recipe: &Recipe,
+    corpus: &Corpus,
+    taxonomy: &Taxonomy,
+    trained_on: &str,
+) -> Result<Model> {
     let meta = ModelMeta {
         name: recipe.name.clone(),
         trained_on: trained_on.to_string(),

@@ -74,7 +74,12 @@ pub struct HeadParams {
 
 impl Default for HeadParams {
     fn default() -> Self {
-        HeadParams { alpha: 0.1, max_iterations: 500, tolerance: 1e-5, class_weight: ClassWeight::Balanced }
+        HeadParams {
+            alpha: 0.1,
+            max_iterations: 500,
+            tolerance: 1e-5,
+            class_weight: ClassWeight::Balanced,
+        }
     }
 }
 
@@ -174,14 +179,22 @@ impl Recipe {
             return Err(Error::Recipe("no [[sources]]".into()));
         }
         if self.sources.iter().filter(|s| s.cv).count() > 1 {
-            return Err(Error::Recipe("at most one source may have cv = true".into()));
+            return Err(Error::Recipe(
+                "at most one source may have cv = true".into(),
+            ));
         }
         for s in &self.sources {
             if !(s.weight.is_finite() && s.weight > 0.0) {
-                return Err(Error::Recipe(format!("{}: weight must be positive", s.path.display())));
+                return Err(Error::Recipe(format!(
+                    "{}: weight must be positive",
+                    s.path.display()
+                )));
             }
             if s.keep_every == Some(0) {
-                return Err(Error::Recipe(format!("{}: keep_every must be at least 1", s.path.display())));
+                return Err(Error::Recipe(format!(
+                    "{}: keep_every must be at least 1",
+                    s.path.display()
+                )));
             }
         }
         Ok(())
@@ -211,6 +224,8 @@ mod tests {
 
     #[test]
     fn rejects_unknown_keys() {
-        assert!(toml::from_str::<Recipe>("name = 'x'\nbogus = 1\n[[sources]]\npath = 'a'\n").is_err());
+        assert!(
+            toml::from_str::<Recipe>("name = 'x'\nbogus = 1\n[[sources]]\npath = 'a'\n").is_err()
+        );
     }
 }

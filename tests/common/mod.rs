@@ -9,7 +9,9 @@ use jobtag::train::{fit_model, load_recipe_sources, Recipe, TrainParams};
 use jobtag::{Model, Taxonomy};
 
 pub fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 pub fn tiny_recipe() -> Recipe {
@@ -25,8 +27,19 @@ pub fn tiny_recipe() -> Recipe {
 }
 
 pub fn tiny_taxonomy() -> Taxonomy {
-    let roles: Vec<String> = ["data-scientist", "devops-engineer", "frontend-developer", "other"].iter().map(|s| s.to_string()).collect();
-    let levels: Vec<String> = ["junior", "mid", "senior", "lead"].iter().map(|s| s.to_string()).collect();
+    let roles: Vec<String> = [
+        "data-scientist",
+        "devops-engineer",
+        "frontend-developer",
+        "other",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let levels: Vec<String> = ["junior", "mid", "senior", "lead"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     Taxonomy::from_ids(&roles, &levels)
 }
 
@@ -34,7 +47,9 @@ pub fn tiny_model() -> Model {
     let recipe = tiny_recipe();
     let corpus = load_recipe_sources(&recipe).unwrap();
     let refs: Vec<_> = corpus.examples.iter().collect();
-    let params = TrainParams { ..recipe.params.clone() };
+    let params = TrainParams {
+        ..recipe.params.clone()
+    };
     fit_model(&refs, &tiny_taxonomy(), &params, ModelMeta::empty()).unwrap()
 }
 

@@ -1,0 +1,97 @@
+//! `jobtag info`: what a model file is — its format, labels, training data,
+//! recipe and cross-validated metrics.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::Args;
+use jobtag::model::persist::FORMAT_VERSION;
+use jobtag::Model;
+
+#[derive(Debug, Args)]
+pub struct InfoArgs {
+    /// Model file (default: the embedded model).
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// Print the metadata as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: InfoArgs) -> Result<()> {
+    let model = match &args.model {
+        Some(p) => Model::load(p)?,
+        None => Model::embedded()?,
+    };
+    let meta = model.meta();
+    let metrics: Option<serde_json::Value> = meta
+        .metrics_json
+        .as_deref()
+        .and_then(|m| serde_json::from_str(m).ok());
+    if args.json {
+        let v = serde_json::json!({
+            "format_version": FORMAT_VERSION,
+            "name": meta.name,
+            "jobtag_version": meta.jobtag_version,
+            "trained_on": meta.trained_on,
+            "features": model.featurizer().dim(),
+            "roles": model.taxonomy().role_ids(),
+            "seniorities": model.taxonomy().seniority_ids(),
+            "data_files": meta.data_files,
+            "examples": meta.examples,
+            "role_training": meta.role_training,
+            "seniority_training": meta.seniority_training,
+            "metrics": metrics,
+            "recipe": meta.recipe,
+        });
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(());
+    }
+    println!(
+        "model:          {} (format version {FORMAT_VERSION}, jobtag {})",
+        meta.name, meta.jobtag_version
+    );
+    println!("trained on:     {}", meta.trained_on);
+    println!("features:       {}", model.featurizer().dim());
+    println!("roles:          {}", model.taxonomy().role_ids().join(", "));
+    println!(
+        "seniorities:    {}",
+        model.taxonomy().seniority_ids().join(", ")
+    );
+    println!(
+        "examples:       {} with a role, {} with a seniority",
+        meta.examples.role, meta.examples.seniority
+    );
+    let t = &meta.role_training;
+    println!(
+        "role training:  {} iterations, {}",
+        t.iterations, t.stop_reason
+    );
+    if let Some(t) = &meta.seniority_training {
+        println!(
+            "seniority training: {} iterations, {}",
+            t.iterations, t.stop_reason
+        );
+    }
+    println!("data files:");
+    for f in &meta.data_files {
+        println!("  {}  {} rows  sha256 {}", f.path, f.rows, f.sha256);
+    }
+    if let Some(m) = metrics {
+        let get = |path: &[&str]| {
+            path.iter()
+                .try_fold(&m, |v, k| v.get(k))
+                .and_then(|v| v.as_f64())
+                .unwrap_or(f64::NAN)
+        };
+        println!(
+            "cross-validated ({} folds): role accuracy {:.3}, macro-F1 {:.3}; seniority accuracy {:.3}, within one {:.3}",
+            m.get("folds").and_then(|f| f.as_u64()).unwrap_or(0),
+            get(&["role", "accuracy"]),
+            get(&["role", "macro_f1"]),
+            get(&["seniority", "accuracy"]),
+            get(&["seniority", "within_one"]),
+        );
+    }
+    Ok(())
+}
