@@ -81,7 +81,7 @@ pub fn title_cues(title: &str) -> Vec<usize> {
 static YEARS: LazyLock<Regex> = LazyLock::new(|| {
     let n = r"(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen)";
     Regex::new(&format!(
-        r"(?:at least|minimum(?: of)?|min\.?|over|more than)?\s*{n}\s*(?:\+|plus)?\s*(?:(?:-|–|to)\s*{n}\s*\+?\s*)?(?:years?|yrs?)\b(?:\s+of)?"
+        r"(?i)(?:at least|minimum(?: of)?|min\.?|over|more than)?\s*{n}\s*(?:\+|plus)?\s*(?:(?:-|–|to)\s*{n}\s*\+?\s*)?(?:years?|yrs?)\b(?:\s+of)?"
     ))
     .expect("the years pattern is valid")
 });
@@ -131,8 +131,9 @@ pub fn years_mentions(text: &str) -> Vec<YearsMention> {
                 .take_while(|&(i, ch)| i < 60 && ch != '.' && ch != '\n')
                 .last()
                 .map_or(0, |(i, ch)| i + ch.len_utf8());
-            let tail = &after[..tail_end];
-            let lead = whole.as_str().trim_start();
+            let tail = after[..tail_end].to_lowercase();
+            let lead_raw = whole.as_str().trim_start();
+            let lead = lead_raw.to_lowercase();
             let qualified = lead.starts_with("at least")
                 || lead.starts_with("min")
                 || lead.starts_with("over")
@@ -144,7 +145,7 @@ pub fn years_mentions(text: &str) -> Vec<YearsMention> {
             }
             Some(YearsMention {
                 years,
-                start: whole.start() + (whole.as_str().len() - lead.len()),
+                start: whole.start() + (whole.as_str().len() - lead_raw.len()),
                 end: whole.end(),
             })
         })

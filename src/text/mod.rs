@@ -6,5 +6,5 @@ pub mod normalize;
 pub mod tokenize;
 
 pub use analyze::{analyze, feature_terms, Analyzed, Term};
-pub use normalize::{normalize, NormalizedText};
+pub use normalize::{normalize, normalize_keep_case, NormalizedText};
 pub use tokenize::{tokenize, Token};

@@ -48,6 +48,16 @@ impl NormalizedText {
 
 /// Normalize `raw` (see the module docs).
 pub fn normalize(raw: &str) -> NormalizedText {
+    normalize_with(raw, true)
+}
+
+/// Normalize `raw` but keep letter case (for matchers with case rules, such
+/// as skill names where "Go" is not "go").
+pub fn normalize_keep_case(raw: &str) -> NormalizedText {
+    normalize_with(raw, false)
+}
+
+fn normalize_with(raw: &str, lowercase: bool) -> NormalizedText {
     let mut out = NormalizedText {
         text: String::with_capacity(raw.len()),
         origin: Vec::with_capacity(raw.len() + 1),
@@ -67,14 +77,14 @@ pub fn normalize(raw: &str) -> NormalizedText {
         } else if b == b'&' {
             if let Some((decoded, end)) = entity(raw, i) {
                 for c in decoded.chars() {
-                    push_folded(&mut out, c, i);
+                    push_folded(&mut out, c, i, lowercase);
                 }
                 i = end;
                 continue;
             }
         }
         let c = raw[i..].chars().next().unwrap_or('\u{fffd}');
-        push_folded(&mut out, c, i);
+        push_folded(&mut out, c, i, lowercase);
         i += c.len_utf8();
     }
     out.origin.push(raw.len() as u32);
@@ -121,20 +131,24 @@ fn entity(raw: &str, i: usize) -> Option<(String, usize)> {
     Some((decoded.into_owned(), end))
 }
 
-fn push_folded(out: &mut NormalizedText, c: char, origin: usize) {
+fn push_folded(out: &mut NormalizedText, c: char, origin: usize, lowercase: bool) {
     let c = match c {
         '|' => '\n',
         ';' => ',',
         _ => c,
     };
     if c.is_ascii() {
-        push_char(out, c.to_ascii_lowercase(), origin);
+        push_char(out, if lowercase { c.to_ascii_lowercase() } else { c }, origin);
         return;
     }
     for n in std::iter::once(c).nfkc() {
         let n = if n.is_whitespace() { ' ' } else { n };
-        for l in n.to_lowercase() {
-            push_char(out, l, origin);
+        if lowercase {
+            for l in n.to_lowercase() {
+                push_char(out, l, origin);
+            }
+        } else {
+            push_char(out, n, origin);
         }
     }
 }
@@ -183,6 +197,11 @@ mod tests {
         let start = n.text.find("c++").unwrap();
         let (a, b) = n.original_span(start, start + 3);
         assert_eq!(&raw[a..b], "Ｃ++");
+    }
+
+    #[test]
+    fn keep_case_variant() {
+        assert_eq!(normalize_keep_case("<b>Go</b> &amp; R").text, "\nGo\n & R");
     }
 
     #[test]

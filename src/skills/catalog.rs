@@ -1,0 +1,217 @@
+//! The skill catalog: canonical skills with ids, categories and aliases.
+//!
+//! The catalog is data (`training/skills/catalog.csv`, generated from O*NET
+//! and ESCO plus hand curation), embedded at build time. Users can replace
+//! it or add to it with a file of the same columns:
+//! `id,name,category,aliases,ambiguous,onet,esco`. Aliases are `|`-separated;
+//! an alias written `=Go` must match with exactly that case.
+
+use std::collections::HashSet;
+use std::io::Read;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// One way of writing a skill.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Alias {
+    /// The text to find.
+    pub text: String,
+    /// Must the case match exactly ("Go" but not "go")?
+    pub exact_case: bool,
+}
+
+/// A skill in the catalog.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Skill {
+    /// Stable identifier.
+    pub id: String,
+    /// Canonical name.
+    pub name: String,
+    /// Category (programming-language, library-framework, database, ...).
+    pub category: String,
+    /// Every way of writing it, the name included.
+    pub aliases: Vec<Alias>,
+    /// Also a common word or a letter: tagged only with evidence.
+    pub ambiguous: bool,
+    /// O*NET Technology Skills example name, when there is one.
+    pub onet: Option<String>,
+    /// ESCO concept URI, when there is one.
+    pub esco: Option<String>,
+}
+
+/// A list of skills.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SkillCatalog {
+    skills: Vec<Skill>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Row {
+    id: String,
+    name: String,
+    category: String,
+    #[serde(default)]
+    aliases: String,
+    #[serde(default)]
+    ambiguous: String,
+    #[serde(default)]
+    onet: String,
+    #[serde(default)]
+    esco: String,
+}
+
+const DEFAULT_CATALOG: &str = include_str!("../../training/skills/catalog.csv");
+
+impl SkillCatalog {
+    /// The catalog shipped with jobtag.
+    pub fn default_catalog() -> Result<Self> {
+        Self::from_reader(DEFAULT_CATALOG.as_bytes(), "training/skills/catalog.csv")
+    }
+
+    /// Read a catalog CSV; `name` is used in error messages.
+    pub fn from_reader(reader: impl Read, name: &str) -> Result<Self> {
+        let mut csv = csv::Reader::from_reader(reader);
+        let mut skills = Vec::new();
+        let mut ids = HashSet::new();
+        for (n, row) in csv.deserialize::<Row>().enumerate() {
+            let line = n as u64 + 2;
+            let err = |reason: String| Error::Record { file: name.to_string(), line, reason };
+            let row = row.map_err(|e| err(e.to_string()))?;
+            if row.id.trim().is_empty() || row.name.trim().is_empty() {
+                return Err(err("a skill needs an id and a name".into()));
+            }
+            if !ids.insert(row.id.clone()) {
+                return Err(err(format!("duplicate skill id {:?}", row.id)));
+            }
+            let mut aliases: Vec<Alias> = Vec::new();
+            let mut push = |raw: &str| {
+                let raw = raw.trim();
+                let (text, exact_case) = match raw.strip_prefix('=') {
+                    Some(t) => (t.trim(), true),
+                    None => (raw, false),
+                };
+                if !text.is_empty() && !aliases.iter().any(|a| a.text == text && a.exact_case == exact_case) {
+                    aliases.push(Alias { text: text.to_string(), exact_case });
+                }
+            };
+            let ambiguous = matches!(row.ambiguous.trim().to_lowercase().as_str(), "yes" | "true" | "1");
+            // An ambiguous skill whose name also appears as an exact-case
+            // alias is matched only in that case.
+            let name_is_exact = row.aliases.split('|').any(|a| a.trim().strip_prefix('=').is_some_and(|t| t.trim() == row.name.trim()));
+            if !name_is_exact {
+                push(&row.name);
+            }
+            for a in row.aliases.split('|') {
+                push(a);
+            }
+            let opt = |s: String| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+            skills.push(Skill {
+                id: row.id.trim().to_string(),
+                name: row.name.trim().to_string(),
+                category: row.category.trim().to_string(),
+                aliases,
+                ambiguous,
+                onet: opt(row.onet),
+                esco: opt(row.esco),
+            });
+        }
+        Ok(SkillCatalog { skills })
+    }
+
+    /// Add the skills of `other`; a skill with an id already present replaces it.
+    pub fn extend(&mut self, other: SkillCatalog) {
+        for s in other.skills {
+            match self.skills.iter_mut().find(|x| x.id == s.id) {
+                Some(slot) => *slot = s,
+                None => self.skills.push(s),
+            }
+        }
+    }
+
+    /// All skills, in file order.
+    pub fn skills(&self) -> &[Skill] {
+        &self.skills
+    }
+
+    /// Number of skills.
+    pub fn len(&self) -> usize {
+        self.skills.len()
+    }
+
+    /// True when there are no skills.
+    pub fn is_empty(&self) -> bool {
+        self.skills.is_empty()
+    }
+
+    /// Skills whose id, name, alias or category contains `query`
+    /// (case-insensitive), best matches first: exact name or alias, then
+    /// prefix, then substring.
+    pub fn search(&self, query: &str) -> Vec<&Skill> {
+        let q = query.trim().to_lowercase();
+        let mut scored: Vec<(u8, &Skill)> = self
+            .skills
+            .iter()
+            .filter_map(|s| {
+                let texts = std::iter::once(s.name.as_str()).chain(s.aliases.iter().map(|a| a.text.as_str())).chain(std::iter::once(s.id.as_str()));
+                let mut best = None;
+                for t in texts {
+                    let t = t.to_lowercase();
+                    let rank = if t == q {
+                        0
+                    } else if t.starts_with(&q) {
+                        1
+                    } else if t.contains(&q) {
+                        2
+                    } else {
+                        continue;
+                    };
+                    best = Some(best.map_or(rank, |b: u8| b.min(rank)));
+                }
+                if best.is_none() && s.category.to_lowercase() == q {
+                    best = Some(3);
+                }
+                best.map(|b| (b, s))
+            })
+            .collect();
+        scored.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.name.len().cmp(&b.1.name.len())).then(a.1.name.cmp(&b.1.name)));
+        scored.into_iter().map(|(_, s)| s).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CSV: &str = "id,name,category,aliases,ambiguous,onet,esco\n\
+        postgresql,PostgreSQL,database,Postgres|psql,no,PostgreSQL,\n\
+        go-language,Go,programming-language,=Go|Golang,yes,,\n";
+
+    #[test]
+    fn parses_aliases_and_case_rules() {
+        let c = SkillCatalog::from_reader(CSV.as_bytes(), "t.csv").unwrap();
+        assert_eq!(c.len(), 2);
+        let pg = &c.skills()[0];
+        assert_eq!(pg.aliases.len(), 3);
+        assert!(pg.aliases.iter().all(|a| !a.exact_case));
+        let go = &c.skills()[1];
+        assert!(go.ambiguous);
+        assert_eq!(go.aliases, vec![Alias { text: "Go".into(), exact_case: true }, Alias { text: "Golang".into(), exact_case: false }]);
+    }
+
+    #[test]
+    fn duplicate_ids_are_an_error_naming_the_line() {
+        let bad = format!("{CSV}postgresql,Postgres,database,,no,,\n");
+        let e = SkillCatalog::from_reader(bad.as_bytes(), "t.csv").unwrap_err().to_string();
+        assert!(e.contains("line 4") && e.contains("duplicate"), "{e}");
+    }
+
+    #[test]
+    fn search_ranks_exact_first() {
+        let c = SkillCatalog::from_reader(CSV.as_bytes(), "t.csv").unwrap();
+        assert_eq!(c.search("golang")[0].id, "go-language");
+        assert_eq!(c.search("post")[0].id, "postgresql");
+        assert_eq!(c.search("database").len(), 1);
+    }
+}

@@ -1,0 +1,160 @@
+//! Posting sections: which lines ask for something ("Requirements", "Must
+//! have"), which would merely like it ("Nice to have", "Bonus"), and which
+//! only mention it ("Our stack", "About us").
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+/// How strongly a posting asks for a skill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Requirement {
+    /// Found outside any requirement section (e.g. "our stack").
+    Mentioned,
+    /// In a preference section or marked "nice to have" / "a plus".
+    Preferred,
+    /// In a requirement section, or in the title.
+    Required,
+}
+
+impl Requirement {
+    /// Lower-case name, as written in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Requirement::Mentioned => "mentioned",
+            Requirement::Preferred => "preferred",
+            Requirement::Required => "required",
+        }
+    }
+}
+
+static REQUIRED_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^\W*(requirements?|required( skills| qualifications)?|must[ -]haves?|what (you|we)('ll)? (bring|need|expect|are looking for|require)|what you need|what we('re| are) looking for|(minimum |basic |key |required |your )?qualifications|you have|you bring|you are|who you are|about you|your profile|your skills|skills( and| &) (experience|qualifications)|(required |key |technical )?skills|experience|we expect|expectations|what do we expect|our requirements|ideal candidate|you should have|you will need|you need)\b[^.!?]{0,40}$",
+    )
+    .expect("valid heading pattern")
+});
+
+static PREFERRED_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^\W*(nice[ -]to[ -]haves?|good[ -]to[ -]have|bonus( points)?|preferred( qualifications| skills)?|desired( skills)?|desirable|pluses|a plus|extra points|it would be (great|nice)|would be a plus|additional(ly)?|optional|not required but)\b[^.!?]{0,40}$",
+    )
+    .expect("valid heading pattern")
+});
+
+static OTHER_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^\W*(responsibilities|what you('ll| will) do|your (role|tasks|responsibilities)|the role|about (us|the (role|team|company|job))|who we are|we offer|what we offer|benefits|perks|our (stack|tech stack|technologies|offer)|tech stack|technologies|the job|job description|tasks|duties|why (join|us)|how to apply|salary|location)\b[^.!?]{0,40}$",
+    )
+    .expect("valid heading pattern")
+});
+
+static PREFERRED_INLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(nice[ -]to[ -]have|good[ -]to[ -]have|is a (big )?plus|are a (big )?plus|would be a plus|a plus\b|bonus|preferred|preferably|desirable|advantage|an asset|is welcome|are welcome|ideally|not required)").expect("valid pattern")
+});
+
+static REQUIRED_INLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(required|must[ -]have|must|mandatory|essential|minimum of|at least)\b").expect("valid pattern")
+});
+
+/// The requirement level of every line of a (normalized) text.
+#[derive(Debug, Clone)]
+pub struct Sections {
+    /// `(line start, line end, level)` in byte offsets.
+    lines: Vec<(usize, usize, Requirement)>,
+}
+
+impl Sections {
+    /// Split `text` into lines and give each the level of the section it is
+    /// in, overridden by markers on the line itself.
+    pub fn new(text: &str) -> Self {
+        let mut lines = Vec::new();
+        let mut current = Requirement::Mentioned;
+        let mut start = 0;
+        for line in text.split_inclusive('\n') {
+            let end = start + line.len();
+            let trimmed = line.trim();
+            let heading = is_heading(trimmed);
+            let level = if heading && PREFERRED_HEADING.is_match(trimmed) {
+                current = Requirement::Preferred;
+                current
+            } else if heading && REQUIRED_HEADING.is_match(trimmed) {
+                current = Requirement::Required;
+                current
+            } else if heading && OTHER_HEADING.is_match(trimmed) {
+                current = Requirement::Mentioned;
+                current
+            } else if PREFERRED_INLINE.is_match(trimmed) {
+                Requirement::Preferred
+            } else if REQUIRED_INLINE.is_match(trimmed) && current == Requirement::Mentioned {
+                Requirement::Required
+            } else {
+                current
+            };
+            lines.push((start, end, level));
+            start = end;
+        }
+        Sections { lines }
+    }
+
+    /// Level of the line holding byte `pos`.
+    pub fn level_at(&self, pos: usize) -> Requirement {
+        self.line_at(pos).map_or(Requirement::Mentioned, |l| l.2)
+    }
+
+    /// `(start, end)` of the line holding byte `pos`.
+    pub fn line_bounds(&self, pos: usize) -> (usize, usize) {
+        self.line_at(pos).map_or((0, 0), |l| (l.0, l.1))
+    }
+
+    fn line_at(&self, pos: usize) -> Option<&(usize, usize, Requirement)> {
+        let i = self.lines.partition_point(|l| l.1 <= pos);
+        self.lines.get(i)
+    }
+}
+
+/// A heading is a short line, often ending with a colon, with few words.
+fn is_heading(line: &str) -> bool {
+    let words = line.split_whitespace().count();
+    (1..=8).contains(&words) && line.len() <= 70
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_set_the_level_of_following_lines() {
+        let text = "About us\nWe use Kafka.\nRequirements:\n- Python\n- SQL\nNice to have:\n- Rust\nWhat we offer\n- Laptop";
+        let s = Sections::new(text);
+        let at = |w: &str| s.level_at(text.find(w).unwrap());
+        assert_eq!(at("Kafka"), Requirement::Mentioned);
+        assert_eq!(at("Python"), Requirement::Required);
+        assert_eq!(at("SQL"), Requirement::Required);
+        assert_eq!(at("Rust"), Requirement::Preferred);
+        assert_eq!(at("Laptop"), Requirement::Mentioned);
+    }
+
+    #[test]
+    fn inline_markers_override() {
+        let text = "What you bring\n- Java\n- Experience with Kotlin is a plus\n- Go";
+        let s = Sections::new(text);
+        assert_eq!(s.level_at(text.find("Java").unwrap()), Requirement::Required);
+        assert_eq!(s.level_at(text.find("Kotlin").unwrap()), Requirement::Preferred);
+        assert_eq!(s.level_at(text.find("Go").unwrap()), Requirement::Required);
+    }
+
+    #[test]
+    fn other_heading_names() {
+        for h in ["Must have:", "Qualifications", "You have", "What we're looking for:", "Your profile"] {
+            let text = format!("{h}\n- Docker");
+            assert_eq!(Sections::new(&text).level_at(text.find("Docker").unwrap()), Requirement::Required, "{h}");
+        }
+        for h in ["Bonus points", "Preferred qualifications:", "Good to have", "A plus:"] {
+            let text = format!("{h}\n- Docker");
+            assert_eq!(Sections::new(&text).level_at(text.find("Docker").unwrap()), Requirement::Preferred, "{h}");
+        }
+    }
+}

@@ -1,0 +1,367 @@
+//! Finding catalog skills in posting text.
+//!
+//! Two Aho-Corasick automata are built once per catalog: one ASCII
+//! case-insensitive for ordinary aliases, one case-sensitive for aliases that
+//! must match exactly ("Go", "R"). Both scan the case-preserving normalized
+//! text in one pass each (linear in the text, whatever the catalog size);
+//! candidates are kept when they stand as whole words, and the
+//! leftmost-longest non-overlapping set wins ("Google Cloud Platform" over
+//! "Google Cloud", "JavaScript" over "Java", "React Native" over "React").
+//! Skills that are also ordinary words need evidence before they are tagged;
+//! each tag then gets its requirement level and any years of experience.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use serde::{Deserialize, Serialize};
+
+use super::catalog::SkillCatalog;
+use super::sections::{Requirement, Sections};
+use crate::error::{Error, Result};
+use crate::features::cues::years_mentions;
+use crate::features::Field;
+use crate::text::normalize_keep_case;
+
+/// A place where a skill was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkillSpan {
+    /// Title or description.
+    pub field: Field,
+    /// Start byte in the original field text.
+    pub start: usize,
+    /// End byte in the original field text.
+    pub end: usize,
+}
+
+/// A skill a posting asks for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkillTag {
+    /// Catalog id.
+    pub id: String,
+    /// Canonical name.
+    pub name: String,
+    /// Category.
+    pub category: String,
+    /// Required, preferred or merely mentioned.
+    pub requirement: Requirement,
+    /// Minimum years of experience asked for this skill, when stated.
+    pub years: Option<u32>,
+    /// Every place it was found.
+    pub spans: Vec<SkillSpan>,
+}
+
+/// One raw match: a catalog alias at a byte range of normalized text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    /// Index of the skill in the catalog.
+    pub skill: usize,
+    /// Start byte (normalized text).
+    pub start: usize,
+    /// End byte (normalized text).
+    pub end: usize,
+}
+
+/// A catalog compiled for matching.
+#[derive(Debug, Clone)]
+pub struct SkillTagger {
+    catalog: SkillCatalog,
+    folded: AhoCorasick,
+    folded_skill: Vec<usize>,
+    exact: AhoCorasick,
+    exact_skill: Vec<usize>,
+}
+
+fn build(patterns: &[String], case_insensitive: bool) -> Result<AhoCorasick> {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(case_insensitive)
+        .match_kind(MatchKind::Standard)
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(patterns)
+        .or_else(|_| {
+            // Very large user catalogs may not fit a DFA; an NFA is slower but works.
+            AhoCorasickBuilder::new().ascii_case_insensitive(case_insensitive).match_kind(MatchKind::Standard).build(patterns)
+        })
+        .map_err(|e| Error::Recipe(format!("skill catalog: {e}")))
+}
+
+impl SkillTagger {
+    /// Compile a catalog.
+    pub fn new(catalog: SkillCatalog) -> Result<Self> {
+        let mut folded_patterns = Vec::new();
+        let mut folded_skill = Vec::new();
+        let mut exact_patterns = Vec::new();
+        let mut exact_skill = Vec::new();
+        for (i, skill) in catalog.skills().iter().enumerate() {
+            for alias in &skill.aliases {
+                if alias.exact_case {
+                    exact_patterns.push(alias.text.clone());
+                    exact_skill.push(i);
+                } else {
+                    folded_patterns.push(alias.text.clone());
+                    folded_skill.push(i);
+                }
+            }
+        }
+        Ok(SkillTagger {
+            folded: build(&folded_patterns, true)?,
+            folded_skill,
+            exact: build(&exact_patterns, false)?,
+            exact_skill,
+            catalog,
+        })
+    }
+
+    /// The default catalog, compiled.
+    pub fn default_tagger() -> Result<Self> {
+        Self::new(SkillCatalog::default_catalog()?)
+    }
+
+    /// The catalog.
+    pub fn catalog(&self) -> &SkillCatalog {
+        &self.catalog
+    }
+
+    /// Whole-word, leftmost-longest, non-overlapping matches in `text`
+    /// (before the ambiguity check).
+    pub fn find(&self, text: &str) -> Vec<Hit> {
+        let bytes = text.as_bytes();
+        let mut hits: Vec<Hit> = Vec::new();
+        for (ac, owner) in [(&self.folded, &self.folded_skill), (&self.exact, &self.exact_skill)] {
+            for m in ac.find_overlapping_iter(text) {
+                if is_whole_word(bytes, m.start(), m.end()) {
+                    hits.push(Hit { skill: owner[m.pattern().as_usize()], start: m.start(), end: m.end() });
+                }
+            }
+        }
+        hits.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)).then(a.skill.cmp(&b.skill)));
+        let mut chosen: Vec<Hit> = Vec::with_capacity(hits.len());
+        for h in hits {
+            if chosen.last().is_none_or(|last| h.start >= last.end) {
+                chosen.push(h);
+            }
+        }
+        chosen
+    }
+
+    /// Tag the skills of a posting.
+    pub fn tag(&self, title: &str, description: &str) -> Vec<SkillTag> {
+        let mut tags: Vec<SkillTag> = Vec::new();
+        for (field, raw) in [(Field::Title, title), (Field::Description, description)] {
+            if raw.is_empty() {
+                continue;
+            }
+            let norm = normalize_keep_case(raw);
+            let text = norm.text.as_str();
+            let sections = Sections::new(text);
+            let hits = self.find(text);
+            let accepted: Vec<Hit> = hits
+                .iter()
+                .enumerate()
+                .filter(|(i, h)| !self.catalog.skills()[h.skill].ambiguous || has_evidence(text, &hits, *i, &self.catalog, &sections))
+                .map(|(_, h)| *h)
+                .collect();
+            let years = attach_years(text, &accepted, &sections);
+            for (k, h) in accepted.iter().enumerate() {
+                let skill = &self.catalog.skills()[h.skill];
+                let requirement = if field == Field::Title { Requirement::Required } else { sections.level_at(h.start) };
+                let (start, end) = norm.original_span(h.start, h.end);
+                let span = SkillSpan { field, start, end };
+                match tags.iter_mut().find(|t| t.id == skill.id) {
+                    Some(t) => {
+                        t.requirement = t.requirement.max(requirement);
+                        t.years = t.years.max(years[k]);
+                        t.spans.push(span);
+                    }
+                    None => tags.push(SkillTag {
+                        id: skill.id.clone(),
+                        name: skill.name.clone(),
+                        category: skill.category.clone(),
+                        requirement,
+                        years: years[k],
+                        spans: vec![span],
+                    }),
+                }
+            }
+        }
+        tags
+    }
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+}
+
+/// A match stands as a whole word: no word character touches either end,
+/// and a bare letter is not the start of "C++"/"C#"/"F#".
+fn is_whole_word(text: &[u8], start: usize, end: usize) -> bool {
+    let first = text[start];
+    let last = text[end - 1];
+    if start > 0 && is_word_byte(first) && is_word_byte(text[start - 1]) {
+        return false;
+    }
+    if start > 0 && first == b'.' && is_word_byte(text[start - 1]) {
+        return false;
+    }
+    if let Some(&next) = text.get(end) {
+        if is_word_byte(last) && (is_word_byte(next) || next == b'+' || next == b'#') {
+            return false;
+        }
+        // "Node.js" must not match inside "Node.jsx"; "C++" not inside "C+++".
+        if !is_word_byte(last) && last != b'.' && next == last {
+            return false;
+        }
+        // A match must not end inside a dotted name ("ASP" in "ASP.NET").
+        if next == b'.' && text.get(end + 1).is_some_and(|&c| c.is_ascii_alphanumeric()) {
+            return false;
+        }
+    }
+    true
+}
+
+/// Words that, right after an ambiguous name, show it is used as a verb or
+/// noun rather than as the technology ("Go to market", "Excel at", "Make sure").
+const NOT_TECH_NEXT: &[&str] = &[
+    "to", "at", "in", "on", "of", "up", "out", "sure", "the", "a", "an", "your", "our", "it", "ahead", "live", "beyond",
+    "through", "back", "forward", "further", "above", "over", "joy", "curiosity", "interest", "ideas", "change", "decisions",
+    "sense", "use", "is", "are", "was", "be", "you", "we", "them", "this", "that", "their",
+];
+
+/// Words next to a name that mark it as technology ("R programming",
+/// "Go developer", "experience in Rust").
+const TECH_QUALIFIERS: &[&str] = &[
+    "programming", "language", "languages", "lang", "developer", "developers", "development", "engineer", "engineers",
+    "code", "coding", "scripts", "scripting", "framework", "frameworks", "library", "libraries", "sdk", "stack",
+    "backend", "ecosystem", "modules", "packages", "runtime", "compiler", "microservices", "services", "api", "apis",
+    "spreadsheets", "pivot", "macros", "vba", "dashboards", "cookbooks", "playbooks", "streaming", "jobs", "cluster",
+    "engine", "3d", "2d", "game", "games",
+];
+
+fn words_after(text: &str, end: usize) -> impl Iterator<Item = String> + '_ {
+    text[end..].split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).take(2).map(|w| w.to_lowercase())
+}
+
+fn word_before(text: &str, start: usize) -> Option<String> {
+    text[..start].split(|c: char| !c.is_alphanumeric()).rev().find(|w| !w.is_empty()).map(str::to_lowercase)
+}
+
+/// Does an ambiguous hit have enough evidence to be a skill?
+fn has_evidence(text: &str, hits: &[Hit], i: usize, catalog: &SkillCatalog, sections: &Sections) -> bool {
+    let h = hits[i];
+    let (line_start, line_end) = sections.line_bounds(h.start);
+    let line_end = line_end.max(h.end);
+    let next = words_after(text, h.end).next();
+    let separator = text[h.end..].chars().next();
+    if let Some(n) = &next {
+        // "Go to", "Excel at": a verb, unless written as "Go, Python" etc.
+        if separator == Some(' ') && NOT_TECH_NEXT.contains(&n.as_str()) {
+            return false;
+        }
+        if TECH_QUALIFIERS.contains(&n.as_str()) {
+            return true;
+        }
+    }
+    if word_before(&text[line_start..], h.start - line_start).is_some_and(|w| TECH_QUALIFIERS.contains(&w.as_str()) || w == "in" && line_has_tech_word(&text[line_start..line_end])) {
+        return true;
+    }
+    // Another alias of the same skill right after it: "Go (Golang)".
+    if hits.get(i + 1).is_some_and(|n| n.skill == h.skill && n.start <= h.end + 3) {
+        return true;
+    }
+    // A list of technologies around it on the same line.
+    let near = |o: &Hit| {
+        let s = &catalog.skills()[o.skill];
+        !s.ambiguous && s.category != "soft-skill" && o.start >= line_start && o.end <= line_end && (o.end + 60 >= h.start && o.start <= h.end + 60)
+    };
+    if hits.iter().enumerate().any(|(j, o)| j != i && near(o)) {
+        return true;
+    }
+    // A bullet or line that is just the name ("- Excel", "Tableau:").
+    let line = text[line_start..line_end].trim().trim_start_matches(['-', '*', '•', '·', '–']).trim().trim_end_matches([':', '.', ',', ';']).trim();
+    line == &text[h.start..h.end]
+}
+
+fn line_has_tech_word(line: &str) -> bool {
+    line.split(|c: char| !c.is_alphanumeric()).any(|w| TECH_QUALIFIERS.contains(&w.to_lowercase().as_str()))
+}
+
+/// Years of experience per accepted hit: a "N+ years (of)" phrase applies to
+/// the first skill after it on the same line ("5+ years of Python"), or else
+/// to the closest one just before it ("Python: 3+ years").
+fn attach_years(text: &str, hits: &[Hit], sections: &Sections) -> Vec<Option<u32>> {
+    let mut years = vec![None; hits.len()];
+    for m in years_mentions(text) {
+        let (line_start, line_end) = sections.line_bounds(m.start);
+        let after = hits.iter().position(|h| h.start >= m.end && h.start <= m.end + 60 && h.end <= line_end.max(h.end) && h.start < line_end);
+        let before = || hits.iter().rposition(|h| h.end <= m.start && h.end + 30 >= m.start && h.start >= line_start);
+        if let Some(k) = after.or_else(before) {
+            years[k] = years[k].max(Some(m.years));
+        }
+    }
+    years
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tagger() -> SkillTagger {
+        let csv = "id,name,category,aliases,ambiguous,onet,esco\n\
+            google-cloud,Google Cloud,cloud-platform,GCP|Google Cloud Platform,no,,\n\
+            java,Java,programming-language,,no,,\n\
+            javascript,JavaScript,programming-language,JS,no,,\n\
+            python,Python,programming-language,,no,,\n\
+            sql,SQL,programming-language,,no,,\n\
+            c-plus-plus,C++,programming-language,cpp,no,,\n\
+            dot-net,.NET,library-framework,dotnet,no,,\n\
+            go-language,Go,programming-language,=Go|Golang,yes,,\n\
+            r-language,R,programming-language,=R,yes,,\n\
+            excel,Excel,tool,=Excel|MS Excel|Microsoft Excel,yes,,\n";
+        SkillTagger::new(SkillCatalog::from_reader(csv.as_bytes(), "t").unwrap()).unwrap()
+    }
+
+    fn ids(title: &str, text: &str) -> Vec<String> {
+        tagger().tag(title, text).into_iter().map(|t| t.id).collect()
+    }
+
+    #[test]
+    fn longest_whole_word_matches() {
+        assert_eq!(ids("", "Google Cloud Platform and JavaScript, not Java."), ["google-cloud", "javascript", "java"]);
+        assert_eq!(ids("", "Javanese JavaScripts C++ .NET"), ["c-plus-plus", "dot-net"]);
+        assert!(ids("", "C+++ and asp.nets").is_empty());
+    }
+
+    #[test]
+    fn ambiguous_names_need_evidence() {
+        assert_eq!(ids("", "Python, R and SQL"), ["python", "r-language", "sql"]);
+        assert!(ids("", "We Go to market fast. Excel at teamwork.").is_empty());
+        assert_eq!(ids("", "Strong Go (Golang) skills"), ["go-language"]);
+        assert!(ids("", "go and golang-ish").is_empty());
+        assert_eq!(ids("", "Requirements:\n- Excel\n"), ["excel"]);
+    }
+
+    #[test]
+    fn spans_years_and_requirements() {
+        let text = "<p>Requirements:</p><ul><li>5+ years of Python</li><li>SQL</li></ul><p>Nice to have: Java (2 years)</p>";
+        let tags = tagger().tag("Senior Python Developer", text);
+        let py = tags.iter().find(|t| t.id == "python").unwrap();
+        assert_eq!(py.requirement, Requirement::Required);
+        assert_eq!(py.years, Some(5));
+        assert_eq!(py.spans.len(), 2);
+        assert_eq!(py.spans[0].field, Field::Title);
+        let s = py.spans[1];
+        assert_eq!(&text[s.start..s.end], "Python");
+        let java = tags.iter().find(|t| t.id == "java").unwrap();
+        assert_eq!(java.requirement, Requirement::Preferred);
+        assert_eq!(java.years, Some(2));
+        assert_eq!(tags.iter().find(|t| t.id == "sql").unwrap().requirement, Requirement::Required);
+    }
+
+    #[test]
+    fn non_ascii_text() {
+        let text = "Zürich: Erfahrung mit Python & SQL — 数据 JavaScript";
+        let tags = tagger().tag("", text);
+        assert_eq!(tags.len(), 3);
+        for t in &tags {
+            let s = t.spans[0];
+            assert_eq!(text[s.start..s.end].to_lowercase(), t.name.to_lowercase());
+        }
+    }
+}
