@@ -25,6 +25,7 @@ pub mod io;
 pub mod model;
 pub mod posting;
 pub mod report;
+pub mod skills;
 pub mod taxonomy;
 pub mod text;
 pub mod train;

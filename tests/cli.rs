@@ -135,6 +135,29 @@ fn label_jsonl_keeps_fields_and_adds_labels() {
         assert!(c > 0.25 && c <= 1.0);
         assert!(r["seniority"].is_string());
         assert!(r["role_terms"].is_array());
+        assert!(r["skills"].is_array());
+    }
+    // p-001 (a Go backend posting) has skills whose spans point into the description.
+    let p1 = rows.iter().find(|r| r["id"] == "p-001").unwrap();
+    let desc = p1["description"].as_str().unwrap();
+    let skills = p1["skills"].as_array().unwrap();
+    assert!(!skills.is_empty(), "{p1}");
+    for s in skills {
+        assert!(
+            ["required", "preferred", "mentioned"].contains(&s["requirement"].as_str().unwrap())
+        );
+        for span in s["spans"].as_array().unwrap() {
+            if span["field"] == "description" {
+                let (a, b) = (
+                    span["start"].as_u64().unwrap() as usize,
+                    span["end"].as_u64().unwrap() as usize,
+                );
+                assert!(
+                    desc.is_char_boundary(a) && desc.is_char_boundary(b) && a < b,
+                    "{s}"
+                );
+            }
+        }
     }
     // p-003 is a "Junior React Developer" with an empty description.
     let p3 = rows.iter().find(|r| r["id"] == "p-003").unwrap();
@@ -164,7 +187,9 @@ fn label_csv_with_the_embedded_model() {
             "role",
             "role_confidence",
             "seniority",
-            "seniority_confidence"
+            "seniority_confidence",
+            "skills",
+            "required_skills"
         ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
@@ -179,6 +204,17 @@ fn label_csv_with_the_embedded_model() {
     assert_eq!(role_of("ex-001"), "ml-engineer");
     assert_eq!(role_of("ex-003"), "frontend-developer");
     assert_eq!(role_of("ex-011"), "other");
+    // Skills: ex-001 asks for Python, PyTorch and CI/CD in its requirements.
+    let row = rows.iter().find(|r| &r[0] == "ex-001").unwrap();
+    let skills: Vec<&str> = row[7].split(';').collect();
+    let required: Vec<&str> = row[8].split(';').collect();
+    for s in ["Python", "PyTorch", "CI/CD", "ONNX"] {
+        assert!(skills.contains(&s), "{skills:?}");
+    }
+    assert!(
+        required.contains(&"PyTorch") && !required.contains(&"ONNX"),
+        "{required:?}"
+    );
 }
 
 #[test]
@@ -270,4 +306,50 @@ fn info_shows_what_a_model_was_trained_on() {
     assert_eq!(files.len(), 1);
     assert_eq!(files[0]["sha256"].as_str().unwrap().len(), 64);
     assert!(info["role_training"]["iterations"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn skills_lists_and_searches_the_catalog() {
+    jobtag()
+        .args(["skills", "k8s"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("kubernetes").and(predicate::str::contains("Kubernetes")));
+    let out = jobtag()
+        .args(["skills", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let all: Value = serde_json::from_slice(&out).unwrap();
+    assert!(all.as_array().unwrap().len() >= 1500);
+}
+
+#[test]
+fn a_user_catalog_replaces_or_extends_the_builtin_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = dir.path().join("mine.csv");
+    std::fs::write(&catalog, "id,name,category,aliases,ambiguous,onet,esco\nacme-orm,AcmeORM,library-framework,acme orm,no,,\n").unwrap();
+    let input = "{\"id\":\"x\",\"title\":\"Backend Developer\",\"description\":\"Python and AcmeORM required\"}\n";
+    for (flag, has_python) in [("--skills", false), ("--add-skills", true)] {
+        let out = jobtag()
+            .args(["label", "--input-format", "jsonl", flag])
+            .arg(&catalog)
+            .write_stdin(input)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let row: Value = serde_json::from_slice(&out).unwrap();
+        let names: Vec<&str> = row["skills"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["name"].as_str().unwrap())
+            .collect();
+        assert!(names.contains(&"AcmeORM"), "{names:?}");
+        assert_eq!(names.contains(&"Python"), has_python, "{flag}: {names:?}");
+    }
 }

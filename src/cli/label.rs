@@ -62,6 +62,13 @@ pub struct LabelArgs {
     /// field, reason); by default they are reported on stderr.
     #[arg(long)]
     errors: Option<PathBuf>,
+    /// Use this skill catalog instead of the built-in one (CSV with the
+    /// columns of training/skills/catalog.csv).
+    #[arg(long)]
+    skills: Option<PathBuf>,
+    /// Add the skills of this catalog file to the built-in one.
+    #[arg(long)]
+    add_skills: Vec<PathBuf>,
     /// Records labelled per parallel batch.
     #[arg(long, default_value_t = 2048, hide = true)]
     batch_size: usize,
@@ -100,10 +107,14 @@ fn parse_delimiter(d: &str) -> Result<u8> {
 
 pub fn run(args: LabelArgs) -> Result<i32> {
     let start = Instant::now();
-    let model = match &args.model {
+    let mut model = match &args.model {
         Some(p) => Model::load(p)?,
         None => Model::embedded().context("loading the embedded model")?,
     };
+    if args.skills.is_some() || !args.add_skills.is_empty() {
+        let catalog = super::skills::load_catalog(args.skills.as_ref(), &args.add_skills)?;
+        model.set_skill_tagger(jobtag::skills::SkillTagger::new(catalog)?);
+    }
     let files: Vec<PathBuf> = if args.files.is_empty() {
         vec![PathBuf::from("-")]
     } else {

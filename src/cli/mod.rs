@@ -3,6 +3,7 @@
 mod eval;
 mod info;
 mod label;
+mod skills;
 mod train;
 
 use std::path::PathBuf;
@@ -48,6 +49,8 @@ enum Command {
     Eval(eval::EvalArgs),
     /// Show a model's metadata: labels, training data, recipe, metrics.
     Info(info::InfoArgs),
+    /// List or search the skill catalog.
+    Skills(skills::SkillsArgs),
 }
 
 /// Where labelled training data comes from: a recipe, or files and columns.
@@ -98,6 +101,7 @@ pub fn run() -> i32 {
         Command::Train(a) => train::run(a).map(|()| exit::OK),
         Command::Eval(a) => eval::run(a).map(|()| exit::OK),
         Command::Info(a) => info::run(a).map(|()| exit::OK),
+        Command::Skills(a) => skills::run(a).map(|()| exit::OK),
     };
     match result {
         Ok(code) => code,

@@ -120,11 +120,21 @@ pub struct YearsMention {
 /// introduced by "at least"/"minimum"; numbers over 20 are company ages, not
 /// requirements.
 pub fn years_mentions(text: &str) -> Vec<YearsMention> {
+    years_phrases_with(text, true)
+}
+
+/// Every "N years (of)" phrase, qualified or not (for attaching years to a
+/// skill named right next to it: "5+ years of Python", "Java (2 years)").
+pub fn years_phrases(text: &str) -> Vec<YearsMention> {
+    years_phrases_with(text, false)
+}
+
+fn years_phrases_with(text: &str, require_context: bool) -> Vec<YearsMention> {
     YEARS
         .captures_iter(text)
         .filter_map(|c| {
             let whole = c.get(0)?;
-            let years = number(c.get(1)?.as_str())?;
+            let years = number(&c.get(1)?.as_str().to_lowercase())?;
             let after = &text[whole.end()..];
             let tail_end = after
                 .char_indices()
@@ -140,7 +150,7 @@ pub fn years_mentions(text: &str) -> Vec<YearsMention> {
                 || lead.starts_with("more than");
             let experience =
                 tail.contains("experience") || tail.contains(" exp") || tail.contains("background");
-            if years > 20 || !(experience || qualified) {
+            if years > 20 || (require_context && !(experience || qualified)) {
                 return None;
             }
             Some(YearsMention {

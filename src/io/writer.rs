@@ -24,6 +24,8 @@ pub const LABEL_COLUMNS: &[&str] = &[
     "role_confidence",
     "seniority",
     "seniority_confidence",
+    "skills",
+    "required_skills",
 ];
 const EXPLAIN_COLUMNS: &[&str] = &["role_terms", "seniority_terms"];
 
@@ -133,6 +135,8 @@ impl<W: Write> LabelWriter<W> {
                         .map(|s| format!("{:.4}", s.confidence))
                         .unwrap_or_default(),
                 );
+                row.push(skills_cell(labels, false));
+                row.push(skills_cell(labels, true));
                 if self.explain {
                     row.push(terms_cell(&labels.role_terms));
                     row.push(terms_cell(&labels.seniority_terms));
@@ -199,6 +203,17 @@ fn field_name(t: &Contribution) -> &'static str {
     }
 }
 
+/// Skill names joined by `;` (only the required ones with `required_only`).
+fn skills_cell(labels: &Labels, required_only: bool) -> String {
+    labels
+        .skills
+        .iter()
+        .filter(|s| !required_only || s.requirement == crate::skills::Requirement::Required)
+        .map(|s| s.name.as_str())
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
 /// Add the label fields to a JSON object (the JSONL and HTTP shape).
 pub fn add_json_labels(obj: &mut Map<String, Value>, labels: &Labels, explain: bool) {
     obj.insert("role".into(), Value::String(labels.role.label.clone()));
@@ -207,6 +222,10 @@ pub fn add_json_labels(obj: &mut Map<String, Value>, labels: &Labels, explain: b
         obj.insert("seniority".into(), Value::String(s.label.clone()));
         obj.insert("seniority_confidence".into(), round(s.confidence));
     }
+    obj.insert(
+        "skills".into(),
+        serde_json::to_value(&labels.skills).unwrap_or(Value::Array(Vec::new())),
+    );
     if explain {
         obj.insert(
             "role_terms".into(),

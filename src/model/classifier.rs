@@ -2,11 +2,14 @@
 //! turning postings into labelled predictions with confidences and, on
 //! request, the terms that drove each decision.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use super::softmax::{argmax, SoftmaxRegression, TrainingReport};
 use crate::features::{Featurizer, Field, PostingTerms, SparseRow};
 use crate::posting::Posting;
+use crate::skills::{SkillTag, SkillTagger};
 use crate::taxonomy::Taxonomy;
 
 /// One classification head: its label ids and its regression.
@@ -64,6 +67,29 @@ pub struct Labels {
     /// Terms behind the seniority decision (with `explain`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub seniority_terms: Vec<Contribution>,
+    /// Skills the posting asks for, in order of first mention.
+    #[serde(default)]
+    pub skills: Vec<SkillTag>,
+}
+
+/// The skill tagger a model uses. It is rebuilt from a catalog when a model
+/// is loaded (it is not part of the model file), and two models compare
+/// equal whatever their taggers.
+#[derive(Debug, Clone, Default)]
+pub struct Tagger(Option<Arc<SkillTagger>>);
+
+impl PartialEq for Tagger {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Tagger {
+    /// The default catalog's tagger (none if the embedded catalog were broken,
+    /// which a unit test rules out).
+    pub fn default_catalog() -> Self {
+        Tagger(SkillTagger::default_tagger().ok().map(Arc::new))
+    }
 }
 
 /// How many terms an explanation lists per decision.
@@ -120,6 +146,8 @@ pub struct Model {
     pub(crate) featurizer: Featurizer,
     pub(crate) role: Head,
     pub(crate) seniority: Option<Head>,
+    #[serde(skip)]
+    pub(crate) skills: Tagger,
 }
 
 impl Model {
@@ -137,7 +165,18 @@ impl Model {
             featurizer,
             role,
             seniority,
+            skills: Tagger::default_catalog(),
         }
+    }
+
+    /// Use another skill catalog (already compiled).
+    pub fn set_skill_tagger(&mut self, tagger: SkillTagger) {
+        self.skills = Tagger(Some(Arc::new(tagger)));
+    }
+
+    /// The skill tagger, if any.
+    pub fn skill_tagger(&self) -> Option<&SkillTagger> {
+        self.skills.0.as_deref()
     }
 
     /// Training metadata.
@@ -178,11 +217,16 @@ impl Model {
             }
             None => (None, Vec::new()),
         };
+        let skills = match &self.skills.0 {
+            Some(t) => t.tag(&posting.title, &posting.description),
+            None => Vec::new(),
+        };
         Labels {
             role,
             seniority,
             role_terms,
             seniority_terms,
+            skills,
         }
     }
 

@@ -77,7 +77,11 @@ impl SkillCatalog {
         let mut ids = HashSet::new();
         for (n, row) in csv.deserialize::<Row>().enumerate() {
             let line = n as u64 + 2;
-            let err = |reason: String| Error::Record { file: name.to_string(), line, reason };
+            let err = |reason: String| Error::Record {
+                file: name.to_string(),
+                line,
+                reason,
+            };
             let row = row.map_err(|e| err(e.to_string()))?;
             if row.id.trim().is_empty() || row.name.trim().is_empty() {
                 return Err(err("a skill needs an id and a name".into()));
@@ -92,14 +96,28 @@ impl SkillCatalog {
                     Some(t) => (t.trim(), true),
                     None => (raw, false),
                 };
-                if !text.is_empty() && !aliases.iter().any(|a| a.text == text && a.exact_case == exact_case) {
-                    aliases.push(Alias { text: text.to_string(), exact_case });
+                if !text.is_empty()
+                    && !aliases
+                        .iter()
+                        .any(|a| a.text == text && a.exact_case == exact_case)
+                {
+                    aliases.push(Alias {
+                        text: text.to_string(),
+                        exact_case,
+                    });
                 }
             };
-            let ambiguous = matches!(row.ambiguous.trim().to_lowercase().as_str(), "yes" | "true" | "1");
+            let ambiguous = matches!(
+                row.ambiguous.trim().to_lowercase().as_str(),
+                "yes" | "true" | "1"
+            );
             // An ambiguous skill whose name also appears as an exact-case
             // alias is matched only in that case.
-            let name_is_exact = row.aliases.split('|').any(|a| a.trim().strip_prefix('=').is_some_and(|t| t.trim() == row.name.trim()));
+            let name_is_exact = row.aliases.split('|').any(|a| {
+                a.trim()
+                    .strip_prefix('=')
+                    .is_some_and(|t| t.trim() == row.name.trim())
+            });
             if !name_is_exact {
                 push(&row.name);
             }
@@ -154,7 +172,9 @@ impl SkillCatalog {
             .skills
             .iter()
             .filter_map(|s| {
-                let texts = std::iter::once(s.name.as_str()).chain(s.aliases.iter().map(|a| a.text.as_str())).chain(std::iter::once(s.id.as_str()));
+                let texts = std::iter::once(s.name.as_str())
+                    .chain(s.aliases.iter().map(|a| a.text.as_str()))
+                    .chain(std::iter::once(s.id.as_str()));
                 let mut best = None;
                 for t in texts {
                     let t = t.to_lowercase();
@@ -175,7 +195,11 @@ impl SkillCatalog {
                 best.map(|b| (b, s))
             })
             .collect();
-        scored.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.name.len().cmp(&b.1.name.len())).then(a.1.name.cmp(&b.1.name)));
+        scored.sort_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then(a.1.name.len().cmp(&b.1.name.len()))
+                .then(a.1.name.cmp(&b.1.name))
+        });
         scored.into_iter().map(|(_, s)| s).collect()
     }
 }
@@ -197,13 +221,27 @@ mod tests {
         assert!(pg.aliases.iter().all(|a| !a.exact_case));
         let go = &c.skills()[1];
         assert!(go.ambiguous);
-        assert_eq!(go.aliases, vec![Alias { text: "Go".into(), exact_case: true }, Alias { text: "Golang".into(), exact_case: false }]);
+        assert_eq!(
+            go.aliases,
+            vec![
+                Alias {
+                    text: "Go".into(),
+                    exact_case: true
+                },
+                Alias {
+                    text: "Golang".into(),
+                    exact_case: false
+                }
+            ]
+        );
     }
 
     #[test]
     fn duplicate_ids_are_an_error_naming_the_line() {
         let bad = format!("{CSV}postgresql,Postgres,database,,no,,\n");
-        let e = SkillCatalog::from_reader(bad.as_bytes(), "t.csv").unwrap_err().to_string();
+        let e = SkillCatalog::from_reader(bad.as_bytes(), "t.csv")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("line 4") && e.contains("duplicate"), "{e}");
     }
 

@@ -56,7 +56,8 @@ static PREFERRED_INLINE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static REQUIRED_INLINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(required|must[ -]have|must|mandatory|essential|minimum of|at least)\b").expect("valid pattern")
+    Regex::new(r"(?i)\b(required|must[ -]have|must|mandatory|essential|minimum of|at least)\b")
+        .expect("valid pattern")
 });
 
 /// The requirement level of every line of a (normalized) text.
@@ -115,10 +116,14 @@ impl Sections {
     }
 }
 
-/// A heading is a short line, often ending with a colon, with few words.
+/// A heading is a line of a few words without sentence punctuation, or a
+/// slightly longer one that ends with a colon.
 fn is_heading(line: &str) -> bool {
     let words = line.split_whitespace().count();
-    (1..=8).contains(&words) && line.len() <= 70
+    let body = line.trim_end_matches(':');
+    let colon = body.len() < line.len();
+    let sentence = body.contains(['.', '!', '?', ',']);
+    line.len() <= 70 && !sentence && ((1..=4).contains(&words) || (colon && words <= 8))
 }
 
 #[cfg(test)]
@@ -141,20 +146,45 @@ mod tests {
     fn inline_markers_override() {
         let text = "What you bring\n- Java\n- Experience with Kotlin is a plus\n- Go";
         let s = Sections::new(text);
-        assert_eq!(s.level_at(text.find("Java").unwrap()), Requirement::Required);
-        assert_eq!(s.level_at(text.find("Kotlin").unwrap()), Requirement::Preferred);
+        assert_eq!(
+            s.level_at(text.find("Java").unwrap()),
+            Requirement::Required
+        );
+        assert_eq!(
+            s.level_at(text.find("Kotlin").unwrap()),
+            Requirement::Preferred
+        );
         assert_eq!(s.level_at(text.find("Go").unwrap()), Requirement::Required);
     }
 
     #[test]
     fn other_heading_names() {
-        for h in ["Must have:", "Qualifications", "You have", "What we're looking for:", "Your profile"] {
+        for h in [
+            "Must have:",
+            "Qualifications",
+            "You have",
+            "What we're looking for:",
+            "Your profile",
+        ] {
             let text = format!("{h}\n- Docker");
-            assert_eq!(Sections::new(&text).level_at(text.find("Docker").unwrap()), Requirement::Required, "{h}");
+            assert_eq!(
+                Sections::new(&text).level_at(text.find("Docker").unwrap()),
+                Requirement::Required,
+                "{h}"
+            );
         }
-        for h in ["Bonus points", "Preferred qualifications:", "Good to have", "A plus:"] {
+        for h in [
+            "Bonus points",
+            "Preferred qualifications:",
+            "Good to have",
+            "A plus:",
+        ] {
             let text = format!("{h}\n- Docker");
-            assert_eq!(Sections::new(&text).level_at(text.find("Docker").unwrap()), Requirement::Preferred, "{h}");
+            assert_eq!(
+                Sections::new(&text).level_at(text.find("Docker").unwrap()),
+                Requirement::Preferred,
+                "{h}"
+            );
         }
     }
 }

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::catalog::SkillCatalog;
 use super::sections::{Requirement, Sections};
 use crate::error::{Error, Result};
-use crate::features::cues::years_mentions;
+use crate::features::cues::{years_mentions, years_phrases};
 use crate::features::Field;
 use crate::text::normalize_keep_case;
 
@@ -57,6 +57,9 @@ pub struct Hit {
     pub start: usize,
     /// End byte (normalized text).
     pub end: usize,
+    /// Matched through a word-like alias ("Go", "Excel", "TF") that is
+    /// tagged only with evidence around it.
+    pub needs_evidence: bool,
 }
 
 /// A catalog compiled for matching.
@@ -64,9 +67,9 @@ pub struct Hit {
 pub struct SkillTagger {
     catalog: SkillCatalog,
     folded: AhoCorasick,
-    folded_skill: Vec<usize>,
+    folded_skill: Vec<(usize, bool)>,
     exact: AhoCorasick,
-    exact_skill: Vec<usize>,
+    exact_skill: Vec<(usize, bool)>,
 }
 
 fn build(patterns: &[String], case_insensitive: bool) -> Result<AhoCorasick> {
@@ -77,7 +80,10 @@ fn build(patterns: &[String], case_insensitive: bool) -> Result<AhoCorasick> {
         .build(patterns)
         .or_else(|_| {
             // Very large user catalogs may not fit a DFA; an NFA is slower but works.
-            AhoCorasickBuilder::new().ascii_case_insensitive(case_insensitive).match_kind(MatchKind::Standard).build(patterns)
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(case_insensitive)
+                .match_kind(MatchKind::Standard)
+                .build(patterns)
         })
         .map_err(|e| Error::Recipe(format!("skill catalog: {e}")))
 }
@@ -91,12 +97,20 @@ impl SkillTagger {
         let mut exact_skill = Vec::new();
         for (i, skill) in catalog.skills().iter().enumerate() {
             for alias in &skill.aliases {
+                // Exact-case aliases of ambiguous skills, and very short
+                // ones ("TF"), are the word-like forms that need evidence;
+                // "Apache Spark" or "MS Excel" do not.
+                let needs_evidence =
+                    alias.exact_case && (skill.ambiguous || alias.text.chars().count() <= 2);
                 if alias.exact_case {
                     exact_patterns.push(alias.text.clone());
-                    exact_skill.push(i);
+                    exact_skill.push((i, needs_evidence));
                 } else {
                     folded_patterns.push(alias.text.clone());
-                    folded_skill.push(i);
+                    // A one-word alias of an ambiguous skill ("Danish",
+                    // "Golang") also needs evidence; "Apache Spark" does not.
+                    let one_word = alias.text.chars().all(char::is_alphanumeric);
+                    folded_skill.push((i, skill.ambiguous && one_word));
                 }
             }
         }
@@ -124,14 +138,28 @@ impl SkillTagger {
     pub fn find(&self, text: &str) -> Vec<Hit> {
         let bytes = text.as_bytes();
         let mut hits: Vec<Hit> = Vec::new();
-        for (ac, owner) in [(&self.folded, &self.folded_skill), (&self.exact, &self.exact_skill)] {
+        for (ac, owner) in [
+            (&self.folded, &self.folded_skill),
+            (&self.exact, &self.exact_skill),
+        ] {
             for m in ac.find_overlapping_iter(text) {
                 if is_whole_word(bytes, m.start(), m.end()) {
-                    hits.push(Hit { skill: owner[m.pattern().as_usize()], start: m.start(), end: m.end() });
+                    let (skill, needs_evidence) = owner[m.pattern().as_usize()];
+                    hits.push(Hit {
+                        skill,
+                        start: m.start(),
+                        end: m.end(),
+                        needs_evidence,
+                    });
                 }
             }
         }
-        hits.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)).then(a.skill.cmp(&b.skill)));
+        hits.sort_by(|a, b| {
+            a.start
+                .cmp(&b.start)
+                .then(b.end.cmp(&a.end))
+                .then(a.skill.cmp(&b.skill))
+        });
         let mut chosen: Vec<Hit> = Vec::with_capacity(hits.len());
         for h in hits {
             if chosen.last().is_none_or(|last| h.start >= last.end) {
@@ -144,6 +172,7 @@ impl SkillTagger {
     /// Tag the skills of a posting.
     pub fn tag(&self, title: &str, description: &str) -> Vec<SkillTag> {
         let mut tags: Vec<SkillTag> = Vec::new();
+        let mut index: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
         for (field, raw) in [(Field::Title, title), (Field::Description, description)] {
             if raw.is_empty() {
                 continue;
@@ -155,29 +184,38 @@ impl SkillTagger {
             let accepted: Vec<Hit> = hits
                 .iter()
                 .enumerate()
-                .filter(|(i, h)| !self.catalog.skills()[h.skill].ambiguous || has_evidence(text, &hits, *i, &self.catalog, &sections))
+                .filter(|(i, h)| {
+                    !h.needs_evidence || has_evidence(text, &hits, *i, &self.catalog, &sections)
+                })
                 .map(|(_, h)| *h)
                 .collect();
             let years = attach_years(text, &accepted, &sections);
             for (k, h) in accepted.iter().enumerate() {
                 let skill = &self.catalog.skills()[h.skill];
-                let requirement = if field == Field::Title { Requirement::Required } else { sections.level_at(h.start) };
+                let requirement = if field == Field::Title {
+                    Requirement::Required
+                } else {
+                    sections.level_at(h.start)
+                };
                 let (start, end) = norm.original_span(h.start, h.end);
                 let span = SkillSpan { field, start, end };
-                match tags.iter_mut().find(|t| t.id == skill.id) {
+                match index.get(&h.skill).and_then(|&k| tags.get_mut(k)) {
                     Some(t) => {
                         t.requirement = t.requirement.max(requirement);
                         t.years = t.years.max(years[k]);
                         t.spans.push(span);
                     }
-                    None => tags.push(SkillTag {
-                        id: skill.id.clone(),
-                        name: skill.name.clone(),
-                        category: skill.category.clone(),
-                        requirement,
-                        years: years[k],
-                        spans: vec![span],
-                    }),
+                    None => {
+                        index.insert(h.skill, tags.len());
+                        tags.push(SkillTag {
+                            id: skill.id.clone(),
+                            name: skill.name.clone(),
+                            category: skill.category.clone(),
+                            requirement,
+                            years: years[k],
+                            spans: vec![span],
+                        });
+                    }
                 }
             }
         }
@@ -209,7 +247,11 @@ fn is_whole_word(text: &[u8], start: usize, end: usize) -> bool {
             return false;
         }
         // A match must not end inside a dotted name ("ASP" in "ASP.NET").
-        if next == b'.' && text.get(end + 1).is_some_and(|&c| c.is_ascii_alphanumeric()) {
+        if next == b'.'
+            && text
+                .get(end + 1)
+                .is_some_and(|&c| c.is_ascii_alphanumeric())
+        {
             return false;
         }
     }
@@ -219,34 +261,167 @@ fn is_whole_word(text: &[u8], start: usize, end: usize) -> bool {
 /// Words that, right after an ambiguous name, show it is used as a verb or
 /// noun rather than as the technology ("Go to market", "Excel at", "Make sure").
 const NOT_TECH_NEXT: &[&str] = &[
-    "to", "at", "in", "on", "of", "up", "out", "sure", "the", "a", "an", "your", "our", "it", "ahead", "live", "beyond",
-    "through", "back", "forward", "further", "above", "over", "joy", "curiosity", "interest", "ideas", "change", "decisions",
-    "sense", "use", "is", "are", "was", "be", "you", "we", "them", "this", "that", "their",
+    "to",
+    "at",
+    "in",
+    "on",
+    "of",
+    "up",
+    "out",
+    "sure",
+    "the",
+    "a",
+    "an",
+    "your",
+    "our",
+    "it",
+    "ahead",
+    "live",
+    "beyond",
+    "through",
+    "back",
+    "forward",
+    "further",
+    "above",
+    "over",
+    "joy",
+    "curiosity",
+    "interest",
+    "ideas",
+    "change",
+    "decisions",
+    "sense",
+    "use",
+    "is",
+    "are",
+    "was",
+    "be",
+    "you",
+    "we",
+    "them",
+    "this",
+    "that",
+    "their",
 ];
 
 /// Words next to a name that mark it as technology ("R programming",
 /// "Go developer", "experience in Rust").
 const TECH_QUALIFIERS: &[&str] = &[
-    "programming", "language", "languages", "lang", "developer", "developers", "development", "engineer", "engineers",
-    "code", "coding", "scripts", "scripting", "framework", "frameworks", "library", "libraries", "sdk", "stack",
-    "backend", "ecosystem", "modules", "packages", "runtime", "compiler", "microservices", "services", "api", "apis",
-    "spreadsheets", "pivot", "macros", "vba", "dashboards", "cookbooks", "playbooks", "streaming", "jobs", "cluster",
-    "engine", "3d", "2d", "game", "games",
+    "programming",
+    "language",
+    "languages",
+    "lang",
+    "developer",
+    "developers",
+    "development",
+    "engineer",
+    "engineers",
+    "code",
+    "coding",
+    "scripts",
+    "scripting",
+    "framework",
+    "frameworks",
+    "library",
+    "libraries",
+    "sdk",
+    "stack",
+    "backend",
+    "ecosystem",
+    "modules",
+    "packages",
+    "runtime",
+    "compiler",
+    "microservices",
+    "services",
+    "api",
+    "apis",
+    "spreadsheets",
+    "pivot",
+    "macros",
+    "vba",
+    "dashboards",
+    "cookbooks",
+    "playbooks",
+    "streaming",
+    "jobs",
+    "cluster",
+    "engine",
+    "3d",
+    "2d",
+    "game",
+    "games",
+];
+
+/// Words on the same line that show a human language is asked for
+/// ("fluent German", "Polish (native)", "English at B2 level").
+const LANGUAGE_CUES: &[&str] = &[
+    "fluent",
+    "fluency",
+    "fluently",
+    "native",
+    "speaker",
+    "speakers",
+    "speaking",
+    "spoken",
+    "written",
+    "proficiency",
+    "proficient",
+    "language",
+    "languages",
+    "b1",
+    "b2",
+    "c1",
+    "c2",
+    "bilingual",
+    "command",
+    "communicative",
 ];
 
 fn words_after(text: &str, end: usize) -> impl Iterator<Item = String> + '_ {
-    text[end..].split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).take(2).map(|w| w.to_lowercase())
+    text[end..]
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(2)
+        .map(|w| w.to_lowercase())
 }
 
 fn word_before(text: &str, start: usize) -> Option<String> {
-    text[..start].split(|c: char| !c.is_alphanumeric()).rev().find(|w| !w.is_empty()).map(str::to_lowercase)
+    text[..start]
+        .split(|c: char| !c.is_alphanumeric())
+        .rev()
+        .find(|w| !w.is_empty())
+        .map(str::to_lowercase)
 }
 
 /// Does an ambiguous hit have enough evidence to be a skill?
-fn has_evidence(text: &str, hits: &[Hit], i: usize, catalog: &SkillCatalog, sections: &Sections) -> bool {
+fn has_evidence(
+    text: &str,
+    hits: &[Hit],
+    i: usize,
+    catalog: &SkillCatalog,
+    sections: &Sections,
+) -> bool {
     let h = hits[i];
+    // The line around the hit, capped to a window so that a megabyte-long
+    // line costs no more than a short one.
     let (line_start, line_end) = sections.line_bounds(h.start);
-    let line_end = line_end.max(h.end);
+    let line_start = floor_char(text, line_start.max(h.start.saturating_sub(WINDOW)));
+    let line_end = ceil_char(text, line_end.max(h.end).min(h.end + WINDOW));
+    let nearby = &hits[window(hits, line_start, line_end)];
+    if catalog.skills()[h.skill].category == "language" {
+        let line = &text[line_start..line_end];
+        let cue = line
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| LANGUAGE_CUES.contains(&w.to_lowercase().as_str()));
+        let other_language = nearby.iter().any(|o| {
+            *o != h
+                && o.start >= line_start
+                && o.end <= line_end
+                && catalog.skills()[o.skill].category == "language"
+        });
+        return cue || other_language;
+    }
     let next = words_after(text, h.end).next();
     let separator = text[h.end..].chars().next();
     if let Some(n) = &next {
@@ -258,41 +433,95 @@ fn has_evidence(text: &str, hits: &[Hit], i: usize, catalog: &SkillCatalog, sect
             return true;
         }
     }
-    if word_before(&text[line_start..], h.start - line_start).is_some_and(|w| TECH_QUALIFIERS.contains(&w.as_str()) || w == "in" && line_has_tech_word(&text[line_start..line_end])) {
+    if word_before(&text[line_start..], h.start - line_start).is_some_and(|w| {
+        TECH_QUALIFIERS.contains(&w.as_str())
+            || w == "in" && line_has_tech_word(&text[line_start..line_end])
+    }) {
         return true;
     }
     // Another alias of the same skill right after it: "Go (Golang)".
-    if hits.get(i + 1).is_some_and(|n| n.skill == h.skill && n.start <= h.end + 3) {
+    if hits
+        .get(i + 1)
+        .is_some_and(|n| n.skill == h.skill && n.start <= h.end + 3)
+    {
         return true;
     }
     // A list of technologies around it on the same line.
     let near = |o: &Hit| {
         let s = &catalog.skills()[o.skill];
-        !s.ambiguous && s.category != "soft-skill" && o.start >= line_start && o.end <= line_end && (o.end + 60 >= h.start && o.start <= h.end + 60)
+        !o.needs_evidence
+            && s.category != "soft-skill"
+            && o.start >= line_start
+            && o.end <= line_end
+            && (o.end + 60 >= h.start && o.start <= h.end + 60)
     };
-    if hits.iter().enumerate().any(|(j, o)| j != i && near(o)) {
+    if nearby.iter().any(|o| *o != h && near(o)) {
         return true;
     }
     // A bullet or line that is just the name ("- Excel", "Tableau:").
-    let line = text[line_start..line_end].trim().trim_start_matches(['-', '*', '•', '·', '–']).trim().trim_end_matches([':', '.', ',', ';']).trim();
+    let line = text[line_start..line_end]
+        .trim()
+        .trim_start_matches(['-', '*', '•', '·', '–'])
+        .trim()
+        .trim_end_matches([':', '.', ',', ';'])
+        .trim();
     line == &text[h.start..h.end]
 }
 
-fn line_has_tech_word(line: &str) -> bool {
-    line.split(|c: char| !c.is_alphanumeric()).any(|w| TECH_QUALIFIERS.contains(&w.to_lowercase().as_str()))
+/// How far around a hit its evidence is looked for.
+const WINDOW: usize = 200;
+
+/// Indices of the hits (sorted by start) that start in `from..to`.
+fn window(hits: &[Hit], from: usize, to: usize) -> std::ops::Range<usize> {
+    hits.partition_point(|h| h.start < from)..hits.partition_point(|h| h.start < to)
 }
 
-/// Years of experience per accepted hit: a "N+ years (of)" phrase applies to
-/// the first skill after it on the same line ("5+ years of Python"), or else
-/// to the closest one just before it ("Python: 3+ years").
+fn floor_char(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_char(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while i < text.len() && !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+fn line_has_tech_word(line: &str) -> bool {
+    line.split(|c: char| !c.is_alphanumeric())
+        .any(|w| TECH_QUALIFIERS.contains(&w.to_lowercase().as_str()))
+}
+
+/// Years of experience per accepted hit. A qualified phrase ("5+ years of
+/// experience with Python") applies to the first skill after it on the same
+/// line; any "N years" phrase applies to a skill named right after it ("5+
+/// years of Python") or right before it ("Java (2 years)", "Python: 3+ years").
 fn attach_years(text: &str, hits: &[Hit], sections: &Sections) -> Vec<Option<u32>> {
     let mut years = vec![None; hits.len()];
+    let mut give = |k: usize, y: u32| years[k] = years[k].max(Some(y));
     for m in years_mentions(text) {
-        let (line_start, line_end) = sections.line_bounds(m.start);
-        let after = hits.iter().position(|h| h.start >= m.end && h.start <= m.end + 60 && h.end <= line_end.max(h.end) && h.start < line_end);
-        let before = || hits.iter().rposition(|h| h.end <= m.start && h.end + 30 >= m.start && h.start >= line_start);
+        let (_, line_end) = sections.line_bounds(m.start);
+        let w = window(hits, m.end, (m.end + 61).min(line_end));
+        if !w.is_empty() {
+            give(w.start, m.years);
+        }
+    }
+    for m in years_phrases(text) {
+        let after = Some(window(hits, m.end, m.end + 7))
+            .filter(|w| !w.is_empty())
+            .map(|w| w.start);
+        let before = || {
+            let w = window(hits, m.start.saturating_sub(WINDOW), m.start);
+            w.clone()
+                .rev()
+                .find(|&k| hits[k].end <= m.start && hits[k].end + 3 >= m.start)
+        };
         if let Some(k) = after.or_else(before) {
-            years[k] = years[k].max(Some(m.years));
+            give(k, m.years);
         }
     }
     years
@@ -318,22 +547,36 @@ mod tests {
     }
 
     fn ids(title: &str, text: &str) -> Vec<String> {
-        tagger().tag(title, text).into_iter().map(|t| t.id).collect()
+        tagger()
+            .tag(title, text)
+            .into_iter()
+            .map(|t| t.id)
+            .collect()
     }
 
     #[test]
     fn longest_whole_word_matches() {
-        assert_eq!(ids("", "Google Cloud Platform and JavaScript, not Java."), ["google-cloud", "javascript", "java"]);
-        assert_eq!(ids("", "Javanese JavaScripts C++ .NET"), ["c-plus-plus", "dot-net"]);
+        assert_eq!(
+            ids("", "Google Cloud Platform and JavaScript, not Java."),
+            ["google-cloud", "javascript", "java"]
+        );
+        assert_eq!(
+            ids("", "Javanese JavaScripts C++ .NET"),
+            ["c-plus-plus", "dot-net"]
+        );
         assert!(ids("", "C+++ and asp.nets").is_empty());
     }
 
     #[test]
     fn ambiguous_names_need_evidence() {
-        assert_eq!(ids("", "Python, R and SQL"), ["python", "r-language", "sql"]);
+        assert_eq!(
+            ids("", "Python, R and SQL"),
+            ["python", "r-language", "sql"]
+        );
         assert!(ids("", "We Go to market fast. Excel at teamwork.").is_empty());
         assert_eq!(ids("", "Strong Go (Golang) skills"), ["go-language"]);
-        assert!(ids("", "go and golang-ish").is_empty());
+        assert!(ids("", "ready to go, on the go").is_empty());
+        assert_eq!(ids("", "services in golang"), ["go-language"]);
         assert_eq!(ids("", "Requirements:\n- Excel\n"), ["excel"]);
     }
 
@@ -351,7 +594,10 @@ mod tests {
         let java = tags.iter().find(|t| t.id == "java").unwrap();
         assert_eq!(java.requirement, Requirement::Preferred);
         assert_eq!(java.years, Some(2));
-        assert_eq!(tags.iter().find(|t| t.id == "sql").unwrap().requirement, Requirement::Required);
+        assert_eq!(
+            tags.iter().find(|t| t.id == "sql").unwrap().requirement,
+            Requirement::Required
+        );
     }
 
     #[test]

@@ -138,7 +138,11 @@ fn push_folded(out: &mut NormalizedText, c: char, origin: usize, lowercase: bool
         _ => c,
     };
     if c.is_ascii() {
-        push_char(out, if lowercase { c.to_ascii_lowercase() } else { c }, origin);
+        push_char(
+            out,
+            if lowercase { c.to_ascii_lowercase() } else { c },
+            origin,
+        );
         return;
     }
     for n in std::iter::once(c).nfkc() {
