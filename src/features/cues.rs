@@ -113,6 +113,8 @@ pub struct YearsMention {
     pub start: usize,
     /// End of the span.
     pub end: usize,
+    /// Is it clearly an experience requirement ("of experience", "at least")?
+    pub qualified: bool,
 }
 
 /// Every "N years (of experience)" phrase in normalized text. A phrase counts
@@ -120,16 +122,19 @@ pub struct YearsMention {
 /// introduced by "at least"/"minimum"; numbers over 20 are company ages, not
 /// requirements.
 pub fn years_mentions(text: &str) -> Vec<YearsMention> {
-    years_phrases_with(text, true)
+    years_phrases(text)
+        .into_iter()
+        .filter(|m| m.qualified)
+        .collect()
 }
 
 /// Every "N years (of)" phrase, qualified or not (for attaching years to a
 /// skill named right next to it: "5+ years of Python", "Java (2 years)").
 pub fn years_phrases(text: &str) -> Vec<YearsMention> {
-    years_phrases_with(text, false)
-}
-
-fn years_phrases_with(text: &str, require_context: bool) -> Vec<YearsMention> {
+    // Most lines have no "year"/"yr" at all; skip the regex for them.
+    if !contains_ascii_ci(text.as_bytes(), b"yr") && !contains_ascii_ci(text.as_bytes(), b"year") {
+        return Vec::new();
+    }
     YEARS
         .captures_iter(text)
         .filter_map(|c| {
@@ -150,16 +155,22 @@ fn years_phrases_with(text: &str, require_context: bool) -> Vec<YearsMention> {
                 || lead.starts_with("more than");
             let experience =
                 tail.contains("experience") || tail.contains(" exp") || tail.contains("background");
-            if years > 20 || (require_context && !(experience || qualified)) {
+            if years > 20 {
                 return None;
             }
             Some(YearsMention {
                 years,
                 start: whole.start() + (whole.as_str().len() - lead_raw.len()),
                 end: whole.end(),
+                qualified: experience || qualified,
             })
         })
         .collect()
+}
+
+fn contains_ascii_ci(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// The overall minimum years a posting asks for: the largest of its mentions.

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::cues::{self, CUE_FEATURES};
 use super::sparse::SparseRow;
-use super::tfidf::TfIdf;
+use super::tfidf::{TermCounts, TfIdf};
 use super::vocabulary::{Vocabulary, VocabularyParams};
 use crate::error::Result;
 use crate::posting::Posting;
@@ -150,18 +150,18 @@ impl Featurizer {
 
     /// Feature row of an analyzed posting.
     pub fn transform(&self, terms: &PostingTerms) -> SparseRow {
-        let title_keys = terms.title_keys();
-        let text_keys = terms.text_keys();
-        let mut row = self.title.transform(
-            title_keys.iter().map(String::as_str),
-            0,
-            self.params.title_weight,
-        );
-        let text = self.text.transform(
-            text_keys.iter().map(String::as_str),
-            self.text_offset(),
-            self.params.text_weight,
-        );
+        let mut title_counts = TermCounts::default();
+        terms
+            .title
+            .for_each_ngram(|k| self.title.count(&mut title_counts, k));
+        let mut text_counts = TermCounts::default();
+        terms
+            .text
+            .for_each_ngram(|k| self.text.count(&mut text_counts, k));
+        let mut row = self.title.weigh(title_counts, 0, self.params.title_weight);
+        let text = self
+            .text
+            .weigh(text_counts, self.text_offset(), self.params.text_weight);
         row.indices.extend(text.indices);
         row.values.extend(text.values);
         let mut cue_ids: Vec<usize> = terms.cues.clone();

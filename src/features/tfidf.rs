@@ -6,12 +6,16 @@
 //! Weighting: sublinear tf (`1 + ln tf`), smoothed idf
 //! (`ln((1 + n) / (1 + df)) + 1`), rows L2-normalised.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use serde::{Deserialize, Serialize};
 
 use super::sparse::SparseRow;
 use super::vocabulary::Vocabulary;
+
+/// Term frequencies of one document, keyed by vocabulary id.
+#[derive(Debug, Clone, Default)]
+pub struct TermCounts(FxHashMap<u32, u32>);
 
 /// A vocabulary with its frozen IDF weights.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -59,13 +63,24 @@ impl TfIdf {
         offset: u32,
         scale: f32,
     ) -> SparseRow {
-        let mut tf: HashMap<u32, u32> = HashMap::new();
+        let mut counts = TermCounts::default();
         for k in keys {
-            if let Some(id) = self.vocabulary.id(k) {
-                *tf.entry(id).or_insert(0) += 1;
-            }
+            self.count(&mut counts, k);
         }
-        let mut pairs: Vec<(u32, f32)> = tf
+        self.weigh(counts, offset, scale)
+    }
+
+    /// Add one occurrence of `key` to `counts` (unknown keys are ignored).
+    pub fn count(&self, counts: &mut TermCounts, key: &str) {
+        if let Some(id) = self.vocabulary.id(key) {
+            *counts.0.entry(id).or_insert(0) += 1;
+        }
+    }
+
+    /// The TF-IDF row of counted terms, as [`TfIdf::transform`].
+    pub fn weigh(&self, counts: TermCounts, offset: u32, scale: f32) -> SparseRow {
+        let mut pairs: Vec<(u32, f32)> = counts
+            .0
             .into_iter()
             .map(|(id, c)| (id, (1.0 + (c as f32).ln()) * self.idf[id as usize]))
             .collect();

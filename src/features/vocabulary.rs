@@ -3,7 +3,7 @@
 //! (ties broken by the term) and then numbered in lexical order, so the same
 //! corpus always gives the same ids.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -50,7 +50,7 @@ pub struct Vocabulary {
     doc_freq: Vec<u32>,
     n_docs: u32,
     #[serde(skip)]
-    index: HashMap<String, u32>,
+    index: FxHashMap<String, u32>,
 }
 
 impl Vocabulary {
@@ -61,7 +61,7 @@ impl Vocabulary {
         D: IntoIterator<Item = &'a String>,
     {
         params.check()?;
-        let mut df: HashMap<&'a str, u32> = HashMap::new();
+        let mut df: FxHashMap<&'a str, u32> = FxHashMap::default();
         let mut n_docs = 0u32;
         let mut seen: Vec<&'a str> = Vec::new();
         for doc in docs {
@@ -94,7 +94,7 @@ impl Vocabulary {
             terms,
             doc_freq,
             n_docs,
-            index: HashMap::new(),
+            index: FxHashMap::default(),
         };
         v.rebuild_index();
         v

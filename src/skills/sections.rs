@@ -74,6 +74,18 @@ impl Sections {
         let mut lines = Vec::new();
         let mut current = Requirement::Mentioned;
         let mut start = 0;
+        // The inline markers are searched once over the whole text (one
+        // regex scan each, not one per line); the sorted match starts are
+        // then consumed line by line.
+        let preferred_at: Vec<usize> = PREFERRED_INLINE
+            .find_iter(text)
+            .map(|m| m.start())
+            .collect();
+        let required_at: Vec<usize> = REQUIRED_INLINE.find_iter(text).map(|m| m.start()).collect();
+        let in_line = |marks: &[usize], a: usize, b: usize| {
+            let i = marks.partition_point(|&m| m < a);
+            marks.get(i).is_some_and(|&m| m < b)
+        };
         for line in text.split_inclusive('\n') {
             let end = start + line.len();
             let trimmed = line.trim();
@@ -87,9 +99,9 @@ impl Sections {
             } else if heading && OTHER_HEADING.is_match(trimmed) {
                 current = Requirement::Mentioned;
                 current
-            } else if PREFERRED_INLINE.is_match(trimmed) {
+            } else if in_line(&preferred_at, start, end) {
                 Requirement::Preferred
-            } else if REQUIRED_INLINE.is_match(trimmed) && current == Requirement::Mentioned {
+            } else if in_line(&required_at, start, end) && current == Requirement::Mentioned {
                 Requirement::Required
             } else {
                 current

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::catalog::SkillCatalog;
 use super::sections::{Requirement, Sections};
 use crate::error::{Error, Result};
-use crate::features::cues::{years_mentions, years_phrases};
+use crate::features::cues::years_phrases;
 use crate::features::Field;
 use crate::text::normalize_keep_case;
 
@@ -503,14 +503,15 @@ fn line_has_tech_word(line: &str) -> bool {
 fn attach_years(text: &str, hits: &[Hit], sections: &Sections) -> Vec<Option<u32>> {
     let mut years = vec![None; hits.len()];
     let mut give = |k: usize, y: u32| years[k] = years[k].max(Some(y));
-    for m in years_mentions(text) {
+    let phrases = years_phrases(text);
+    for m in phrases.iter().filter(|m| m.qualified) {
         let (_, line_end) = sections.line_bounds(m.start);
         let w = window(hits, m.end, (m.end + 61).min(line_end));
         if !w.is_empty() {
             give(w.start, m.years);
         }
     }
-    for m in years_phrases(text) {
+    for m in &phrases {
         let after = Some(window(hits, m.end, m.end + 7))
             .filter(|w| !w.is_empty())
             .map(|w| w.start);

@@ -11,9 +11,10 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::normalize::{normalize, NormalizedText};
-use super::tokenize::{tokenize, TECH_TERMS};
+use super::tokenize::{is_tech_term, tokenize};
 
 /// A token after stop-word removal and stemming, with its span in the
 /// normalized text.
@@ -48,6 +49,22 @@ impl Analyzed {
         unigrams.chain(bigrams)
     }
 
+    /// Call `f` with every unigram and bigram key, without allocating a
+    /// string per key (the hot path of labelling).
+    pub fn for_each_ngram(&self, mut f: impl FnMut(&str)) {
+        for t in &self.terms {
+            f(&t.stem);
+        }
+        let mut buf = String::new();
+        for w in self.terms.windows(2) {
+            buf.clear();
+            buf.push_str(&w[0].stem);
+            buf.push(' ');
+            buf.push_str(&w[1].stem);
+            f(&buf);
+        }
+    }
+
     /// Byte range in the original text of a normalized span.
     pub fn original_span(&self, start: usize, end: usize) -> (usize, usize) {
         self.normalized.original_span(start, end)
@@ -59,11 +76,9 @@ pub fn analyze(raw: &str) -> Analyzed {
     let normalized = normalize(raw);
     let mut terms = Vec::new();
     for t in tokenize(&normalized.text) {
-        let words: Vec<&str> = match TERM_MAP.get(t.text.as_str()) {
-            Some(mapped) => mapped.split_whitespace().collect(),
-            None => vec![t.text.as_str()],
-        };
-        for w in words {
+        let mapped = TERM_MAP.get(t.text.as_str());
+        let words = mapped.map_or(t.text.as_str(), String::as_str).split(' ');
+        for w in words.filter(|w| !w.is_empty()) {
             if !is_stop_word(w) && !is_number(w) {
                 terms.push(Term {
                     stem: stem(w),
@@ -77,17 +92,17 @@ pub fn analyze(raw: &str) -> Analyzed {
 }
 
 /// Folding of foreign-language and variant spellings (`training/term_map.toml`).
-static TERM_MAP: LazyLock<HashMap<String, String>> =
+static TERM_MAP: LazyLock<FxHashMap<String, String>> =
     LazyLock::new(|| parse_term_map(TERM_MAP_TOML).unwrap_or_default());
 
 const TERM_MAP_TOML: &str = include_str!("../../training/term_map.toml");
 
-fn parse_term_map(text: &str) -> Result<HashMap<String, String>, toml::de::Error> {
+fn parse_term_map(text: &str) -> Result<FxHashMap<String, String>, toml::de::Error> {
     #[derive(serde::Deserialize)]
     struct File {
         terms: HashMap<String, String>,
     }
-    toml::from_str::<File>(text).map(|f| f.terms)
+    toml::from_str::<File>(text).map(|f| f.terms.into_iter().collect())
 }
 
 /// Feature keys (unigrams and bigrams) of `raw`, without spans.
@@ -103,12 +118,12 @@ const CACHE_LIMIT: usize = 200_000;
 
 thread_local! {
     static STEMMER: Stemmer = Stemmer::create(Algorithm::English);
-    static STEM_CACHE: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+    static STEM_CACHE: RefCell<FxHashMap<String, String>> = RefCell::new(FxHashMap::default());
 }
 
 /// Stem one token; tech terms and tokens with non-letters pass unchanged.
 pub fn stem(word: &str) -> String {
-    if TECH_TERMS.contains(&word) || !word.chars().all(char::is_alphabetic) || word.len() <= 3 {
+    if word.len() <= 3 || !word.chars().all(char::is_alphabetic) || is_tech_term(word) {
         return word.to_string();
     }
     STEM_CACHE.with(|cache| {
@@ -274,8 +289,11 @@ const STOP_WORDS: &[&str] = &[
     "i.e",
 ];
 
+static STOP_WORD_SET: LazyLock<FxHashSet<&'static str>> =
+    LazyLock::new(|| STOP_WORDS.iter().copied().collect());
+
 fn is_stop_word(word: &str) -> bool {
-    STOP_WORDS.contains(&word)
+    STOP_WORD_SET.contains(word)
 }
 
 #[cfg(test)]

@@ -66,6 +66,21 @@ fn normalize_with(raw: &str, lowercase: bool) -> NormalizedText {
     let mut i = 0;
     while i < raw.len() {
         let b = bytes[i];
+        if is_plain(b) {
+            // Fast path: a run of ASCII that needs no decoding or folding.
+            let run_end = bytes[i..]
+                .iter()
+                .position(|&x| !is_plain(x))
+                .map_or(bytes.len(), |p| i + p);
+            let start = out.text.len();
+            out.text.push_str(&raw[i..run_end]);
+            if lowercase {
+                out.text[start..].make_ascii_lowercase();
+            }
+            out.origin.extend((i..run_end).map(|x| x as u32));
+            i = run_end;
+            continue;
+        }
         if b == b'<' {
             if let Some(end) = tag_end(raw, i) {
                 // Block-level tags and <br> separate words; inline tags do not
@@ -89,6 +104,11 @@ fn normalize_with(raw: &str, lowercase: bool) -> NormalizedText {
     }
     out.origin.push(raw.len() as u32);
     out
+}
+
+/// ASCII that passes through unchanged (but for case).
+fn is_plain(b: u8) -> bool {
+    b.is_ascii() && !matches!(b, b'<' | b'&' | b'|' | b';')
 }
 
 /// If an HTML tag (or comment) starts at `i`, the byte offset just past it.

@@ -92,8 +92,12 @@ pub const TECH_TERMS: &[&str] = &[
     "co-op",
 ];
 
-fn is_tech_term(s: &str) -> bool {
-    TECH_TERMS.contains(&s)
+static TECH_TERM_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
+    std::sync::LazyLock::new(|| TECH_TERMS.iter().copied().collect());
+
+/// Is `s` one of [`TECH_TERMS`]?
+pub fn is_tech_term(s: &str) -> bool {
+    TECH_TERM_SET.contains(s)
 }
 
 fn is_word_char(c: char) -> bool {
