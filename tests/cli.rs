@@ -353,3 +353,161 @@ fn a_user_catalog_replaces_or_extends_the_builtin_one() {
         assert_eq!(names.contains(&"Python"), has_python, "{flag}: {names:?}");
     }
 }
+
+#[test]
+fn dirty_input_every_row_is_accounted_for() {
+    // Good rows, a malformed record, invalid UTF-8, HTML, an empty posting,
+    // a 10 MB field and duplicate ids, in one CSV.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("dirty.csv");
+    let mut data = b"id,title,description\n".to_vec();
+    data.extend_from_slice(b"a1,Senior Data Scientist,\"Python, SQL, statistics\"\n");
+    data.extend_from_slice(
+        b"a2,<b>Frontend</b> Developer,<ul><li>React &amp; TypeScript</li></ul>\n",
+    );
+    data.extend_from_slice(b"a3,\"unterminated, \"quote\" here\",x,y\n");
+    data.extend_from_slice(b"a4,Data Engineer \xc3\x28,Spark \xff pipelines\n");
+    data.extend_from_slice(b"a5,,\n");
+    data.extend_from_slice(b"a6,DevOps Engineer,\"");
+    let big = "Kubernetes and Terraform on AWS. ".repeat(10 * 1024 * 1024 / 33 + 1);
+    data.extend_from_slice(big.as_bytes());
+    data.extend_from_slice(b"\"\n");
+    data.extend_from_slice(b"a1,QA Engineer,Selenium and Playwright\n");
+    data.extend_from_slice(b"a8,Product Manager,Roadmaps and discovery\n");
+    std::fs::write(&input, data).unwrap();
+    let errors = dir.path().join("errors.jsonl");
+    let output = dir.path().join("out.jsonl");
+    let assert = jobtag()
+        .arg("label")
+        .arg(&input)
+        .arg("-o")
+        .arg(&output)
+        .arg("--errors")
+        .arg(&errors)
+        .assert()
+        .code(3);
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.contains("8 rows read, 6 labelled, 2 errors"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("1 with invalid UTF-8") && stderr.contains("1 duplicate ids"),
+        "{stderr}"
+    );
+    let labelled: Vec<Value> = std::fs::read_to_string(&output)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let errs: Vec<Value> = std::fs::read_to_string(&errors)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(labelled.len() + errs.len(), 8);
+    for e in &errs {
+        assert!(e["line"].as_u64().unwrap() > 1, "{e}");
+        assert!(e["file"].as_str().unwrap().ends_with("dirty.csv"));
+    }
+    assert_eq!(errs[0]["line"], 4);
+    assert_eq!(errs[1]["id"], "a5");
+    let big_row = labelled.iter().find(|r| r["id"] == "a6").unwrap();
+    assert_eq!(big_row["role"], "devops-engineer");
+    assert!(big_row["skills"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["name"] == "Kubernetes"));
+    assert_eq!(labelled.iter().filter(|r| r["id"] == "a1").count(), 2);
+}
+
+#[test]
+fn several_files_gzip_and_a_delimiter() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.csv.gz");
+    let mut gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(&a).unwrap(),
+        flate2::Compression::default(),
+    );
+    gz.write_all(b"ref;headline;body;extra\nr1;Data Analyst;SQL and Power BI;Tableau dashboards\n")
+        .unwrap();
+    gz.finish().unwrap();
+    let b = dir.path().join("b.csv");
+    std::fs::write(
+        &b,
+        "ref;headline;body;extra\nr2;iOS Developer;Swift and SwiftUI;\n",
+    )
+    .unwrap();
+    let out = jobtag()
+        .arg("label")
+        .arg(&a)
+        .arg(&b)
+        .args([
+            "--delimiter",
+            ";",
+            "--id-col",
+            "ref",
+            "--title-col",
+            "headline",
+            "--text-col",
+            "body",
+            "--text-col",
+            "extra",
+            "--format",
+            "jsonl",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let rows: Vec<Value> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["ref"], "r1");
+    assert_eq!(rows[0]["role"], "data-analyst");
+    // The second text column is read too: Tableau is only there.
+    assert!(rows[0]["skills"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["name"] == "Tableau"));
+    assert_eq!(rows[1]["role"], "mobile-developer");
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::{Command as Std, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("many.jsonl");
+    let mut f = std::fs::File::create(&input).unwrap();
+    for i in 0..20_000 {
+        writeln!(f, "{{\"id\":\"{i}\",\"title\":\"Backend Developer\",\"description\":\"Java and Spring\"}}").unwrap();
+    }
+    drop(f);
+    let mut child = Std::new(assert_cmd::cargo::cargo_bin("jobtag"))
+        .arg("label")
+        .arg(&input)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    assert!(line.contains("backend-developer"));
+    drop(stdout); // like `| head -1`
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        !stderr.contains("error") && !stderr.contains("panicked"),
+        "{stderr}"
+    );
+}

@@ -177,7 +177,9 @@ pub fn run(args: LabelArgs) -> Result<i32> {
     };
 
     let mut summary = Summary::default();
-    let mut seen_ids: HashSet<String> = HashSet::new();
+    // Ids are remembered as 64-bit hashes, so a million-row run stays small;
+    // a collision could only under-count duplicates, never drop a row.
+    let mut seen_ids: HashSet<u64> = HashSet::new();
     let mut writer: Option<LabelWriter<Box<dyn Write>>> = None;
     let mut out = Some(out);
     for (path, format) in files.iter().zip(&formats) {
@@ -228,7 +230,7 @@ pub fn run(args: LabelArgs) -> Result<i32> {
                 match (&record.posting, &record.fields, label) {
                     (Ok(posting), Some(fields), Some(l)) => {
                         if let Some(id) = &posting.id {
-                            if !seen_ids.insert(id.clone()) {
+                            if !seen_ids.insert(id_hash(id)) {
                                 summary.duplicate_ids += 1;
                             }
                         }
@@ -303,6 +305,13 @@ pub fn run(args: LabelArgs) -> Result<i32> {
     } else {
         exit::OK
     })
+}
+
+fn id_hash(id: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    id.hash(&mut h);
+    h.finish()
 }
 
 fn field_id(fields: &Fields, headers: &[String], id_col: &str) -> Option<String> {
