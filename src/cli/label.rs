@@ -182,94 +182,103 @@ pub fn run(args: LabelArgs) -> Result<i32> {
     let mut seen_ids: HashSet<u64> = HashSet::new();
     let mut writer: Option<LabelWriter<Box<dyn Write>>> = None;
     let mut out = Some(out);
-    for (path, format) in files.iter().zip(&formats) {
-        let name = path.display().to_string();
-        let input = open_input(path)?;
-        let mut reader = RecordReader::new(input, *format, columns.clone(), delimiter, &name)?;
-        let headers = reader.headers();
-        if writer.is_none() {
-            let input_columns = match format {
-                InputFormat::Csv => headers.clone(),
-                InputFormat::Jsonl => LabelWriter::<Box<dyn Write>>::json_input_columns(&columns),
-            };
-            if let Some(o) = out.take() {
-                writer = Some(LabelWriter::new(o, out_format, input_columns, args.explain));
+    // A reader thread parses the next batch while this one is labelled; the
+    // bounded channel keeps memory flat whatever the input size.
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Result<Message>>(2);
+    let reader_thread = {
+        let (files, formats, columns) = (files.clone(), formats.clone(), columns.clone());
+        let batch_size = args.batch_size.max(1);
+        std::thread::spawn(move || {
+            read_batches(&files, &formats, &columns, delimiter, batch_size, &sender)
+        })
+    };
+    let mut name = String::new();
+    let mut headers: Vec<String> = Vec::new();
+    for message in receiver {
+        let batch = match message? {
+            Message::File {
+                name: n,
+                headers: h,
+                format,
+            } => {
+                name = n;
+                headers = h;
+                if writer.is_none() {
+                    let input_columns = match format {
+                        InputFormat::Csv => headers.clone(),
+                        InputFormat::Jsonl => {
+                            LabelWriter::<Box<dyn Write>>::json_input_columns(&columns)
+                        }
+                    };
+                    if let Some(o) = out.take() {
+                        writer = Some(LabelWriter::new(o, out_format, input_columns, args.explain));
+                    }
+                }
+                continue;
             }
-        }
+            Message::Batch(b) => b,
+        };
         let Some(w) = writer.as_mut() else {
             bail!("internal: no output writer")
         };
-        loop {
-            let mut batch: Vec<Record> = Vec::with_capacity(args.batch_size);
-            while batch.len() < args.batch_size.max(1) {
-                match reader
-                    .next_record()
-                    .with_context(|| format!("reading {name}"))?
-                {
-                    Some(r) => batch.push(r),
-                    None => break,
+        let labels: Vec<Option<Labels>> = batch
+            .par_iter()
+            .map(|r| {
+                r.posting
+                    .as_ref()
+                    .ok()
+                    .map(|p| model.label_with(p, args.explain))
+            })
+            .collect();
+        for (record, label) in batch.iter().zip(labels) {
+            summary.read += 1;
+            if record.lossy {
+                summary.lossy += 1;
+            }
+            match (&record.posting, &record.fields, label) {
+                (Ok(posting), Some(fields), Some(l)) => {
+                    if let Some(id) = &posting.id {
+                        if !seen_ids.insert(id_hash(id)) {
+                            summary.duplicate_ids += 1;
+                        }
+                    }
+                    w.write(fields, &headers, &l)?;
+                    summary.labelled += 1;
                 }
-            }
-            if batch.is_empty() {
-                break;
-            }
-            let labels: Vec<Option<Labels>> = batch
-                .par_iter()
-                .map(|r| {
-                    r.posting
+                (posting, fields, _) => {
+                    let (field, reason) = match posting {
+                        Err((f, r)) => (f.clone(), r.clone()),
+                        Ok(_) => ("record".to_string(), "unreadable record".to_string()),
+                    };
+                    let id = posting
                         .as_ref()
                         .ok()
-                        .map(|p| model.label_with(p, args.explain))
-                })
-                .collect();
-            for (record, label) in batch.iter().zip(labels) {
-                summary.read += 1;
-                if record.lossy {
-                    summary.lossy += 1;
+                        .and_then(|p| p.id.clone())
+                        .or_else(|| {
+                            fields
+                                .as_ref()
+                                .and_then(|f| field_id(f, &headers, &columns.id))
+                        });
+                    report_error(
+                        &mut errors_out,
+                        ErrorRecord {
+                            file: name.clone(),
+                            line: record.line,
+                            id,
+                            field,
+                            reason,
+                        },
+                    )?;
+                    summary.errors += 1;
                 }
-                match (&record.posting, &record.fields, label) {
-                    (Ok(posting), Some(fields), Some(l)) => {
-                        if let Some(id) = &posting.id {
-                            if !seen_ids.insert(id_hash(id)) {
-                                summary.duplicate_ids += 1;
-                            }
-                        }
-                        w.write(fields, &headers, &l)?;
-                        summary.labelled += 1;
-                    }
-                    (posting, fields, _) => {
-                        let (field, reason) = match posting {
-                            Err((f, r)) => (f.clone(), r.clone()),
-                            Ok(_) => ("record".to_string(), "unreadable record".to_string()),
-                        };
-                        let id = posting
-                            .as_ref()
-                            .ok()
-                            .and_then(|p| p.id.clone())
-                            .or_else(|| {
-                                fields
-                                    .as_ref()
-                                    .and_then(|f| field_id(f, &headers, &columns.id))
-                            });
-                        report_error(
-                            &mut errors_out,
-                            ErrorRecord {
-                                file: name.clone(),
-                                line: record.line,
-                                id,
-                                field,
-                                reason,
-                            },
-                        )?;
-                        summary.errors += 1;
-                    }
-                }
-            }
-            if let Some(bar) = &progress {
-                bar.set_position(summary.labelled);
             }
         }
+        if let Some(bar) = &progress {
+            bar.set_position(summary.labelled);
+        }
     }
+    // The channel closed: the reader is done (its errors came through it).
+    let _ = reader_thread.join();
     if let Some(w) = writer.as_mut() {
         w.flush()?;
     }
@@ -305,6 +314,64 @@ pub fn run(args: LabelArgs) -> Result<i32> {
     } else {
         exit::OK
     })
+}
+
+/// What the reader thread sends: the start of a file, or a batch of records.
+enum Message {
+    File {
+        name: String,
+        headers: Vec<String>,
+        format: InputFormat,
+    },
+    Batch(Vec<Record>),
+}
+
+fn read_batches(
+    files: &[PathBuf],
+    formats: &[InputFormat],
+    columns: &Columns,
+    delimiter: u8,
+    batch_size: usize,
+    sender: &std::sync::mpsc::SyncSender<Result<Message>>,
+) {
+    let run = || -> Result<()> {
+        for (path, format) in files.iter().zip(formats) {
+            let name = path.display().to_string();
+            let input = open_input(path)?;
+            let mut reader = RecordReader::new(input, *format, columns.clone(), delimiter, &name)?;
+            let file = Message::File {
+                name: name.clone(),
+                headers: reader.headers(),
+                format: *format,
+            };
+            if sender.send(Ok(file)).is_err() {
+                return Ok(());
+            }
+            loop {
+                let mut batch = Vec::with_capacity(batch_size);
+                while batch.len() < batch_size {
+                    match reader
+                        .next_record()
+                        .with_context(|| format!("reading {name}"))?
+                    {
+                        Some(r) => batch.push(r),
+                        None => break,
+                    }
+                }
+                if batch.is_empty() {
+                    break;
+                }
+                if sender.send(Ok(Message::Batch(batch))).is_err() {
+                    // The labelling side stopped (e.g. a closed pipe).
+                    return Ok(());
+                }
+            }
+        }
+        Ok(())
+    };
+    if let Err(e) = run() {
+        let _ = sender.send(Err(e));
+    }
 }
 
 fn id_hash(id: &str) -> u64 {
