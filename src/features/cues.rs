@@ -81,7 +81,7 @@ pub fn title_cues(title: &str) -> Vec<usize> {
 static YEARS: LazyLock<Regex> = LazyLock::new(|| {
     let n = r"(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen)";
     Regex::new(&format!(
-        r"(?i)(?:at least|minimum(?: of)?|min\.?|over|more than)?\s*{n}\s*(?:\+|plus)?\s*(?:(?:-|–|to)\s*{n}\s*\+?\s*)?(?:years?|yrs?)\b(?:\s+of)?"
+        r"(?i)(?:at least|minimum(?: of)?|min\.?|over|more than)?\s*{n}\s*(?:\+|plus)?\s*(?:(?:-|–|to)\s*{n}\s*\+?\s*)?(?:years?|yrs?)(?-u:\b)(?:\s+of)?"
     ))
     .expect("the years pattern is valid")
 });
@@ -135,11 +135,16 @@ pub fn years_phrases(text: &str) -> Vec<YearsMention> {
     if !contains_ascii_ci(text.as_bytes(), b"yr") && !contains_ascii_ci(text.as_bytes(), b"year") {
         return Vec::new();
     }
+    // `find_iter` runs on the lazy DFA; asking for capture groups would
+    // send every match through the much slower backtracker. The first number
+    // in a match is the minimum ("3-5 years" gives 3).
     YEARS
-        .captures_iter(text)
-        .filter_map(|c| {
-            let whole = c.get(0)?;
-            let years = number(&c.get(1)?.as_str().to_lowercase())?;
+        .find_iter(text)
+        .filter_map(|whole| {
+            let years = whole
+                .as_str()
+                .split(|c: char| !c.is_alphanumeric())
+                .find_map(|w| number(&w.to_lowercase()))?;
             let after = &text[whole.end()..];
             let tail_end = after
                 .char_indices()

@@ -32,32 +32,34 @@ impl Requirement {
 
 static REQUIRED_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^\W*(requirements?|required( skills| qualifications)?|must[ -]haves?|what (you|we)('ll)? (bring|need|expect|are looking for|require)|what you need|what we('re| are) looking for|(minimum |basic |key |required |your )?qualifications|you have|you bring|you are|who you are|about you|your profile|your skills|skills( and| &) (experience|qualifications)|(required |key |technical )?skills|experience|we expect|expectations|what do we expect|our requirements|ideal candidate|you should have|you will need|you need)\b[^.!?]{0,40}$",
+        r"(?i)^\W*(requirements?|required( skills| qualifications)?|must[ -]haves?|what (you|we)('ll)? (bring|need|expect|are looking for|require)|what you need|what we('re| are) looking for|(minimum |basic |key |required |your )?qualifications|you have|you bring|you are|who you are|about you|your profile|your skills|skills( and| &) (experience|qualifications)|(required |key |technical )?skills|experience|we expect|expectations|what do we expect|our requirements|ideal candidate|you should have|you will need|you need)(?-u:\b)[^.!?]{0,40}$",
     )
     .expect("valid heading pattern")
 });
 
 static PREFERRED_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^\W*(nice[ -]to[ -]haves?|good[ -]to[ -]have|bonus( points)?|preferred( qualifications| skills)?|desired( skills)?|desirable|pluses|a plus|extra points|it would be (great|nice)|would be a plus|additional(ly)?|optional|not required but)\b[^.!?]{0,40}$",
+        r"(?i)^\W*(nice[ -]to[ -]haves?|good[ -]to[ -]have|bonus( points)?|preferred( qualifications| skills)?|desired( skills)?|desirable|pluses|a plus|extra points|it would be (great|nice)|would be a plus|additional(ly)?|optional|not required but)(?-u:\b)[^.!?]{0,40}$",
     )
     .expect("valid heading pattern")
 });
 
 static OTHER_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^\W*(responsibilities|what you('ll| will) do|your (role|tasks|responsibilities)|the role|about (us|the (role|team|company|job))|who we are|we offer|what we offer|benefits|perks|our (stack|tech stack|technologies|offer)|tech stack|technologies|the job|job description|tasks|duties|why (join|us)|how to apply|salary|location)\b[^.!?]{0,40}$",
+        r"(?i)^\W*(responsibilities|what you('ll| will) do|your (role|tasks|responsibilities)|the role|about (us|the (role|team|company|job))|who we are|we offer|what we offer|benefits|perks|our (stack|tech stack|technologies|offer)|tech stack|technologies|the job|job description|tasks|duties|why (join|us)|how to apply|salary|location)(?-u:\b)[^.!?]{0,40}$",
     )
     .expect("valid heading pattern")
 });
 
 static PREFERRED_INLINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(nice[ -]to[ -]have|good[ -]to[ -]have|is a (big )?plus|are a (big )?plus|would be a plus|a plus\b|bonus|preferred|preferably|desirable|advantage|an asset|is welcome|are welcome|ideally|not required)").expect("valid pattern")
+    Regex::new(r"(?i)(?-u:\b)(nice[ -]to[ -]have|good[ -]to[ -]have|is a (big )?plus|are a (big )?plus|would be a plus|a plus(?-u:\b)|bonus|preferred|preferably|desirable|advantage|an asset|is welcome|are welcome|ideally|not required)").expect("valid pattern")
 });
 
 static REQUIRED_INLINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(required|must[ -]have|must|mandatory|essential|minimum of|at least)\b")
-        .expect("valid pattern")
+    Regex::new(
+        r"(?i)(?-u:\b)(required|must[ -]have|must|mandatory|essential|minimum of|at least)(?-u:\b)",
+    )
+    .expect("valid pattern")
 });
 
 /// The requirement level of every line of a (normalized) text.
