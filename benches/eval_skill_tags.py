@@ -109,6 +109,25 @@ def read_conll(path):
     return sentences
 
 
+def bio_spans(offsets, tags):
+    """Byte spans of the B-/I-Knowledge runs, given each token's (start, end)."""
+    spans, start, end = [], None, None
+    for (s, e), tag in zip(offsets, tags):
+        if tag == "B-Knowledge" or (tag == "I-Knowledge" and start is None):
+            if start is not None:
+                spans.append((start, end))
+            start, end = s, e
+        elif tag == "I-Knowledge":
+            end = e
+        else:
+            if start is not None:
+                spans.append((start, end))
+            start = None
+    if start is not None:
+        spans.append((start, end))
+    return spans
+
+
 def build_postings(shared):
     """Postings with description, per-token byte offsets and gold byte spans."""
     postings = []
@@ -126,20 +145,7 @@ def build_postings(shared):
                 pos += b
             desc = " ".join(tokens)
             assert len(desc.encode("utf-8")) == pos
-            gold, start, end = [], None, None
-            for (s, e), tag in zip(offsets, tags):
-                if tag == "B-Knowledge" or (tag == "I-Knowledge" and start is None):
-                    if start is not None:
-                        gold.append((start, end))
-                    start, end = s, e
-                elif tag == "I-Knowledge":
-                    end = e
-                else:
-                    if start is not None:
-                        gold.append((start, end))
-                    start = None
-            if start is not None:
-                gold.append((start, end))
+            gold = bio_spans(offsets, tags)
             postings.append({"id": f"{fname}:{n}", "dataset": ds, "description": desc,
                              "bytes": desc.encode("utf-8"), "gold": gold})
     return postings
@@ -167,28 +173,16 @@ def build_posting_units(shared):
                 pos += 1  # the joining newline
             toks = [t.strip() for t in row["tokens"]]
             tags = [{"B": "B-Knowledge", "I": "I-Knowledge"}.get(t, t) for t in row["tags_knowledge"]]
-            start = end = None
-            first = True
+            offsets, kept_tags = [], []
             for tok, tag in zip(toks, tags):
                 if not tok:
                     continue
-                if not first:
+                if offsets:
                     pos += 1
-                first = False
-                s, e = pos, pos + len(tok.encode("utf-8"))
-                pos = e
-                if tag == "B-Knowledge" or (tag == "I-Knowledge" and start is None):
-                    if start is not None:
-                        gold.append((start, end))
-                    start, end = s, e
-                elif tag == "I-Knowledge":
-                    end = e
-                else:
-                    if start is not None:
-                        gold.append((start, end))
-                    start = None
-            if start is not None:
-                gold.append((start, end))
+                offsets.append((pos, pos + len(tok.encode("utf-8"))))
+                kept_tags.append(tag)
+                pos = offsets[-1][1]
+            gold.extend(bio_spans(offsets, kept_tags))
             parts.append(" ".join(t for t in toks if t))
         desc = "\n".join(parts)
         assert len(desc.encode("utf-8")) == pos, (source, idx)

@@ -12,6 +12,14 @@ fn jobtag() -> Command {
     Command::cargo_bin("jobtag").unwrap()
 }
 
+/// Parse JSON lines.
+fn jsonl(bytes: &[u8]) -> Vec<Value> {
+    String::from_utf8_lossy(bytes)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
 fn train_tiny(dir: &Path) -> std::path::PathBuf {
     let model = dir.join("tiny.jtm");
     jobtag()
@@ -116,11 +124,7 @@ fn label_jsonl_keeps_fields_and_adds_labels() {
         .get_output()
         .stdout
         .clone();
-    let rows: Vec<Value> = String::from_utf8(out)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let rows: Vec<Value> = jsonl(&out);
     assert_eq!(rows.len(), 6);
     for r in &rows {
         assert!(r["id"].is_string() && r["company"].is_string() || r["company"].is_null());
@@ -247,11 +251,7 @@ fn bad_rows_become_error_records_and_nothing_is_lost() {
                 .and(predicate::str::contains("1 duplicate ids")),
         );
     let labelled = std::fs::read_to_string(&output).unwrap();
-    let errs: Vec<Value> = std::fs::read_to_string(&errors)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let errs: Vec<Value> = jsonl(&std::fs::read(&errors).unwrap());
     assert_eq!(labelled.lines().count() + errs.len(), 5);
     assert_eq!(errs[0]["line"], 3);
     assert_eq!(errs[0]["field"], "record");
@@ -395,16 +395,8 @@ fn dirty_input_every_row_is_accounted_for() {
         stderr.contains("1 with invalid UTF-8") && stderr.contains("1 duplicate ids"),
         "{stderr}"
     );
-    let labelled: Vec<Value> = std::fs::read_to_string(&output)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    let errs: Vec<Value> = std::fs::read_to_string(&errors)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let labelled: Vec<Value> = jsonl(&std::fs::read(&output).unwrap());
+    let errs: Vec<Value> = jsonl(&std::fs::read(&errors).unwrap());
     assert_eq!(labelled.len() + errs.len(), 8);
     for e in &errs {
         assert!(e["line"].as_u64().unwrap() > 1, "{e}");
@@ -463,11 +455,7 @@ fn several_files_gzip_and_a_delimiter() {
         .get_output()
         .stdout
         .clone();
-    let rows: Vec<Value> = String::from_utf8(out)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let rows: Vec<Value> = jsonl(&out);
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0]["ref"], "r1");
     assert_eq!(rows[0]["role"], "data-analyst");

@@ -65,22 +65,14 @@ pub fn run(args: EvalArgs) -> Result<()> {
     }
     let report = match &args.test {
         Some(test_path) => {
-            let test_source = Source {
-                path: test_path.clone(),
-                format: Default::default(),
-                title: args.data.title_col.clone(),
-                text: args.data.text_col.clone(),
-                role: args.data.label_col.clone(),
-                role_accept: Some("role_accept".into()),
-                seniority: args.data.seniority_col.clone(),
-                seniority_accept: Some("seniority_accept".into()),
-                weight: 1.0,
-                cv: false,
-                subsample_role: None,
-                keep_every: None,
-                labels: None,
-                note: None,
-            };
+            let d = &args.data;
+            let test_source = Source::table(
+                test_path.clone(),
+                &d.title_col,
+                &d.text_col,
+                &d.label_col,
+                &d.seniority_col,
+            );
             let mut test = Vec::new();
             train::examples::read_table(test_path, &test_source, 0, &mut test)
                 .with_context(|| format!("reading {}", test_path.display()))?;

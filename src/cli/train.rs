@@ -43,21 +43,14 @@ pub fn load(args: &DataArgs) -> Result<Loaded> {
             sources: args
                 .data
                 .iter()
-                .map(|p| Source {
-                    path: p.clone(),
-                    format: Default::default(),
-                    title: args.title_col.clone(),
-                    text: args.text_col.clone(),
-                    role: args.label_col.clone(),
-                    role_accept: None,
-                    seniority: args.seniority_col.clone(),
-                    seniority_accept: None,
-                    weight: 1.0,
-                    cv: false,
-                    subsample_role: None,
-                    keep_every: None,
-                    labels: None,
-                    note: None,
+                .map(|p| {
+                    Source::table(
+                        p.clone(),
+                        &args.title_col,
+                        &args.text_col,
+                        &args.label_col,
+                        &args.seniority_col,
+                    )
                 })
                 .collect(),
             base: PathBuf::new(),

@@ -161,6 +161,29 @@ fn one() -> f32 {
     1.0
 }
 
+impl Source {
+    /// A CSV/JSONL source read with the given field names (for `--data`
+    /// files); accept-set fields are read when present.
+    pub fn table(path: PathBuf, title: &str, text: &str, role: &str, seniority: &str) -> Self {
+        Source {
+            path,
+            format: SourceFormat::Auto,
+            title: title.to_string(),
+            text: text.to_string(),
+            role: role.to_string(),
+            role_accept: Some("role_accept".into()),
+            seniority: seniority.to_string(),
+            seniority_accept: Some("seniority_accept".into()),
+            weight: 1.0,
+            cv: false,
+            subsample_role: None,
+            keep_every: None,
+            labels: None,
+            note: None,
+        }
+    }
+}
+
 impl Recipe {
     /// Read a recipe file.
     pub fn load(path: impl AsRef<Path>) -> Result<Self> {
