@@ -61,6 +61,7 @@ const AMBIGUITY: &[(&str, &str, bool)] = &[
     ("Apache Spark pipelines", "Apache Spark", true),
     ("Spark, Kafka and Airflow", "Apache Spark", true),
     ("Spark curiosity in your team", "Apache Spark", false),
+    ("Spark and Airflow pipelines", "Apache Airflow", true),
     ("Advanced Excel and SQL skills", "Microsoft Excel", true),
     (
         "Excel at communication with clients",

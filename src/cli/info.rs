@@ -18,6 +18,30 @@ pub struct InfoArgs {
     json: bool,
 }
 
+/// A model's metadata as JSON (also `GET /v1/model`).
+pub fn model_json(model: &Model) -> serde_json::Value {
+    let meta = model.meta();
+    let metrics: Option<serde_json::Value> = meta
+        .metrics_json
+        .as_deref()
+        .and_then(|m| serde_json::from_str(m).ok());
+    serde_json::json!({
+        "format_version": FORMAT_VERSION,
+        "name": meta.name,
+        "jobtag_version": meta.jobtag_version,
+        "trained_on": meta.trained_on,
+        "features": model.featurizer().dim(),
+        "roles": model.taxonomy().role_ids(),
+        "seniorities": model.taxonomy().seniority_ids(),
+        "data_files": meta.data_files,
+        "examples": meta.examples,
+        "role_training": meta.role_training,
+        "seniority_training": meta.seniority_training,
+        "metrics": metrics,
+        "recipe": meta.recipe,
+    })
+}
+
 pub fn run(args: InfoArgs) -> Result<()> {
     let model = match &args.model {
         Some(p) => Model::load(p)?,
@@ -29,21 +53,7 @@ pub fn run(args: InfoArgs) -> Result<()> {
         .as_deref()
         .and_then(|m| serde_json::from_str(m).ok());
     if args.json {
-        let v = serde_json::json!({
-            "format_version": FORMAT_VERSION,
-            "name": meta.name,
-            "jobtag_version": meta.jobtag_version,
-            "trained_on": meta.trained_on,
-            "features": model.featurizer().dim(),
-            "roles": model.taxonomy().role_ids(),
-            "seniorities": model.taxonomy().seniority_ids(),
-            "data_files": meta.data_files,
-            "examples": meta.examples,
-            "role_training": meta.role_training,
-            "seniority_training": meta.seniority_training,
-            "metrics": metrics,
-            "recipe": meta.recipe,
-        });
+        let v = model_json(&model);
         println!("{}", serde_json::to_string_pretty(&v)?);
         return Ok(());
     }

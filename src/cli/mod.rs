@@ -3,6 +3,7 @@
 mod eval;
 mod info;
 mod label;
+mod serve;
 mod skills;
 mod train;
 
@@ -51,6 +52,8 @@ enum Command {
     Info(info::InfoArgs),
     /// List or search the skill catalog.
     Skills(skills::SkillsArgs),
+    /// Serve labels over HTTP (POST /v1/label, GET /v1/model, /healthz, /readyz, /metrics).
+    Serve(serve::ServeArgs),
 }
 
 /// Where labelled training data comes from: a recipe, or files and columns.
@@ -102,6 +105,7 @@ pub fn run() -> i32 {
         Command::Eval(a) => eval::run(a).map(|()| exit::OK),
         Command::Info(a) => info::run(a).map(|()| exit::OK),
         Command::Skills(a) => skills::run(a).map(|()| exit::OK),
+        Command::Serve(a) => serve::run(a).map(|()| exit::OK),
     };
     match result {
         Ok(code) => code,

@@ -449,7 +449,9 @@ fn has_evidence(
     // A list of technologies around it on the same line.
     let near = |o: &Hit| {
         let s = &catalog.skills()[o.skill];
-        !o.needs_evidence
+        // Two word-like technologies side by side ("Spark and Airflow")
+        // vouch for each other; a soft skill or a human language does not.
+        (!o.needs_evidence || TECH_CATEGORIES.contains(&s.category.as_str()))
             && s.category != "soft-skill"
             && o.start >= line_start
             && o.end <= line_end
@@ -467,6 +469,16 @@ fn has_evidence(
         .trim();
     line == &text[h.start..h.end]
 }
+
+/// Categories whose word-like names count as evidence for each other.
+const TECH_CATEGORIES: &[&str] = &[
+    "programming-language",
+    "library-framework",
+    "database",
+    "cloud-platform",
+    "devops-tool",
+    "data-ml-method",
+];
 
 /// How far around a hit its evidence is looked for.
 const WINDOW: usize = 200;
