@@ -265,3 +265,189 @@ fn sigterm_drains_requests_in_flight() {
         "posting text must not be logged"
     );
 }
+
+// ---- docs/openapi.yaml against the real service ----
+
+fn load_spec() -> Value {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/openapi.yaml")).unwrap();
+    serde_yaml::from_str(&text).unwrap()
+}
+
+fn resolve<'a>(spec: &'a Value, schema: &'a Value) -> &'a Value {
+    match schema.get("$ref").and_then(Value::as_str) {
+        Some(r) => {
+            let path = r.trim_start_matches("#/");
+            let target = path.split('/').fold(spec, |v, k| &v[k]);
+            resolve(spec, target)
+        }
+        None => schema,
+    }
+}
+
+/// A small validator for the subset of JSON Schema the spec uses.
+fn check(spec: &Value, schema: &Value, value: &Value, at: &str) -> Result<(), String> {
+    let schema = resolve(spec, schema);
+    if value.is_null() {
+        return if schema["nullable"] == true
+            || schema.get("type").is_none() && schema.get("oneOf").is_none()
+        {
+            Ok(())
+        } else {
+            Err(format!("{at}: null is not allowed"))
+        };
+    }
+    if let Some(options) = schema["oneOf"].as_array() {
+        return if options.iter().any(|o| check(spec, o, value, at).is_ok()) {
+            Ok(())
+        } else {
+            Err(format!("{at}: matches no oneOf option"))
+        };
+    }
+    if let Some(all) = schema["allOf"].as_array() {
+        for s in all {
+            check(spec, s, value, at)?;
+        }
+    }
+    match schema["type"].as_str() {
+        Some("object") => {
+            let obj = value
+                .as_object()
+                .ok_or(format!("{at}: expected an object"))?;
+            for r in schema["required"].as_array().into_iter().flatten() {
+                let key = r.as_str().unwrap();
+                if !obj.contains_key(key) {
+                    return Err(format!("{at}: missing required {key}"));
+                }
+            }
+            if let Some(props) = schema["properties"].as_object() {
+                for (k, s) in props {
+                    if let Some(v) = obj.get(k) {
+                        check(spec, s, v, &format!("{at}.{k}"))?;
+                    }
+                }
+            }
+        }
+        Some("array") => {
+            let items = value.as_array().ok_or(format!("{at}: expected an array"))?;
+            for (i, v) in items.iter().enumerate() {
+                check(spec, &schema["items"], v, &format!("{at}[{i}]"))?;
+            }
+        }
+        Some("string") => {
+            let s = value.as_str().ok_or(format!("{at}: expected a string"))?;
+            if let Some(e) = schema["enum"].as_array() {
+                if !e.iter().any(|x| x == s) {
+                    return Err(format!("{at}: {s:?} is not in the enum"));
+                }
+            }
+        }
+        Some("integer") => {
+            value.as_i64().ok_or(format!("{at}: expected an integer"))?;
+        }
+        Some("number") => {
+            let n = value.as_f64().ok_or(format!("{at}: expected a number"))?;
+            if schema["minimum"].as_f64().is_some_and(|m| n < m)
+                || schema["maximum"].as_f64().is_some_and(|m| n > m)
+            {
+                return Err(format!("{at}: {n} out of range"));
+            }
+        }
+        Some("boolean") => {
+            value.as_bool().ok_or(format!("{at}: expected a boolean"))?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn response_schema<'a>(
+    spec: &'a Value,
+    path: &str,
+    method: &str,
+    status: u16,
+    mime: &str,
+) -> &'a Value {
+    let responses = &spec["paths"][path][method]["responses"];
+    let response = resolve(spec, &responses[status.to_string()]);
+    assert!(
+        !response.is_null(),
+        "{method} {path}: status {status} is not documented"
+    );
+    &response["content"][mime]["schema"]
+}
+
+#[test]
+fn the_openapi_document_matches_the_service() {
+    let spec = load_spec();
+    let s = Server::start(&[]);
+    let paths = spec["paths"].as_object().unwrap();
+    assert_eq!(paths.len(), 5);
+    for (path, methods) in paths {
+        for (method, op) in methods.as_object().unwrap() {
+            match method.as_str() {
+                "get" => {
+                    let r = ureq::get(&s.url(path)).call().unwrap();
+                    let status = r.status();
+                    let mime = r.content_type().to_string();
+                    let body = r.into_string().unwrap();
+                    if mime == "application/json" {
+                        let schema =
+                            response_schema(&spec, path, "get", status, "application/json");
+                        let value: Value = serde_json::from_str(&body).unwrap();
+                        check(&spec, schema, &value, path).unwrap();
+                    } else {
+                        assert_eq!(mime, "text/plain", "{path}");
+                        assert!(
+                            !response_schema(&spec, path, "get", status, "text/plain").is_null()
+                        );
+                    }
+                }
+                "post" => {
+                    let example = &op["requestBody"]["content"]["application/json"]["example"];
+                    for (query, body) in [
+                        ("", example.clone()),
+                        (
+                            "?explain=true",
+                            Value::Array(vec![example.clone(), example.clone()]),
+                        ),
+                    ] {
+                        let (status, value) = s.post(&format!("{path}{query}"), &body.to_string());
+                        assert_eq!(status, 200);
+                        check(
+                            &spec,
+                            response_schema(&spec, path, "post", status, "application/json"),
+                            &value,
+                            path,
+                        )
+                        .unwrap();
+                    }
+                    for (body, status) in [("{oops", 400), (r#"{"title": ""}"#, 422)] {
+                        let (code, value) = s.post(path, body);
+                        assert_eq!(code, status);
+                        check(
+                            &spec,
+                            response_schema(&spec, path, "post", code, "application/json"),
+                            &value,
+                            path,
+                        )
+                        .unwrap();
+                    }
+                }
+                other => panic!("undocumented method {other}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn the_validator_rejects_wrong_shapes() {
+    let spec = load_spec();
+    let schema = json!({"$ref": "#/components/schemas/SkillTag"});
+    let good = json!({"id": "x", "name": "X", "category": "tool", "requirement": "required", "years": null, "spans": []});
+    assert!(check(&spec, &schema, &good, "$").is_ok());
+    let bad = json!({"id": "x", "name": "X", "category": "tool", "requirement": "maybe", "years": null, "spans": []});
+    assert!(check(&spec, &schema, &bad, "$").is_err());
+    let missing = json!({"id": "x"});
+    assert!(check(&spec, &schema, &missing, "$").is_err());
+}

@@ -65,26 +65,37 @@ static REQUIRED_INLINE: LazyLock<Regex> = LazyLock::new(|| {
 /// The requirement level of every line of a (normalized) text.
 #[derive(Debug, Clone)]
 pub struct Sections {
-    /// `(line start, line end, level)` in byte offsets.
-    lines: Vec<(usize, usize, Requirement)>,
+    /// `(line start, line end)` in byte offsets.
+    lines: Vec<(usize, usize)>,
+    /// `(start, end, level)` of the sentences within lines, in order.
+    segments: Vec<(usize, usize, Requirement)>,
 }
+
+static REQUIRED_LEAD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^\W*(requirements?|required( skills)?|must[ -]haves?|(minimum |basic )?qualifications|what you (bring|need)|you have|your profile|we expect)\s*:",
+    )
+    .expect("valid pattern")
+});
 
 impl Sections {
     /// Split `text` into lines and give each the level of the section it is
-    /// in, overridden by markers on the line itself.
+    /// in; within a line, a sentence with its own marker ("Nice to have:
+    /// Next.js", "Requirements: React.") takes that marker's level.
     pub fn new(text: &str) -> Self {
         let mut lines = Vec::new();
+        let mut segments = Vec::new();
         let mut current = Requirement::Mentioned;
         let mut start = 0;
         // The inline markers are searched once over the whole text (one
         // regex scan each, not one per line); the sorted match starts are
-        // then consumed line by line.
+        // then looked up per sentence.
         let preferred_at: Vec<usize> = PREFERRED_INLINE
             .find_iter(text)
             .map(|m| m.start())
             .collect();
         let required_at: Vec<usize> = REQUIRED_INLINE.find_iter(text).map(|m| m.start()).collect();
-        let in_line = |marks: &[usize], a: usize, b: usize| {
+        let within = |marks: &[usize], a: usize, b: usize| {
             let i = marks.partition_point(|&m| m < a);
             marks.get(i).is_some_and(|&m| m < b)
         };
@@ -92,7 +103,7 @@ impl Sections {
             let end = start + line.len();
             let trimmed = line.trim();
             let heading = is_heading(trimmed);
-            let level = if heading && PREFERRED_HEADING.is_match(trimmed) {
+            let line_level = if heading && PREFERRED_HEADING.is_match(trimmed) {
                 current = Requirement::Preferred;
                 current
             } else if heading && REQUIRED_HEADING.is_match(trimmed) {
@@ -101,33 +112,57 @@ impl Sections {
             } else if heading && OTHER_HEADING.is_match(trimmed) {
                 current = Requirement::Mentioned;
                 current
-            } else if in_line(&preferred_at, start, end) {
-                Requirement::Preferred
-            } else if in_line(&required_at, start, end) && current == Requirement::Mentioned {
-                Requirement::Required
             } else {
                 current
             };
-            lines.push((start, end, level));
+            for (a, b) in sentences(line, start) {
+                let level = if heading {
+                    line_level
+                } else if within(&preferred_at, a, b) {
+                    Requirement::Preferred
+                } else if REQUIRED_LEAD.is_match(&text[a..b])
+                    || (within(&required_at, a, b) && current == Requirement::Mentioned)
+                {
+                    Requirement::Required
+                } else {
+                    line_level
+                };
+                segments.push((a, b, level));
+            }
+            lines.push((start, end));
             start = end;
         }
-        Sections { lines }
+        Sections { lines, segments }
     }
 
-    /// Level of the line holding byte `pos`.
+    /// Level of the sentence holding byte `pos`.
     pub fn level_at(&self, pos: usize) -> Requirement {
-        self.line_at(pos).map_or(Requirement::Mentioned, |l| l.2)
+        let i = self.segments.partition_point(|s| s.1 <= pos);
+        self.segments.get(i).map_or(Requirement::Mentioned, |s| s.2)
     }
 
     /// `(start, end)` of the line holding byte `pos`.
     pub fn line_bounds(&self, pos: usize) -> (usize, usize) {
-        self.line_at(pos).map_or((0, 0), |l| (l.0, l.1))
-    }
-
-    fn line_at(&self, pos: usize) -> Option<&(usize, usize, Requirement)> {
         let i = self.lines.partition_point(|l| l.1 <= pos);
-        self.lines.get(i)
+        self.lines.get(i).copied().unwrap_or((0, 0))
     }
+}
+
+/// Sentences of a line as absolute byte ranges: split after ". ", "! ",
+/// "? " (not inside "Node.js" or "3.5").
+fn sentences(line: &str, offset: usize) -> Vec<(usize, usize)> {
+    let bytes = line.as_bytes();
+    let mut out = Vec::new();
+    let mut from = 0;
+    for i in 0..bytes.len() {
+        let end_mark = matches!(bytes[i], b'.' | b'!' | b'?');
+        if end_mark && bytes.get(i + 1).is_some_and(|b| b.is_ascii_whitespace()) {
+            out.push((offset + from, offset + i + 1));
+            from = i + 1;
+        }
+    }
+    out.push((offset + from, offset + bytes.len()));
+    out
 }
 
 /// A heading is a line of a few words without sentence punctuation, or a
@@ -169,6 +204,28 @@ mod tests {
             Requirement::Preferred
         );
         assert_eq!(s.level_at(text.find("Go").unwrap()), Requirement::Required);
+    }
+
+    #[test]
+    fn sentences_within_a_line() {
+        let text = "Requirements: React, TypeScript. Nice to have: Next.js and Node.js.";
+        let s = Sections::new(text);
+        assert_eq!(
+            s.level_at(text.find("React").unwrap()),
+            Requirement::Required
+        );
+        assert_eq!(
+            s.level_at(text.find("TypeScript").unwrap()),
+            Requirement::Required
+        );
+        assert_eq!(
+            s.level_at(text.find("Next.js").unwrap()),
+            Requirement::Preferred
+        );
+        assert_eq!(
+            s.level_at(text.find("Node.js").unwrap()),
+            Requirement::Preferred
+        );
     }
 
     #[test]
