@@ -5,6 +5,7 @@ mod info;
 mod label;
 mod serve;
 mod skills;
+mod tally;
 mod train;
 
 use std::path::PathBuf;
@@ -52,6 +53,8 @@ enum Command {
     Info(info::InfoArgs),
     /// List or search the skill catalog.
     Skills(skills::SkillsArgs),
+    /// Skill demand by role, seniority or any column: counts and shares.
+    Tally(tally::TallyArgs),
     /// Serve labels over HTTP (POST /v1/label, GET /v1/model, /healthz, /readyz, /metrics).
     Serve(serve::ServeArgs),
 }
@@ -106,6 +109,7 @@ pub fn run() -> i32 {
         Command::Info(a) => info::run(a).map(|()| exit::OK),
         Command::Skills(a) => skills::run(a).map(|()| exit::OK),
         Command::Serve(a) => serve::run(a).map(|()| exit::OK),
+        Command::Tally(a) => tally::run(a).map(|()| exit::OK),
     };
     match result {
         Ok(code) => code,

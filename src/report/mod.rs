@@ -2,5 +2,7 @@
 //! (evaluation metrics now; tallies and charts later).
 
 pub mod metrics;
+pub mod tally;
 
 pub use metrics::{score, ClassScore, Gold, Metrics};
+pub use tally::{label_summary, tally, Group, LabelShare, SkillCount, Tally, TallyRow};

@@ -1,0 +1,233 @@
+//! `jobtag tally` on a labelled fixture whose every number was computed by
+//! hand (tests/fixtures/labelled.jsonl: 5 postings, one group of one, one
+//! posting without skills).
+
+mod common;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn tally(args: &[&str]) -> Vec<u8> {
+    Command::cargo_bin("jobtag")
+        .unwrap()
+        .arg("tally")
+        .arg(common::fixture("labelled.jsonl"))
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone()
+}
+
+fn skill<'a>(group: &'a Value, name: &str) -> &'a Value {
+    group["skills"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["skill"] == name)
+        .unwrap()
+}
+
+#[test]
+fn counts_by_role() {
+    let t: Value = serde_json::from_slice(&tally(&["--by", "role", "--format", "json"])).unwrap();
+    let groups = t["groups"].as_array().unwrap();
+    let keys: Vec<&str> = groups
+        .iter()
+        .map(|g| g["key"][0].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "all",
+            "data-scientist",
+            "devops-engineer",
+            "frontend-developer"
+        ]
+    );
+
+    let all = &groups[0];
+    assert_eq!(
+        (all["postings"].as_u64(), all["without_skills"].as_u64()),
+        (Some(5), Some(1))
+    );
+    let names: Vec<&str> = all["skills"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["skill"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["Python", "React", "TypeScript", "Kubernetes", "SQL"]
+    );
+    let py = skill(all, "Python");
+    assert_eq!(
+        (
+            py["postings"].as_u64(),
+            py["required"].as_u64(),
+            py["preferred"].as_u64(),
+            py["mentioned"].as_u64()
+        ),
+        (Some(3), Some(2), Some(0), Some(1))
+    );
+    assert!((py["share"].as_f64().unwrap() - 0.6).abs() < 1e-12);
+    assert!((py["required_share"].as_f64().unwrap() - 0.4).abs() < 1e-12);
+
+    let ds = &groups[1];
+    assert_eq!(ds["postings"], 2);
+    assert_eq!(skill(ds, "Python")["share"], 1.0);
+    assert_eq!(skill(ds, "SQL")["preferred"], 1);
+    assert_eq!(skill(ds, "SQL")["share"], 0.5);
+
+    let devops = &groups[2];
+    assert_eq!(devops["postings"], 1, "a group of one posting");
+    let names: Vec<&str> = devops["skills"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["skill"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Python", "Kubernetes"]);
+
+    let fe = &groups[3];
+    assert_eq!(
+        (fe["postings"].as_u64(), fe["without_skills"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(skill(fe, "React")["share"], 0.5);
+}
+
+#[test]
+fn min_postings_top_and_csv() {
+    let out = String::from_utf8(tally(&[
+        "--by",
+        "role",
+        "--min-postings",
+        "2",
+        "--top",
+        "1",
+        "--format",
+        "csv",
+    ]))
+    .unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[0],
+        "role,group_postings,skill,postings,share,required,required_share,preferred,mentioned"
+    );
+    assert_eq!(
+        &lines[1..],
+        [
+            "all,5,Python,3,0.6000,2,0.4000,0,1",
+            "data-scientist,2,Python,2,1.0000,1,0.5000,0,1",
+            "frontend-developer,2,React,1,0.5000,1,0.5000,0,0",
+        ]
+    );
+}
+
+#[test]
+fn by_two_fields_and_a_table() {
+    let t: Value =
+        serde_json::from_slice(&tally(&["--by", "role,seniority", "--format", "json"])).unwrap();
+    let keys: Vec<String> = t["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            format!(
+                "{}/{}",
+                g["key"][0].as_str().unwrap(),
+                g["key"][1].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "all/all",
+            "data-scientist/mid",
+            "data-scientist/senior",
+            "devops-engineer/senior",
+            "frontend-developer/junior",
+            "frontend-developer/mid"
+        ]
+    );
+    let table = String::from_utf8(tally(&["--by", "role"])).unwrap();
+    assert!(
+        table.contains("role=data-scientist — 2 postings, 0 without skills"),
+        "{table}"
+    );
+    assert!(table.lines().all(|l| l.chars().count() <= 100), "{table}");
+}
+
+#[test]
+fn label_distribution_with_mean_confidence() {
+    let t: Value = serde_json::from_slice(&tally(&["--labels-only", "--format", "json"])).unwrap();
+    assert_eq!(t["postings"], 5);
+    let roles = t["role"].as_array().unwrap();
+    let got: Vec<(String, u64)> = roles
+        .iter()
+        .map(|r| {
+            (
+                r["label"].as_str().unwrap().to_string(),
+                r["postings"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("data-scientist".into(), 2),
+            ("frontend-developer".into(), 2),
+            ("devops-engineer".into(), 1)
+        ]
+    );
+    assert!((roles[0]["mean_confidence"].as_f64().unwrap() - 0.8).abs() < 1e-9);
+    assert!((roles[1]["mean_confidence"].as_f64().unwrap() - 0.9).abs() < 1e-9);
+    assert!((roles[0]["share"].as_f64().unwrap() - 0.4).abs() < 1e-12);
+    let levels = t["seniority"].as_array().unwrap();
+    let got: Vec<&str> = levels
+        .iter()
+        .map(|r| r["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(got, ["mid", "senior", "junior"]);
+    assert!((levels[0]["mean_confidence"].as_f64().unwrap() - 0.55).abs() < 1e-9);
+    assert!((levels[1]["mean_confidence"].as_f64().unwrap() - 0.75).abs() < 1e-9);
+}
+
+#[test]
+fn raw_postings_are_labelled_on_the_fly() {
+    let out = Command::cargo_bin("jobtag")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "tally",
+            "examples/postings.csv",
+            "--by",
+            "role",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let t: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(t["groups"][0]["postings"], 12);
+    let roles: Vec<&str> = t["groups"].as_array().unwrap()[1..]
+        .iter()
+        .map(|g| g["key"][0].as_str().unwrap())
+        .collect();
+    assert!(
+        roles.contains(&"ml-engineer") && roles.contains(&"frontend-developer"),
+        "{roles:?}"
+    );
+    assert!(t["groups"][0]["skills"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["skill"] == "Python"));
+}
