@@ -231,3 +231,99 @@ fn raw_postings_are_labelled_on_the_fly() {
         .iter()
         .any(|s| s["skill"] == "Python"));
 }
+
+#[test]
+fn skill_pairs_with_lift() {
+    let t: Value = serde_json::from_slice(&tally(&["--pairs", "--format", "json"])).unwrap();
+    let pairs = t["groups"][0]["pairs"].as_array().unwrap();
+    let got: Vec<String> = pairs
+        .iter()
+        .map(|p| format!("{}+{}", p["a"].as_str().unwrap(), p["b"].as_str().unwrap()))
+        .collect();
+    assert_eq!(got, ["React+TypeScript", "Kubernetes+Python", "Python+SQL"]);
+    // 5 postings; React and TypeScript each once, together once: lift 1*5/(1*1).
+    assert!((pairs[0]["lift"].as_f64().unwrap() - 5.0).abs() < 1e-12);
+    // Python in 3 postings, SQL in 1, together once: lift 5/3.
+    assert!((pairs[2]["lift"].as_f64().unwrap() - 5.0 / 3.0).abs() < 1e-12);
+    assert!((pairs[2]["share"].as_f64().unwrap() - 0.2).abs() < 1e-12);
+    let csv = String::from_utf8(tally(&["--pairs", "--format", "csv"])).unwrap();
+    assert_eq!(
+        csv.lines().next().unwrap(),
+        "group,group_postings,skill_a,skill_b,postings,share,lift"
+    );
+    assert_eq!(
+        csv.lines().nth(1).unwrap(),
+        "all,5,React,TypeScript,1,0.2000,5.000"
+    );
+}
+
+#[test]
+fn periods_count_undated_postings() {
+    let assert = Command::cargo_bin("jobtag")
+        .unwrap()
+        .arg("tally")
+        .arg(common::fixture("labelled.jsonl"))
+        .args([
+            "--period",
+            "quarter",
+            "--date-col",
+            "posted",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("1 postings have no usable date"));
+    let t: Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    assert_eq!(t["by"], serde_json::json!(["period"]));
+    let groups = t["groups"].as_array().unwrap();
+    let keys: Vec<(&str, u64)> = groups
+        .iter()
+        .map(|g| {
+            (
+                g["key"][0].as_str().unwrap(),
+                g["postings"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        keys,
+        [("all", 5), ("(no date)", 1), ("2026-Q1", 2), ("2026-Q2", 2)]
+    );
+    assert_eq!(skill(&groups[2], "Python")["share"], 1.0);
+    assert_eq!(skill(&groups[3], "Python")["share"], 0.5);
+    assert_eq!(groups[1]["without_skills"], 1);
+    let monthly: Value = serde_json::from_slice(&tally(&[
+        "--by",
+        "role",
+        "--period",
+        "month",
+        "--date-col",
+        "posted",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let keys: Vec<String> = monthly["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            format!(
+                "{}/{}",
+                g["key"][0].as_str().unwrap(),
+                g["key"][1].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        keys[1..],
+        [
+            "data-scientist/2026-01",
+            "data-scientist/2026-02",
+            "devops-engineer/2026-05",
+            "frontend-developer/(no date)",
+            "frontend-developer/2026-04"
+        ]
+    );
+}

@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use jobtag::io::reader::{open_input, Fields};
 use jobtag::io::{Columns, InputFormat, RecordReader};
-use jobtag::report::{label_summary, tally, Tally, TallyRow};
+use jobtag::report::{label_summary, period_of, tally, Tally, TallyRow};
 use jobtag::skills::Requirement;
 use jobtag::Model;
 use rayon::prelude::*;
@@ -40,6 +40,15 @@ pub struct TallyArgs {
     /// Only the role and seniority distribution, with mean confidence.
     #[arg(long)]
     labels_only: bool,
+    /// Also count skill pairs named together (count, share, lift).
+    #[arg(long)]
+    pairs: bool,
+    /// Split every group by period of --date-col.
+    #[arg(long, value_enum, requires = "date_col")]
+    period: Option<Period>,
+    /// Column or field with the posting date (YYYY-MM-DD and similar).
+    #[arg(long)]
+    date_col: Option<String>,
     /// Input format (default: from the file extension).
     #[arg(long, value_enum)]
     input_format: Option<InFormat>,
@@ -52,6 +61,12 @@ pub struct TallyArgs {
     /// Column or field with the description (raw postings); repeatable.
     #[arg(long, default_value = "description")]
     text_col: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Period {
+    Month,
+    Quarter,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -145,6 +160,15 @@ fn labelled_row(fields: &Fields, headers: &[String], by: &[String]) -> Option<Ta
 }
 
 pub fn run(args: TallyArgs) -> Result<()> {
+    let period_key = |fields: Option<&Fields>, headers: &[String]| -> Option<String> {
+        let (Some(p), Some(col)) = (args.period, args.date_col.as_deref()) else {
+            return None;
+        };
+        let date = fields
+            .and_then(|f| field(f, headers, col))
+            .unwrap_or_default();
+        Some(period_of(&date, matches!(p, Period::Quarter)).unwrap_or_else(|| UNDATED.to_string()))
+    };
     let columns = Columns {
         id: "id".into(),
         title: args.title_col.clone(),
@@ -170,7 +194,8 @@ pub fn run(args: TallyArgs) -> Result<()> {
                 skipped += 1;
                 continue;
             };
-            if let Some(row) = labelled_row(fields, &headers, &args.by) {
+            if let Some(mut row) = labelled_row(fields, &headers, &args.by) {
+                row.group.extend(period_key(Some(fields), &headers));
                 rows.push(row);
             } else if let Ok(p) = record.posting {
                 raw.push((p, record.fields));
@@ -206,6 +231,8 @@ pub fn run(args: TallyArgs) -> Result<()> {
                                 .unwrap_or_else(|| "(none)".into()),
                         })
                         .collect();
+                    let mut group: Vec<String> = group;
+                    group.extend(period_key(fields.as_ref(), &headers));
                     TallyRow {
                         group,
                         skills: labels
@@ -230,12 +257,64 @@ pub fn run(args: TallyArgs) -> Result<()> {
     if args.labels_only {
         return print_labels(&rows, args.format);
     }
-    let t = tally(&rows, &args.by, args.top, args.min_postings);
+    let mut by = args.by.clone();
+    if args.period.is_some() {
+        by.push("period".into());
+        let undated = rows
+            .iter()
+            .filter(|r| r.group.last().is_some_and(|p| p == UNDATED))
+            .count();
+        if undated > 0 {
+            eprintln!("jobtag: {undated} postings have no usable date; they are counted in period {UNDATED:?}");
+        }
+    }
+    let t = tally(&rows, &by, args.top, args.min_postings, args.pairs);
     match args.format {
         TallyFormat::Json => println!("{}", serde_json::to_string_pretty(&t)?),
+        TallyFormat::Csv if args.pairs => print_pairs_csv(&t)?,
         TallyFormat::Csv => print_csv(&t)?,
         TallyFormat::Table => print_table(&t),
     }
+    Ok(())
+}
+
+/// Group of postings whose date is missing or unreadable.
+const UNDATED: &str = "(no date)";
+
+fn print_pairs_csv(t: &Tally) -> Result<()> {
+    let mut w = csv::Writer::from_writer(std::io::stdout().lock());
+    let mut header: Vec<String> = if t.by.is_empty() {
+        vec!["group".into()]
+    } else {
+        t.by.clone()
+    };
+    header.extend(
+        [
+            "group_postings",
+            "skill_a",
+            "skill_b",
+            "postings",
+            "share",
+            "lift",
+        ]
+        .map(String::from),
+    );
+    w.write_record(&header)?;
+    for g in &t.groups {
+        for p in &g.pairs {
+            let mut row = g.key.clone();
+            row.extend([
+                g.postings.to_string(),
+                p.a.clone(),
+                p.b.clone(),
+                p.postings.to_string(),
+                format!("{:.4}", p.share),
+                format!("{:.3}", p.lift),
+            ]);
+            w.write_record(&row)?;
+        }
+    }
+    w.flush()?;
     Ok(())
 }
 
@@ -321,6 +400,22 @@ fn print_table(t: &Tally) {
                 s.preferred,
                 s.mentioned
             );
+        }
+        if !g.pairs.is_empty() {
+            println!(
+                "  {:<44} {:>8} {:>7} {:>7}",
+                "skills named together", "postings", "share", "lift"
+            );
+            for p in &g.pairs {
+                let both = format!("{} + {}", p.a, p.b);
+                println!(
+                    "  {:<44} {:>8} {:>6.1}% {:>7.2}",
+                    cut(&both, 44),
+                    p.postings,
+                    p.share * 100.0,
+                    p.lift
+                );
+            }
         }
         println!();
     }

@@ -5,4 +5,6 @@ pub mod metrics;
 pub mod tally;
 
 pub use metrics::{score, ClassScore, Gold, Metrics};
-pub use tally::{label_summary, tally, Group, LabelShare, SkillCount, Tally, TallyRow};
+pub use tally::{
+    label_summary, period_of, tally, Group, LabelShare, PairCount, SkillCount, Tally, TallyRow,
+};

@@ -54,6 +54,25 @@ pub struct Group {
     pub without_skills: usize,
     /// Skills, most frequent first (ties by name), at most `top`.
     pub skills: Vec<SkillCount>,
+    /// Skill pairs named together (with `pairs`), most frequent first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pairs: Vec<PairCount>,
+}
+
+/// Two skills named in the same postings.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PairCount {
+    /// First skill (alphabetically).
+    pub a: String,
+    /// Second skill.
+    pub b: String,
+    /// Postings naming both.
+    pub postings: usize,
+    /// `postings` / group size.
+    pub share: f64,
+    /// How much more often they appear together than if independent:
+    /// `P(a and b) / (P(a) P(b))`.
+    pub lift: f64,
 }
 
 /// Skill counts per group, the overall group first.
@@ -68,7 +87,13 @@ pub struct Tally {
 /// Count skills per group. Groups with fewer than `min_postings` postings
 /// are left out (the overall group never is); each group keeps its `top`
 /// skills.
-pub fn tally(rows: &[TallyRow], by: &[String], top: usize, min_postings: usize) -> Tally {
+pub fn tally(
+    rows: &[TallyRow],
+    by: &[String],
+    top: usize,
+    min_postings: usize,
+    pairs: bool,
+) -> Tally {
     let mut groups: BTreeMap<Vec<String>, Vec<&TallyRow>> = BTreeMap::new();
     for r in rows {
         if !by.is_empty() {
@@ -76,10 +101,10 @@ pub fn tally(rows: &[TallyRow], by: &[String], top: usize, min_postings: usize) 
         }
     }
     let overall_key = vec!["all".to_string(); by.len().max(1)];
-    let mut out = vec![count(overall_key, rows.iter().collect(), top)];
+    let mut out = vec![count(overall_key, rows.iter().collect(), top, pairs)];
     for (key, members) in groups {
         if members.len() >= min_postings {
-            out.push(count(key, members, top));
+            out.push(count(key, members, top, pairs));
         }
     }
     Tally {
@@ -88,8 +113,13 @@ pub fn tally(rows: &[TallyRow], by: &[String], top: usize, min_postings: usize) 
     }
 }
 
-fn count(key: Vec<String>, members: Vec<&TallyRow>, top: usize) -> Group {
+fn count(key: Vec<String>, members: Vec<&TallyRow>, top: usize, pairs: bool) -> Group {
     let n = members.len();
+    let pair_counts = if pairs {
+        count_pairs(&members, top)
+    } else {
+        Vec::new()
+    };
     let mut skills: BTreeMap<&str, SkillCount> = BTreeMap::new();
     let mut without_skills = 0;
     for r in &members {
@@ -129,7 +159,67 @@ fn count(key: Vec<String>, members: Vec<&TallyRow>, top: usize) -> Group {
         postings: n,
         without_skills,
         skills: list,
+        pairs: pair_counts,
     }
+}
+
+fn count_pairs(members: &[&TallyRow], top: usize) -> Vec<PairCount> {
+    let n = members.len();
+    let mut single: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut both: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    for r in members {
+        let mut names: Vec<&str> = r.skills.iter().map(|(s, _)| s.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        for (i, a) in names.iter().enumerate() {
+            *single.entry(a).or_insert(0) += 1;
+            for b in &names[i + 1..] {
+                *both.entry((a, b)).or_insert(0) += 1;
+            }
+        }
+    }
+    let mut out: Vec<PairCount> = both
+        .into_iter()
+        .map(|((a, b), c)| {
+            let (na, nb) = (single[a] as f64, single[b] as f64);
+            PairCount {
+                a: a.to_string(),
+                b: b.to_string(),
+                postings: c,
+                share: ratio(c, n),
+                lift: c as f64 * n as f64 / (na * nb),
+            }
+        })
+        .collect();
+    out.sort_by(|x, y| {
+        y.postings
+            .cmp(&x.postings)
+            .then(y.lift.total_cmp(&x.lift))
+            .then(x.a.cmp(&y.a))
+            .then(x.b.cmp(&y.b))
+    });
+    out.truncate(top);
+    out
+}
+
+/// The period (`2026-03` for months, `2026-Q1` for quarters) of a date
+/// written `YYYY-MM-DD`, `YYYY/MM/DD`, `YYYY-MM` or an ISO date-time.
+pub fn period_of(date: &str, quarter: bool) -> Option<String> {
+    let d = date.trim();
+    let year: u32 = d.get(0..4)?.parse().ok()?;
+    let sep = d.as_bytes().get(4)?;
+    if !matches!(sep, b'-' | b'/' | b'.') {
+        return None;
+    }
+    let month: u32 = d.get(5..7)?.parse().ok()?;
+    if !(1..=12).contains(&month) || !(1900..=2200).contains(&year) {
+        return None;
+    }
+    Some(if quarter {
+        format!("{year}-Q{}", (month - 1) / 3 + 1)
+    } else {
+        format!("{year}-{month:02}")
+    })
 }
 
 fn ratio(a: usize, n: usize) -> f64 {
@@ -182,6 +272,19 @@ mod tests {
     use super::*;
     use Requirement::*;
 
+    #[test]
+    fn periods() {
+        assert_eq!(period_of("2026-03-15", false).as_deref(), Some("2026-03"));
+        assert_eq!(
+            period_of("2026/11/02T10:00:00Z", true).as_deref(),
+            Some("2026-Q4")
+        );
+        assert_eq!(period_of("2026-01", true).as_deref(), Some("2026-Q1"));
+        assert_eq!(period_of("", false), None);
+        assert_eq!(period_of("March 2026", false), None);
+        assert_eq!(period_of("2026-13-01", false), None);
+    }
+
     fn row(role: &str, skills: &[(&str, Requirement)]) -> TallyRow {
         TallyRow {
             group: vec![role.to_string()],
@@ -198,7 +301,7 @@ mod tests {
             row("a", &[("Python", Mentioned)]),
             row("b", &[]),
         ];
-        let t = tally(&rows, &["role".into()], 10, 1);
+        let t = tally(&rows, &["role".into()], 10, 1, true);
         assert_eq!(t.groups.len(), 3);
         let all = &t.groups[0];
         assert_eq!((all.postings, all.without_skills), (3, 1));
@@ -214,7 +317,14 @@ mod tests {
         assert!((all.skills[0].share - 2.0 / 3.0).abs() < 1e-12);
         let b = &t.groups[2];
         assert_eq!((b.key[0].as_str(), b.postings, b.skills.len()), ("b", 1, 0));
-        let t = tally(&rows, &["role".into()], 1, 2);
+        let pair = &t.groups[0].pairs[0];
+        assert_eq!(
+            (pair.a.as_str(), pair.b.as_str(), pair.postings),
+            ("Python", "SQL", 1)
+        );
+        // P(both) = 1/3, P(Python) = 2/3, P(SQL) = 1/3: lift 1.5.
+        assert!((pair.lift - 1.5).abs() < 1e-12);
+        let t = tally(&rows, &["role".into()], 1, 2, false);
         assert_eq!(t.groups.len(), 2, "group b has one posting");
         assert_eq!(t.groups[1].skills.len(), 1, "top 1");
     }
