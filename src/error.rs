@@ -55,6 +55,9 @@ pub enum Error {
         /// The label as found.
         label: String,
     },
+    /// A chart could not be drawn or written.
+    #[error("chart: {0}")]
+    Chart(String),
     /// An error raised inside linfa's trait machinery.
     #[error("linfa: {0}")]
     Linfa(#[from] linfa::Error),

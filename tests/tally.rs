@@ -327,3 +327,50 @@ fn periods_count_undated_postings() {
         ]
     );
 }
+
+#[test]
+fn charts_as_svg_and_png() {
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("skills.svg");
+    let png = dir.path().join("trend.png");
+    Command::cargo_bin("jobtag")
+        .unwrap()
+        .arg("tally")
+        .arg(common::fixture("labelled.jsonl"))
+        .args(["--by", "role", "--chart"])
+        .arg(&svg)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.starts_with("<svg"), "{}", &text[..80.min(text.len())]);
+    for needle in [
+        "Top skills: all postings (5 postings)",
+        "role = data-scientist (2 postings)",
+        "Python",
+        "Kubernetes",
+        "share of postings that name the skill",
+        "5 postings in all",
+    ] {
+        assert!(text.contains(needle), "{needle} missing from the SVG");
+    }
+    Command::cargo_bin("jobtag")
+        .unwrap()
+        .arg("tally")
+        .arg(common::fixture("labelled.jsonl"))
+        .args(["--period", "quarter", "--date-col", "posted", "--chart"])
+        .arg(&png)
+        .assert()
+        .success();
+    let bytes = std::fs::read(&png).unwrap();
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    let width = u32::from_be_bytes([bytes[16], bytes[17], bytes[18], bytes[19]]);
+    assert_eq!(width, 1000);
+    Command::cargo_bin("jobtag")
+        .unwrap()
+        .arg("tally")
+        .arg(common::fixture("labelled.jsonl"))
+        .args(["--chart", "out.gif"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(".svg or .png"));
+}

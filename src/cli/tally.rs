@@ -49,6 +49,10 @@ pub struct TallyArgs {
     /// Column or field with the posting date (YYYY-MM-DD and similar).
     #[arg(long)]
     date_col: Option<String>,
+    /// Also draw a chart (.svg or .png): top skills per group, or one line
+    /// per skill over periods with --period.
+    #[arg(long)]
+    chart: Option<PathBuf>,
     /// Input format (default: from the file extension).
     #[arg(long, value_enum)]
     input_format: Option<InFormat>,
@@ -269,6 +273,14 @@ pub fn run(args: TallyArgs) -> Result<()> {
         }
     }
     let t = tally(&rows, &by, args.top, args.min_postings, args.pairs);
+    if let Some(path) = &args.chart {
+        if args.period.is_some() {
+            jobtag::report::chart::trend_chart(&t, path, args.top)?;
+        } else {
+            jobtag::report::chart::bar_chart(&t, path, args.top)?;
+        }
+        eprintln!("jobtag: wrote {}", path.display());
+    }
     match args.format {
         TallyFormat::Json => println!("{}", serde_json::to_string_pretty(&t)?),
         TallyFormat::Csv if args.pairs => print_pairs_csv(&t)?,

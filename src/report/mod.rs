@@ -1,6 +1,7 @@
 //! Reports: the last stage, turning labels into numbers people read
 //! (evaluation metrics now; tallies and charts later).
 
+pub mod chart;
 pub mod metrics;
 pub mod tally;
 
