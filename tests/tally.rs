@@ -115,14 +115,14 @@ fn min_postings_top_and_csv() {
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(
         lines[0],
-        "role,group_postings,skill,postings,share,required,required_share,preferred,mentioned"
+        "role,group_postings,skill,postings,share,required,required_share,preferred,preferred_share,mentioned,mentioned_share"
     );
     assert_eq!(
         &lines[1..],
         [
-            "all,5,Python,3,0.6000,2,0.4000,0,1",
-            "data-scientist,2,Python,2,1.0000,1,0.5000,0,1",
-            "frontend-developer,2,React,1,0.5000,1,0.5000,0,0",
+            "all,5,Python,3,0.6000,2,0.4000,0,0.0000,1,0.2000",
+            "data-scientist,2,Python,2,1.0000,1,0.5000,0,0.0000,1,0.5000",
+            "frontend-developer,2,React,1,0.5000,1,0.5000,0,0.0000,0,0.0000",
         ]
     );
 }

@@ -346,7 +346,9 @@ fn print_csv(t: &Tally) -> Result<()> {
             "required",
             "required_share",
             "preferred",
+            "preferred_share",
             "mentioned",
+            "mentioned_share",
         ]
         .map(String::from),
     );
@@ -362,7 +364,9 @@ fn print_csv(t: &Tally) -> Result<()> {
                 s.required.to_string(),
                 format!("{:.4}", s.required_share),
                 s.preferred.to_string(),
+                format!("{:.4}", s.preferred_share),
                 s.mentioned.to_string(),
+                format!("{:.4}", s.mentioned_share),
             ]);
             w.write_record(&row)?;
         }

@@ -41,6 +41,10 @@ pub struct SkillCount {
     pub share: f64,
     /// `required` / group size.
     pub required_share: f64,
+    /// `preferred` / group size.
+    pub preferred_share: f64,
+    /// `mentioned` / group size.
+    pub mentioned_share: f64,
 }
 
 /// One group of postings.
@@ -144,6 +148,8 @@ fn count(key: Vec<String>, members: Vec<&TallyRow>, top: usize, pairs: bool) -> 
         .map(|mut c| {
             c.share = ratio(c.postings, n);
             c.required_share = ratio(c.required, n);
+            c.preferred_share = ratio(c.preferred, n);
+            c.mentioned_share = ratio(c.mentioned, n);
             c
         })
         .collect();
