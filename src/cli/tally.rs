@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use jobtag::io::reader::{open_input, Fields};
 use jobtag::io::{Columns, InputFormat, RecordReader};
-use jobtag::report::{label_summary, period_of, tally, Tally, TallyRow};
+use jobtag::report::{label_summary, period_of, shorten, tally, Tally, TallyRow};
 use jobtag::skills::Requirement;
 use jobtag::Model;
 use rayon::prelude::*;
@@ -293,23 +293,29 @@ pub fn run(args: TallyArgs) -> Result<()> {
 /// Group of postings whose date is missing or unreadable.
 const UNDATED: &str = "(no date)";
 
-fn print_pairs_csv(t: &Tally) -> Result<()> {
-    let mut w = csv::Writer::from_writer(std::io::stdout().lock());
+/// The grouping columns (or `group`), then `columns`.
+fn csv_header(t: &Tally, columns: &[&str]) -> Vec<String> {
     let mut header: Vec<String> = if t.by.is_empty() {
         vec!["group".into()]
     } else {
         t.by.clone()
     };
-    header.extend(
-        [
+    header.extend(columns.iter().map(|c| c.to_string()));
+    header
+}
+
+fn print_pairs_csv(t: &Tally) -> Result<()> {
+    let mut w = csv::Writer::from_writer(std::io::stdout().lock());
+    let header = csv_header(
+        t,
+        &[
             "group_postings",
             "skill_a",
             "skill_b",
             "postings",
             "share",
             "lift",
-        ]
-        .map(String::from),
+        ],
     );
     w.write_record(&header)?;
     for g in &t.groups {
@@ -332,13 +338,9 @@ fn print_pairs_csv(t: &Tally) -> Result<()> {
 
 fn print_csv(t: &Tally) -> Result<()> {
     let mut w = csv::Writer::from_writer(std::io::stdout().lock());
-    let mut header: Vec<String> = if t.by.is_empty() {
-        vec!["group".into()]
-    } else {
-        t.by.clone()
-    };
-    header.extend(
-        [
+    let header = csv_header(
+        t,
+        &[
             "group_postings",
             "skill",
             "postings",
@@ -349,8 +351,7 @@ fn print_csv(t: &Tally) -> Result<()> {
             "preferred_share",
             "mentioned",
             "mentioned_share",
-        ]
-        .map(String::from),
+        ],
     );
     w.write_record(&header)?;
     for g in &t.groups {
@@ -375,16 +376,6 @@ fn print_csv(t: &Tally) -> Result<()> {
     Ok(())
 }
 
-fn cut(s: &str, width: usize) -> String {
-    if s.chars().count() <= width {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(width - 1).collect();
-        t.push('…');
-        t
-    }
-}
-
 fn print_table(t: &Tally) {
     for g in &t.groups {
         let name = if t.by.is_empty() {
@@ -398,7 +389,7 @@ fn print_table(t: &Tally) {
         };
         println!(
             "{} — {} postings, {} without skills",
-            cut(&name, 70),
+            shorten(&name, 70),
             g.postings,
             g.without_skills
         );
@@ -409,7 +400,7 @@ fn print_table(t: &Tally) {
         for s in &g.skills {
             println!(
                 "  {:<32} {:>8} {:>6.1}% {:>9} {:>9} {:>9}",
-                cut(&s.skill, 32),
+                shorten(&s.skill, 32),
                 s.postings,
                 s.share * 100.0,
                 s.required,
@@ -426,7 +417,7 @@ fn print_table(t: &Tally) {
                 let both = format!("{} + {}", p.a, p.b);
                 println!(
                     "  {:<44} {:>8} {:>6.1}% {:>7.2}",
-                    cut(&both, 44),
+                    shorten(&both, 44),
                     p.postings,
                     p.share * 100.0,
                     p.lift
@@ -473,7 +464,7 @@ fn print_labels(rows: &[TallyRow], format: TallyFormat) -> Result<()> {
                 for l in list {
                     println!(
                         "  {:<24} {:>8} {:>6.1}% {:>15.2}",
-                        cut(&l.label, 24),
+                        shorten(&l.label, 24),
                         l.postings,
                         l.share * 100.0,
                         l.mean_confidence

@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::shorten;
 use super::tally::Tally;
 use crate::error::{Error, Result};
 
@@ -44,6 +45,13 @@ fn ensure_font() -> Result<()> {
     })
     .clone()
     .map_err(Error::Chart)
+}
+
+/// The grey footnote under a chart.
+fn draw_note<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, note: String) -> Result<()> {
+    let style = ("sans-serif", 13).into_font().color(&RGBColor(90, 90, 90));
+    area.draw(&Text::new(note, (12, 8), style))
+        .map_err(chart_err)
 }
 
 fn chart_err<E: std::fmt::Display>(e: E) -> Error {
@@ -180,24 +188,8 @@ fn draw_bars<DB: DrawingBackend>(
         shown,
         tally.groups.len()
     );
-    footer
-        .draw(&Text::new(
-            note,
-            (12, 10),
-            ("sans-serif", 13).into_font().color(&RGBColor(90, 90, 90)),
-        ))
-        .map_err(chart_err)?;
+    draw_note(&footer, note)?;
     root.present().map_err(chart_err)
-}
-
-fn shorten(s: &str, width: usize) -> String {
-    if s.chars().count() <= width {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(width - 1).collect();
-        t.push('…');
-        t
-    }
 }
 
 /// One line per skill: its share of postings in each period, for the
@@ -346,12 +338,6 @@ fn draw_trend<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, data: &Trend) ->
         .map_err(chart_err)?;
     let note =
         format!("jobtag tally: {total} postings, {undated} without a usable date (not charted)");
-    footer
-        .draw(&Text::new(
-            note,
-            (15, 8),
-            ("sans-serif", 13).into_font().color(&RGBColor(90, 90, 90)),
-        ))
-        .map_err(chart_err)?;
+    draw_note(&footer, note)?;
     root.present().map_err(chart_err)
 }

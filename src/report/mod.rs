@@ -9,3 +9,15 @@ pub use metrics::{score, ClassScore, Gold, Metrics};
 pub use tally::{
     label_summary, period_of, tally, Group, LabelShare, PairCount, SkillCount, Tally, TallyRow,
 };
+
+/// `s` cut to at most `width` characters, with an ellipsis when cut (for
+/// table cells and chart labels).
+pub fn shorten(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(width.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
