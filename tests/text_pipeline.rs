@@ -100,6 +100,29 @@ fn explanation_spans_point_at_the_raw_text() {
     }
 }
 
+#[test]
+fn the_default_model_gets_the_same_rows_by_ids_and_by_terms() {
+    let model = jobtag::Model::embedded().expect("embedded model");
+    let f = model.featurizer();
+    let fixtures = [
+        include_str!("fixtures/postings.jsonl"),
+        include_str!("fixtures/labelled.jsonl"),
+        include_str!("fixtures/tiny_test.jsonl"),
+    ];
+    let mut n = 0;
+    for line in fixtures.iter().flat_map(|f| f.lines()) {
+        let v: serde_json::Value = serde_json::from_str(line).expect("fixture json");
+        let text = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
+        let description = [text("description"), text("text")].join("\n");
+        let p = Posting::new(text("title"), description);
+        let row = f.posting_row(&p);
+        assert!(row.nnz() > 0);
+        assert_eq!(row, f.transform(&PostingTerms::new(&p)), "{line}");
+        n += 1;
+    }
+    assert!(n >= 20);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
@@ -119,6 +142,17 @@ proptest! {
             prop_assert!(os <= oe && oe <= raw.len());
             prop_assert!(raw.is_char_boundary(os) && raw.is_char_boundary(oe));
         }
+    }
+
+    #[test]
+    fn the_id_path_gives_the_same_row_as_the_term_path(
+        title in "((senior|sr\\.|data|engineer|developer|scientist|młodszy|programista|intern|lead|[A-Za-z]{1,8})[ ,/-]){0,6}",
+        description in "((python|sql|the|and|of|5\\+ years of experience|c\\+\\+|node\\.js|ci/cd|<b>|</li>|&amp;|machine|learning|models|data|pipelines|[A-Za-z]{1,8}|\\PC)[ ,.\n]){0,60}",
+    ) {
+        let model = common::tiny_model_cached();
+        let p = Posting::new(title, description);
+        let f = model.featurizer();
+        prop_assert_eq!(f.posting_row(&p), f.transform(&PostingTerms::new(&p)));
     }
 
     #[test]

@@ -9,11 +9,12 @@ use serde::{Deserialize, Serialize};
 
 use super::cues::{self, CUE_FEATURES};
 use super::sparse::SparseRow;
+use super::term_index::{count_sorted, Block, LazyTermIndex};
 use super::tfidf::{TermCounts, TfIdf};
 use super::vocabulary::{Vocabulary, VocabularyParams};
 use crate::error::Result;
 use crate::posting::Posting;
-use crate::text::{analyze, Analyzed};
+use crate::text::{analyze, normalize, tokenize::token_spans, Analyzed};
 
 /// Hyperparameters of the feature space.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -88,10 +89,7 @@ impl PostingTerms {
     pub fn new(posting: &Posting) -> Self {
         let title = analyze(&posting.title);
         let text = analyze(&posting.description);
-        let mut cues = cues::title_cues(&title.normalized.text);
-        if let Some(y) = cues::overall_years(&text.normalized.text) {
-            cues.push(cues::years_bucket(y));
-        }
+        let cues = active_cues(&title.normalized.text, &text.normalized.text);
         PostingTerms { title, text, cues }
     }
 
@@ -104,12 +102,24 @@ impl PostingTerms {
     }
 }
 
+/// The cue features of a posting from its normalized title and description.
+fn active_cues(title: &str, description: &str) -> Vec<usize> {
+    let mut cues = cues::title_cues(title);
+    if let Some(y) = cues::overall_years(description) {
+        cues.push(cues::years_bucket(y));
+    }
+    cues
+}
+
 /// A fitted feature space.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Featurizer {
     params: FeaturizerParams,
     title: TfIdf,
     text: TfIdf,
+    /// Derived from the vocabularies on first use (see `term_index`).
+    #[serde(skip)]
+    index: LazyTermIndex,
 }
 
 impl Featurizer {
@@ -127,6 +137,7 @@ impl Featurizer {
             params: params.clone(),
             title: TfIdf::new(Vocabulary::fit(&title_docs, &params.title)?),
             text: TfIdf::new(Vocabulary::fit(&text_docs, &params.text)?),
+            index: LazyTermIndex::default(),
         })
     }
 
@@ -164,13 +175,57 @@ impl Featurizer {
             .weigh(text_counts, self.text_offset(), self.params.text_weight);
         row.indices.extend(text.indices);
         row.values.extend(text.values);
-        let mut cue_ids: Vec<usize> = terms.cues.clone();
+        self.push_cues(&mut row, terms.cues.clone());
+        row
+    }
+
+    fn push_cues(&self, row: &mut SparseRow, mut cue_ids: Vec<usize>) {
         cue_ids.sort_unstable();
         cue_ids.dedup();
         for c in cue_ids {
             row.indices.push(self.cue_offset() + c as u32);
             row.values.push(self.params.cue_weight);
         }
+    }
+
+    /// Feature row of a posting: the row of
+    /// `transform(&PostingTerms::new(posting))`, bit for bit, without
+    /// spelling out its terms (the labelling hot path; see `term_index`).
+    pub fn posting_row(&self, posting: &Posting) -> SparseRow {
+        let index = self.index.get_or_build(&self.title, &self.text);
+        let title = normalize(&posting.title);
+        let text = normalize(&posting.description);
+        let mut row = SparseRow::default();
+        let (mut spans, mut seq, mut ids, mut counts) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for (block, normalized, tfidf, offset, scale) in [
+            (
+                Block::Title,
+                &title.text,
+                &self.title,
+                0,
+                self.params.title_weight,
+            ),
+            (
+                Block::Text,
+                &text.text,
+                &self.text,
+                self.text_offset(),
+                self.params.text_weight,
+            ),
+        ] {
+            spans.clear();
+            token_spans(normalized, &mut spans);
+            seq.clear();
+            index.stem_ids(normalized, &spans, &mut seq);
+            ids.clear();
+            index.feature_ids(block, &seq, &mut ids);
+            ids.sort_unstable();
+            counts.clear();
+            count_sorted(&ids, &mut counts);
+            tfidf.weigh_sorted_into(&counts, offset, scale, &mut row);
+        }
+        self.push_cues(&mut row, active_cues(&title.text, &text.text));
         row
     }
 
@@ -225,6 +280,7 @@ impl Featurizer {
                 params: self.params.clone(),
                 title,
                 text,
+                index: LazyTermIndex::default(),
             },
             old,
         )

@@ -4,6 +4,7 @@
 pub mod cues;
 pub mod featurizer;
 pub mod sparse;
+mod term_index;
 pub mod tfidf;
 pub mod vocabulary;
 

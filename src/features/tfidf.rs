@@ -79,21 +79,38 @@ impl TfIdf {
 
     /// The TF-IDF row of counted terms, as [`TfIdf::transform`].
     pub fn weigh(&self, counts: TermCounts, offset: u32, scale: f32) -> SparseRow {
-        let mut pairs: Vec<(u32, f32)> = counts
-            .0
-            .into_iter()
-            .map(|(id, c)| (id, (1.0 + (c as f32).ln()) * self.idf[id as usize]))
-            .collect();
+        let mut counts: Vec<(u32, u32)> = counts.0.into_iter().collect();
         // Sorted before summing: the norm must not depend on hash order.
-        pairs.sort_unstable_by_key(|p| p.0);
-        let norm = pairs.iter().map(|p| p.1 * p.1).sum::<f32>().sqrt();
+        counts.sort_unstable_by_key(|p| p.0);
+        let mut row = SparseRow::default();
+        self.weigh_sorted_into(&counts, offset, scale, &mut row);
+        row
+    }
+
+    /// Append the TF-IDF entries of `(id, count)` pairs, sorted by id with
+    /// unique ids, to `row` (the one weighting both paths share).
+    pub(crate) fn weigh_sorted_into(
+        &self,
+        counts: &[(u32, u32)],
+        offset: u32,
+        scale: f32,
+        row: &mut SparseRow,
+    ) {
+        let weight = |&(id, c): &(u32, u32)| (1.0 + (c as f32).ln()) * self.idf[id as usize];
+        let norm = counts
+            .iter()
+            .map(|p| {
+                let w = weight(p);
+                w * w
+            })
+            .sum::<f32>()
+            .sqrt();
         if norm > 0.0 {
-            for p in &mut pairs {
-                p.0 += offset;
-                p.1 = p.1 / norm * scale;
+            for p in counts {
+                row.indices.push(p.0 + offset);
+                row.values.push(weight(p) / norm * scale);
             }
         }
-        SparseRow::from_pairs(pairs)
     }
 
     /// Drop features for which `keep(id)` is false.

@@ -207,12 +207,17 @@ impl Model {
     /// Label one posting, listing the terms behind each decision when
     /// `explain` is set.
     pub fn label_with(&self, posting: &Posting, explain: bool) -> Labels {
-        let terms = PostingTerms::new(posting);
-        let row = self.featurizer.transform(&terms);
-        let (role, role_terms) = self.predict_head(&self.role, &row, &terms, explain);
+        // Explanations need the spelled-out terms and their spans; plain
+        // labelling takes the id-based path to the same feature row.
+        let terms = explain.then(|| PostingTerms::new(posting));
+        let row = match &terms {
+            Some(t) => self.featurizer.transform(t),
+            None => self.featurizer.posting_row(posting),
+        };
+        let (role, role_terms) = self.predict_head(&self.role, &row, terms.as_ref());
         let (seniority, seniority_terms) = match &self.seniority {
             Some(h) => {
-                let (p, t) = self.predict_head(h, &row, &terms, explain);
+                let (p, t) = self.predict_head(h, &row, terms.as_ref());
                 (Some(p), t)
             }
             None => (None, Vec::new()),
@@ -240,8 +245,7 @@ impl Model {
         &self,
         head: &Head,
         row: &SparseRow,
-        terms: &PostingTerms,
-        explain: bool,
+        terms: Option<&PostingTerms>,
     ) -> (Prediction, Vec<Contribution>) {
         let probs = head.regression.predict_proba_row(row);
         let best = argmax(probs.iter().copied());
@@ -258,10 +262,9 @@ impl Model {
                 })
                 .collect(),
         };
-        let contributions = if explain {
-            self.contributions(head, best, row, terms)
-        } else {
-            Vec::new()
+        let contributions = match terms {
+            Some(t) => self.contributions(head, best, row, t),
+            None => Vec::new(),
         };
         (prediction, contributions)
     }

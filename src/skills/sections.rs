@@ -4,6 +4,7 @@
 
 use std::sync::LazyLock;
 
+use aho_corasick::{AhoCorasick, MatchKind};
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
@@ -51,16 +52,87 @@ static OTHER_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid heading pattern")
 });
 
-static PREFERRED_INLINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(nice[ -]to[ -]have|good[ -]to[ -]have|is a (big )?plus|are a (big )?plus|would be a plus|a plus(?-u:\b)|bonus|preferred|preferably|desirable|advantage|an asset|is welcome|are welcome|ideally|not required)").expect("valid pattern")
+/// Phrases that mark a sentence as a preference ("… is a plus", "Nice to
+/// have: …") or a requirement ("must", "at least"). They are plain words, so
+/// one Aho-Corasick scan finds them all (several times faster than a
+/// case-insensitive regex alternation on long postings); word boundaries are
+/// checked on the matches.
+const PREFERRED_MARKERS: &[&str] = &[
+    "nice to have",
+    "nice-to-have",
+    "good to have",
+    "good-to-have",
+    "is a plus",
+    "is a big plus",
+    "are a plus",
+    "are a big plus",
+    "would be a plus",
+    "a plus",
+    "bonus",
+    "preferred",
+    "preferably",
+    "desirable",
+    "advantage",
+    "an asset",
+    "is welcome",
+    "are welcome",
+    "ideally",
+    "not required",
+];
+
+const REQUIRED_MARKERS: &[&str] = &[
+    "required",
+    "must have",
+    "must-have",
+    "must",
+    "mandatory",
+    "essential",
+    "minimum of",
+    "at least",
+];
+
+static INLINE_MARKERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .build(PREFERRED_MARKERS.iter().chain(REQUIRED_MARKERS))
+        .expect("valid marker patterns")
 });
 
-static REQUIRED_INLINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)(?-u:\b)(required|must[ -]have|must|mandatory|essential|minimum of|at least)(?-u:\b)",
-    )
-    .expect("valid pattern")
-});
+/// Start offsets of the preference and the requirement markers in `text`.
+/// A marker must start a word; "a plus" and the requirement words must also
+/// end one ("bonus" may be "bonuses", "must" may not be "mustard").
+fn inline_markers(text: &str) -> (Vec<usize>, Vec<usize>) {
+    let bytes = text.as_bytes();
+    let word = |i: usize| {
+        bytes
+            .get(i)
+            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+    };
+    let (mut preferred, mut required) = (Vec::new(), Vec::new());
+    for m in INLINE_MARKERS.find_overlapping_iter(text) {
+        if m.start() > 0 && word(m.start() - 1) {
+            continue;
+        }
+        let p = m.pattern().as_usize();
+        let is_preferred = p < PREFERRED_MARKERS.len();
+        let needs_end = !is_preferred || PREFERRED_MARKERS[p] == "a plus";
+        if needs_end && word(m.end()) {
+            continue;
+        }
+        if is_preferred {
+            preferred.push(m.start());
+        } else {
+            required.push(m.start());
+        }
+    }
+    // Overlapping matches come in order of their end.
+    for v in [&mut preferred, &mut required] {
+        v.sort_unstable();
+        v.dedup();
+    }
+    (preferred, required)
+}
 
 /// The requirement level of every line of a (normalized) text.
 #[derive(Debug, Clone)]
@@ -90,11 +162,7 @@ impl Sections {
         // The inline markers are searched once over the whole text (one
         // regex scan each, not one per line); the sorted match starts are
         // then looked up per sentence.
-        let preferred_at: Vec<usize> = PREFERRED_INLINE
-            .find_iter(text)
-            .map(|m| m.start())
-            .collect();
-        let required_at: Vec<usize> = REQUIRED_INLINE.find_iter(text).map(|m| m.start()).collect();
+        let (preferred_at, required_at) = inline_markers(text);
         let within = |marks: &[usize], a: usize, b: usize| {
             let i = marks.partition_point(|&m| m < a);
             marks.get(i).is_some_and(|&m| m < b)
@@ -120,7 +188,7 @@ impl Sections {
                     line_level
                 } else if within(&preferred_at, a, b) {
                     Requirement::Preferred
-                } else if REQUIRED_LEAD.is_match(&text[a..b])
+                } else if text[a..b].contains(':') && REQUIRED_LEAD.is_match(&text[a..b])
                     || (within(&required_at, a, b) && current == Requirement::Mentioned)
                 {
                     Requirement::Required

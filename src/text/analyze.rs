@@ -76,19 +76,29 @@ pub fn analyze(raw: &str) -> Analyzed {
     let normalized = normalize(raw);
     let mut terms = Vec::new();
     for t in tokenize(&normalized.text) {
-        let mapped = TERM_MAP.get(t.text.as_str());
-        let words = mapped.map_or(t.text.as_str(), String::as_str).split(' ');
-        for w in words.filter(|w| !w.is_empty()) {
-            if !is_stop_word(w) && !is_number(w) {
-                terms.push(Term {
-                    stem: stem(w),
-                    start: t.start,
-                    end: t.end,
-                });
-            }
-        }
+        content_stems(&t.text, |stem| {
+            terms.push(Term {
+                stem,
+                start: t.start,
+                end: t.end,
+            })
+        });
     }
     Analyzed { normalized, terms }
+}
+
+/// The stemmed content words of one token, in order: the token after the
+/// term map (which may turn one token into several words), without stop
+/// words and numbers. Both the analysis above and the labelling hot path
+/// (`features::term_index`) go through here, so they cannot drift apart.
+pub fn content_stems(token: &str, mut f: impl FnMut(String)) {
+    let mapped = TERM_MAP.get(token);
+    let words = mapped.map_or(token, String::as_str).split(' ');
+    for w in words.filter(|w| !w.is_empty()) {
+        if !is_stop_word(w) && !is_number(w) {
+            f(stem(w));
+        }
+    }
 }
 
 /// Folding of foreign-language and variant spellings (`training/term_map.toml`).

@@ -110,7 +110,21 @@ fn is_joiner(c: char) -> bool {
 
 /// Split normalized text into tokens.
 pub fn tokenize(text: &str) -> Vec<Token> {
-    let mut tokens = Vec::new();
+    let mut spans = Vec::new();
+    token_spans(text, &mut spans);
+    spans
+        .into_iter()
+        .map(|(start, end)| Token {
+            text: text[start..end].to_string(),
+            start,
+            end,
+        })
+        .collect()
+}
+
+/// The byte spans of the tokens of `text`, appended to `tokens` (the
+/// allocation-free form of [`tokenize`], for the labelling hot path).
+pub fn token_spans(text: &str, tokens: &mut Vec<(usize, usize)>) {
     let mut chars = text.char_indices().peekable();
     let mut prev: Option<char> = None;
     while let Some((i, c)) = chars.next() {
@@ -135,13 +149,12 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             }
         }
         prev = Some(last);
-        split_run(text, i, end, &mut tokens);
+        split_run(text, i, end, tokens);
     }
-    tokens
 }
 
 /// Turn one greedy run `text[start..end]` into tokens.
-fn split_run(text: &str, start: usize, mut end: usize, out: &mut Vec<Token>) {
+fn split_run(text: &str, start: usize, mut end: usize, out: &mut Vec<(usize, usize)>) {
     // Trim trailing joiners, but keep "++" and "#" right after a word (c++, c#).
     loop {
         let run = &text[start..end];
@@ -216,7 +229,7 @@ fn split_run(text: &str, start: usize, mut end: usize, out: &mut Vec<Token>) {
     }
 }
 
-fn split_piece(text: &str, start: usize, end: usize, out: &mut Vec<Token>) {
+fn split_piece(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usize)>) {
     let piece = &text[start..end];
     // A piece such as "c++" inside "c++/java" is a tech term; a bare leading
     // dot that is not ".net"-like is punctuation.
@@ -235,12 +248,8 @@ fn is_plain_word(run: &str) -> bool {
     run.chars().all(is_word_char)
 }
 
-fn push(out: &mut Vec<Token>, text: &str, start: usize, end: usize) {
-    out.push(Token {
-        text: text[start..end].to_string(),
-        start,
-        end,
-    });
+fn push(out: &mut Vec<(usize, usize)>, _text: &str, start: usize, end: usize) {
+    out.push((start, end));
 }
 
 #[cfg(test)]

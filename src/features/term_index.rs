@@ -1,0 +1,197 @@
+//! The labelling hot path's view of a fitted feature space.
+//!
+//! [`Featurizer::transform`](super::Featurizer::transform) keys features by
+//! strings: every unigram and bigram of a posting is spelled out and looked up.
+//! That is simple and keeps spans for explanations, but it hashes and compares
+//! a few hundred strings per posting. Here every stem that occurs in either
+//! vocabulary gets a small integer id once per model, unigrams become a table
+//! lookup and bigrams a lookup of an id pair. A per-thread cache maps a raw
+//! token straight to its stem ids (the term map, stop words, numbers and the
+//! stemmer run once per distinct token, not once per occurrence). The result is
+//! the same row, bit for bit: `tests` and `tests/text_pipeline.rs` check it.
+
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rustc_hash::FxHashMap;
+
+use super::tfidf::TfIdf;
+use crate::text::analyze::content_stems;
+
+/// Not a feature of the block.
+const NONE: u32 = u32::MAX;
+/// A content word whose stem is in no vocabulary: it yields no feature but
+/// still separates its neighbours (no bigram across it).
+const UNKNOWN: u32 = u32::MAX - 1;
+
+/// One vocabulary (title or description) in id form.
+#[derive(Debug, Default)]
+struct BlockIndex {
+    /// Feature id of each stem as a unigram, or [`NONE`].
+    unigram: Vec<u32>,
+    /// Feature id of each `(stem, stem)` pair, packed into a `u64`.
+    bigram: FxHashMap<u64, u32>,
+}
+
+/// Stem ids for both vocabularies of a featurizer.
+#[derive(Debug)]
+pub(crate) struct TermIndex {
+    /// Distinguishes models in the per-thread token cache.
+    uid: u64,
+    stems: FxHashMap<Box<str>, u32>,
+    title: BlockIndex,
+    text: BlockIndex,
+}
+
+/// Which vocabulary.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Block {
+    Title,
+    Text,
+}
+
+static NEXT_UID: AtomicU64 = AtomicU64::new(1);
+
+fn pair(a: u32, b: u32) -> u64 {
+    (u64::from(a) << 32) | u64::from(b)
+}
+
+impl TermIndex {
+    pub(crate) fn new(title: &TfIdf, text: &TfIdf) -> Self {
+        let mut stems: FxHashMap<Box<str>, u32> = FxHashMap::default();
+        let mut intern = |s: &str| -> u32 {
+            let next = stems.len() as u32;
+            *stems.entry(s.into()).or_insert(next)
+        };
+        let mut blocks = [BlockIndex::default(), BlockIndex::default()];
+        let mut unigrams: [Vec<(u32, u32)>; 2] = [Vec::new(), Vec::new()];
+        for (k, tfidf) in [title, text].into_iter().enumerate() {
+            let vocabulary = tfidf.vocabulary();
+            for id in 0..vocabulary.len() {
+                let Some(term) = vocabulary.term(id) else {
+                    continue;
+                };
+                match term.split_once(' ') {
+                    Some((a, b)) => {
+                        let key = pair(intern(a), intern(b));
+                        blocks[k].bigram.insert(key, id as u32);
+                    }
+                    None => unigrams[k].push((intern(term), id as u32)),
+                }
+            }
+        }
+        for (block, list) in blocks.iter_mut().zip(unigrams) {
+            block.unigram = vec![NONE; stems.len()];
+            for (stem, id) in list {
+                block.unigram[stem as usize] = id;
+            }
+        }
+        let [title, text] = blocks;
+        TermIndex {
+            uid: NEXT_UID.fetch_add(1, Ordering::Relaxed),
+            stems,
+            title,
+            text,
+        }
+    }
+
+    /// Append the stem ids of the content words of `text`'s tokens to `seq`.
+    pub(crate) fn stem_ids(&self, text: &str, spans: &[(usize, usize)], seq: &mut Vec<u32>) {
+        TOKEN_CACHE.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if cache.uid != self.uid || cache.map.len() >= CACHE_LIMIT {
+                cache.map.clear();
+                cache.uid = self.uid;
+            }
+            for &(start, end) in spans {
+                let token = &text[start..end];
+                if let Some(ids) = cache.map.get(token) {
+                    seq.extend_from_slice(ids);
+                    continue;
+                }
+                let mut ids = Vec::new();
+                content_stems(token, |stem| {
+                    ids.push(self.stems.get(stem.as_str()).copied().unwrap_or(UNKNOWN));
+                });
+                seq.extend_from_slice(&ids);
+                cache.map.insert(token.into(), ids.into_boxed_slice());
+            }
+        });
+    }
+
+    /// Feature ids (with repeats, unsorted) of the unigrams and bigrams of a
+    /// stem-id sequence, appended to `out`.
+    pub(crate) fn feature_ids(&self, block: Block, seq: &[u32], out: &mut Vec<u32>) {
+        let index = match block {
+            Block::Title => &self.title,
+            Block::Text => &self.text,
+        };
+        for &s in seq {
+            if let Some(&id) = index.unigram.get(s as usize) {
+                if id != NONE {
+                    out.push(id);
+                }
+            }
+        }
+        for w in seq.windows(2) {
+            if w[0] < UNKNOWN && w[1] < UNKNOWN {
+                if let Some(&id) = index.bigram.get(&pair(w[0], w[1])) {
+                    out.push(id);
+                }
+            }
+        }
+    }
+}
+
+/// Sorted, repeated ids to `(id, count)` pairs.
+pub(crate) fn count_sorted(ids: &[u32], out: &mut Vec<(u32, u32)>) {
+    for &id in ids {
+        match out.last_mut() {
+            Some(last) if last.0 == id => last.1 += 1,
+            _ => out.push((id, 1)),
+        }
+    }
+}
+
+const CACHE_LIMIT: usize = 200_000;
+
+#[derive(Default)]
+struct TokenCache {
+    uid: u64,
+    map: FxHashMap<Box<str>, Box<[u32]>>,
+}
+
+thread_local! {
+    static TOKEN_CACHE: RefCell<TokenCache> = RefCell::new(TokenCache::default());
+}
+
+/// A [`TermIndex`] built on first use. It is derived data: never serialized,
+/// equal whenever the featurizers holding it are.
+#[derive(Default)]
+pub(crate) struct LazyTermIndex(std::sync::OnceLock<TermIndex>);
+
+impl LazyTermIndex {
+    pub(crate) fn get_or_build(&self, title: &TfIdf, text: &TfIdf) -> &TermIndex {
+        self.0.get_or_init(|| TermIndex::new(title, text))
+    }
+}
+
+impl Clone for LazyTermIndex {
+    fn clone(&self) -> Self {
+        // Rebuilt on first use by the clone: cheap next to a model load, and
+        // a clone never shares a cache id with a featurizer it may outlive.
+        LazyTermIndex::default()
+    }
+}
+
+impl PartialEq for LazyTermIndex {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for LazyTermIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LazyTermIndex")
+    }
+}
