@@ -83,6 +83,118 @@ struct Summary {
     duplicate_ids: u64,
 }
 
+/// Everything on the writing side of `label`: the output, the error
+/// records, and the tallies for the summary line.
+struct Output {
+    /// The output stream until the first file's columns are known.
+    out: Option<Box<dyn Write + Send>>,
+    writer: Option<LabelWriter<Box<dyn Write + Send>>>,
+    errors_out: Option<BufWriter<File>>,
+    /// Ids are remembered as 64-bit hashes, so a million-row run stays
+    /// small; a collision could only under-count duplicates, never drop a row.
+    seen_ids: HashSet<u64>,
+    summary: Summary,
+    progress: Option<ProgressBar>,
+    /// Name and header of the file being read.
+    name: String,
+    headers: Vec<String>,
+    columns: Columns,
+    format: OutputFormat,
+    explain: bool,
+}
+
+impl Output {
+    fn start_file(&mut self, name: String, headers: Vec<String>, format: InputFormat) {
+        self.name = name;
+        self.headers = headers;
+        if self.writer.is_none() {
+            let input_columns = match format {
+                InputFormat::Csv => self.headers.clone(),
+                InputFormat::Jsonl => {
+                    LabelWriter::<Box<dyn Write + Send>>::json_input_columns(&self.columns)
+                }
+            };
+            if let Some(o) = self.out.take() {
+                self.writer = Some(LabelWriter::new(
+                    o,
+                    self.format,
+                    input_columns,
+                    self.explain,
+                ));
+            }
+        }
+    }
+
+    /// Write one labelled batch: a row per labelled record, an error record
+    /// for every other one.
+    fn write_batch(&mut self, batch: &[Record], labels: Vec<Option<Labels>>) -> Result<()> {
+        let Some(w) = self.writer.as_mut() else {
+            bail!("internal: no output writer")
+        };
+        for (record, label) in batch.iter().zip(labels) {
+            self.summary.read += 1;
+            if record.lossy {
+                self.summary.lossy += 1;
+            }
+            match (&record.posting, &record.fields, label) {
+                (Ok(posting), Some(fields), Some(l)) => {
+                    if let Some(id) = &posting.id {
+                        if !self.seen_ids.insert(id_hash(id)) {
+                            self.summary.duplicate_ids += 1;
+                        }
+                    }
+                    w.write(fields, &self.headers, &l)?;
+                    self.summary.labelled += 1;
+                }
+                (posting, fields, _) => {
+                    let (field, reason) = match posting {
+                        Err((f, r)) => (f.clone(), r.clone()),
+                        Ok(_) => ("record".to_string(), "unreadable record".to_string()),
+                    };
+                    let id = posting
+                        .as_ref()
+                        .ok()
+                        .and_then(|p| p.id.clone())
+                        .or_else(|| {
+                            fields
+                                .as_ref()
+                                .and_then(|f| field_id(f, &self.headers, &self.columns.id))
+                        });
+                    report_error(
+                        &mut self.errors_out,
+                        ErrorRecord {
+                            file: self.name.clone(),
+                            line: record.line,
+                            id,
+                            field,
+                            reason,
+                        },
+                    )?;
+                    self.summary.errors += 1;
+                }
+            }
+        }
+        if let Some(bar) = &self.progress {
+            bar.set_position(self.summary.labelled);
+        }
+        Ok(())
+    }
+
+    /// Flush everything and hand back the tallies.
+    fn finish(mut self) -> Result<Summary> {
+        if let Some(w) = self.writer.as_mut() {
+            w.flush()?;
+        }
+        if let Some(e) = self.errors_out.as_mut() {
+            e.flush()?;
+        }
+        if let Some(bar) = self.progress.take() {
+            bar.finish_and_clear();
+        }
+        Ok(self.summary)
+    }
+}
+
 fn to_input(f: FormatArg) -> InputFormat {
     match f {
         FormatArg::Csv => InputFormat::Csv,
@@ -151,13 +263,13 @@ pub fn run(args: LabelArgs) -> Result<i32> {
     };
     let delimiter = parse_delimiter(&args.delimiter)?;
 
-    let out: Box<dyn Write> = match &args.output {
+    let out: Box<dyn Write + Send> = match &args.output {
         Some(p) => Box::new(BufWriter::new(
             File::create(p).with_context(|| format!("creating {}", p.display()))?,
         )),
-        None => Box::new(BufWriter::with_capacity(1 << 16, std::io::stdout().lock())),
+        None => Box::new(BufWriter::with_capacity(1 << 16, std::io::stdout())),
     };
-    let mut errors_out: Option<BufWriter<File>> = match &args.errors {
+    let errors_out: Option<BufWriter<File>> = match &args.errors {
         Some(p) => Some(BufWriter::new(
             File::create(p).with_context(|| format!("creating {}", p.display()))?,
         )),
@@ -176,12 +288,19 @@ pub fn run(args: LabelArgs) -> Result<i32> {
         None
     };
 
-    let mut summary = Summary::default();
-    // Ids are remembered as 64-bit hashes, so a million-row run stays small;
-    // a collision could only under-count duplicates, never drop a row.
-    let mut seen_ids: HashSet<u64> = HashSet::new();
-    let mut writer: Option<LabelWriter<Box<dyn Write>>> = None;
-    let mut out = Some(out);
+    let mut output = Output {
+        out: Some(out),
+        writer: None,
+        errors_out,
+        seen_ids: HashSet::new(),
+        summary: Summary::default(),
+        progress,
+        name: String::new(),
+        headers: Vec::new(),
+        columns: columns.clone(),
+        format: out_format,
+        explain: args.explain,
+    };
     // A reader thread parses the next batch while this one is labelled; the
     // bounded channel keeps memory flat whatever the input size.
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Result<Message>>(2);
@@ -192,102 +311,50 @@ pub fn run(args: LabelArgs) -> Result<i32> {
             read_batches(&files, &formats, &columns, delimiter, batch_size, &sender)
         })
     };
-    let mut name = String::new();
-    let mut headers: Vec<String> = Vec::new();
+    // Batch n is written while batch n + 1 is labelled (`rayon::join`), so no
+    // core waits for the output; order is kept because batches are written
+    // one after another.
+    let mut pending: Option<(Vec<Record>, Vec<Option<Labels>>)> = None;
     for message in receiver {
-        let batch = match message? {
+        match message? {
             Message::File {
-                name: n,
-                headers: h,
+                name,
+                headers,
                 format,
             } => {
-                name = n;
-                headers = h;
-                if writer.is_none() {
-                    let input_columns = match format {
-                        InputFormat::Csv => headers.clone(),
-                        InputFormat::Jsonl => {
-                            LabelWriter::<Box<dyn Write>>::json_input_columns(&columns)
-                        }
-                    };
-                    if let Some(o) = out.take() {
-                        writer = Some(LabelWriter::new(o, out_format, input_columns, args.explain));
-                    }
+                if let Some((batch, labels)) = pending.take() {
+                    output.write_batch(&batch, labels)?;
                 }
-                continue;
+                output.start_file(name, headers, format);
             }
-            Message::Batch(b) => b,
-        };
-        let Some(w) = writer.as_mut() else {
-            bail!("internal: no output writer")
-        };
-        let labels: Vec<Option<Labels>> = batch
-            .par_iter()
-            .map(|r| {
-                r.posting
-                    .as_ref()
-                    .ok()
-                    .map(|p| model.label_with(p, args.explain))
-            })
-            .collect();
-        for (record, label) in batch.iter().zip(labels) {
-            summary.read += 1;
-            if record.lossy {
-                summary.lossy += 1;
-            }
-            match (&record.posting, &record.fields, label) {
-                (Ok(posting), Some(fields), Some(l)) => {
-                    if let Some(id) = &posting.id {
-                        if !seen_ids.insert(id_hash(id)) {
-                            summary.duplicate_ids += 1;
-                        }
-                    }
-                    w.write(fields, &headers, &l)?;
-                    summary.labelled += 1;
-                }
-                (posting, fields, _) => {
-                    let (field, reason) = match posting {
-                        Err((f, r)) => (f.clone(), r.clone()),
-                        Ok(_) => ("record".to_string(), "unreadable record".to_string()),
-                    };
-                    let id = posting
-                        .as_ref()
-                        .ok()
-                        .and_then(|p| p.id.clone())
-                        .or_else(|| {
-                            fields
+            Message::Batch(batch) => {
+                let previous = pending.take();
+                let label = || -> Vec<Option<Labels>> {
+                    batch
+                        .par_iter()
+                        .map(|r| {
+                            r.posting
                                 .as_ref()
-                                .and_then(|f| field_id(f, &headers, &columns.id))
-                        });
-                    report_error(
-                        &mut errors_out,
-                        ErrorRecord {
-                            file: name.clone(),
-                            line: record.line,
-                            id,
-                            field,
-                            reason,
-                        },
-                    )?;
-                    summary.errors += 1;
-                }
+                                .ok()
+                                .map(|p| model.label_with(p, args.explain))
+                        })
+                        .collect()
+                };
+                let (labels, written) = rayon::join(label, || match previous {
+                    Some((b, l)) => output.write_batch(&b, l),
+                    None => Ok(()),
+                });
+                written?;
+                pending = Some((batch, labels));
             }
         }
-        if let Some(bar) = &progress {
-            bar.set_position(summary.labelled);
-        }
+    }
+    if let Some((batch, labels)) = pending.take() {
+        output.write_batch(&batch, labels)?;
     }
     // The channel closed: the reader is done (its errors came through it).
     let _ = reader_thread.join();
-    if let Some(w) = writer.as_mut() {
-        w.flush()?;
-    }
-    if let Some(e) = errors_out.as_mut() {
-        e.flush()?;
-    }
-    if let Some(bar) = progress {
-        bar.finish_and_clear();
-    }
+    let summary = output.finish()?;
     let secs = start.elapsed().as_secs_f64();
     let mut line = format!(
         "jobtag: {} rows read, {} labelled, {} errors, {:.0} postings/s",

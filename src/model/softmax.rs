@@ -175,10 +175,23 @@ impl SoftmaxRegression {
     pub fn predict_proba_row(&self, row: &SparseRow) -> Vec<f32> {
         let nf = self.n_features();
         let mut scores: Vec<f32> = self.weights.row(nf).to_vec();
-        for (i, v) in row.iter() {
-            if i < nf {
-                for (s, w) in scores.iter_mut().zip(self.weights.row(i)) {
-                    *s += w * v;
+        if let Some(all) = self.weights.as_slice() {
+            // Row-major: the weights of feature i are one contiguous slice
+            // (the same sums in the same order as the view-based loop below).
+            let k = scores.len();
+            for (i, v) in row.iter() {
+                if let Some(w) = all.get(i * k..(i + 1) * k).filter(|_| i < nf) {
+                    for (s, w) in scores.iter_mut().zip(w) {
+                        *s += w * v;
+                    }
+                }
+            }
+        } else {
+            for (i, v) in row.iter() {
+                if i < nf {
+                    for (s, w) in scores.iter_mut().zip(self.weights.row(i)) {
+                        *s += w * v;
+                    }
                 }
             }
         }

@@ -177,7 +177,7 @@ fn split_run(text: &str, start: usize, mut end: usize, out: &mut Vec<(usize, usi
         return;
     }
     let run = &text[start..end];
-    if is_tech_term(run) || is_plain_word(run) {
+    if is_plain_word(run) || is_tech_term(run) {
         push(out, text, start, end);
         return;
     }
