@@ -94,7 +94,7 @@ const REQUIRED_MARKERS: &[&str] = &[
 static INLINE_MARKERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasick::builder()
         .ascii_case_insensitive(true)
-        .match_kind(MatchKind::Standard)
+        .match_kind(MatchKind::LeftmostLongest)
         .build(PREFERRED_MARKERS.iter().chain(REQUIRED_MARKERS))
         .expect("valid marker patterns")
 });
@@ -110,7 +110,7 @@ fn inline_markers(text: &str) -> (Vec<usize>, Vec<usize>) {
             .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
     };
     let (mut preferred, mut required) = (Vec::new(), Vec::new());
-    for m in INLINE_MARKERS.find_overlapping_iter(text) {
+    for m in INLINE_MARKERS.find_iter(text) {
         if m.start() > 0 && word(m.start() - 1) {
             continue;
         }
@@ -126,11 +126,7 @@ fn inline_markers(text: &str) -> (Vec<usize>, Vec<usize>) {
             required.push(m.start());
         }
     }
-    // Overlapping matches come in order of their end.
-    for v in [&mut preferred, &mut required] {
-        v.sort_unstable();
-        v.dedup();
-    }
+
     (preferred, required)
 }
 
@@ -222,9 +218,8 @@ fn sentences(line: &str, offset: usize) -> Vec<(usize, usize)> {
     let bytes = line.as_bytes();
     let mut out = Vec::new();
     let mut from = 0;
-    for i in 0..bytes.len() {
-        let end_mark = matches!(bytes[i], b'.' | b'!' | b'?');
-        if end_mark && bytes.get(i + 1).is_some_and(|b| b.is_ascii_whitespace()) {
+    for i in memchr::memchr3_iter(b'.', b'!', b'?', bytes) {
+        if bytes.get(i + 1).is_some_and(|b| b.is_ascii_whitespace()) {
             out.push((offset + from, offset + i + 1));
             from = i + 1;
         }
@@ -236,6 +231,9 @@ fn sentences(line: &str, offset: usize) -> Vec<(usize, usize)> {
 /// A heading is a line of a few words without sentence punctuation, or a
 /// slightly longer one that ends with a colon.
 fn is_heading(line: &str) -> bool {
+    if line.len() > 70 {
+        return false;
+    }
     let words = line.split_whitespace().count();
     let body = line.trim_end_matches(':');
     let colon = body.len() < line.len();
