@@ -4,7 +4,7 @@
 mod common;
 
 use jobtag::features::PostingTerms;
-use jobtag::text::{analyze, normalize, tokenize};
+use jobtag::text::{analyze, normalize, normalize_keep_case, tokenize};
 use jobtag::Posting;
 use proptest::prelude::*;
 
@@ -142,6 +142,13 @@ proptest! {
             prop_assert!(os <= oe && oe <= raw.len());
             prop_assert!(raw.is_char_boundary(os) && raw.is_char_boundary(oe));
         }
+    }
+
+    #[test]
+    fn lowercasing_a_case_kept_normalization_is_the_normalization(
+        raw in "(<[a-z]{1,3}>|&amp;|&#[0-9]{2,4};|[A-Za-zİΣẞ|;+#./ ]|\\PC){0,120}",
+    ) {
+        prop_assert_eq!(normalize_keep_case(&raw).lowercase_text(), normalize(&raw).text);
     }
 
     #[test]

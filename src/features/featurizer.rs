@@ -192,23 +192,29 @@ impl Featurizer {
     /// `transform(&PostingTerms::new(posting))`, bit for bit, without
     /// spelling out its terms (the labelling hot path; see `term_index`).
     pub fn posting_row(&self, posting: &Posting) -> SparseRow {
-        let index = self.index.get_or_build(&self.title, &self.text);
         let title = normalize(&posting.title);
         let text = normalize(&posting.description);
+        self.normalized_row(&title.text, &text.text)
+    }
+
+    /// [`Featurizer::posting_row`] from the already normalized (lower-case)
+    /// title and description.
+    pub fn normalized_row(&self, title: &str, description: &str) -> SparseRow {
+        let index = self.index.get_or_build(&self.title, &self.text);
         let mut row = SparseRow::default();
         let (mut spans, mut seq, mut ids, mut counts) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (block, normalized, tfidf, offset, scale) in [
             (
                 Block::Title,
-                &title.text,
+                title,
                 &self.title,
                 0,
                 self.params.title_weight,
             ),
             (
                 Block::Text,
-                &text.text,
+                description,
                 &self.text,
                 self.text_offset(),
                 self.params.text_weight,
@@ -225,7 +231,7 @@ impl Featurizer {
             count_sorted(&ids, &mut counts);
             tfidf.weigh_sorted_into(&counts, offset, scale, &mut row);
         }
-        self.push_cues(&mut row, active_cues(&title.text, &text.text));
+        self.push_cues(&mut row, active_cues(title, description));
         row
     }
 

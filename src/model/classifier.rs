@@ -11,6 +11,7 @@ use crate::features::{Featurizer, Field, PostingTerms, SparseRow};
 use crate::posting::Posting;
 use crate::skills::{SkillTag, SkillTagger};
 use crate::taxonomy::Taxonomy;
+use crate::text::normalize_keep_case;
 
 /// One classification head: its label ids and its regression.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -210,9 +211,15 @@ impl Model {
         // Explanations need the spelled-out terms and their spans; plain
         // labelling takes the id-based path to the same feature row.
         let terms = explain.then(|| PostingTerms::new(posting));
+        // One case-kept normalization serves the skill matcher and, lower-cased,
+        // the features.
+        let title = normalize_keep_case(&posting.title);
+        let description = normalize_keep_case(&posting.description);
         let row = match &terms {
             Some(t) => self.featurizer.transform(t),
-            None => self.featurizer.posting_row(posting),
+            None => self
+                .featurizer
+                .normalized_row(&title.lowercase_text(), &description.lowercase_text()),
         };
         let (role, role_terms) = self.predict_head(&self.role, &row, terms.as_ref());
         let (seniority, seniority_terms) = match &self.seniority {
@@ -223,7 +230,7 @@ impl Model {
             None => (None, Vec::new()),
         };
         let skills = match &self.skills.0 {
-            Some(t) => t.tag(&posting.title, &posting.description),
+            Some(t) => t.tag_normalized(&title, &description),
             None => Vec::new(),
         };
         Labels {

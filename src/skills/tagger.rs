@@ -18,7 +18,7 @@ use super::sections::{Requirement, Sections};
 use crate::error::{Error, Result};
 use crate::features::cues::years_phrases;
 use crate::features::Field;
-use crate::text::normalize_keep_case;
+use crate::text::{normalize_keep_case, NormalizedText};
 
 /// A place where a skill was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,13 +171,25 @@ impl SkillTagger {
 
     /// Tag the skills of a posting.
     pub fn tag(&self, title: &str, description: &str) -> Vec<SkillTag> {
+        self.tag_normalized(
+            &normalize_keep_case(title),
+            &normalize_keep_case(description),
+        )
+    }
+
+    /// [`SkillTagger::tag`] on the case-kept normalizations of the title and
+    /// the description (spans still point into the original text).
+    pub fn tag_normalized(
+        &self,
+        title: &NormalizedText,
+        description: &NormalizedText,
+    ) -> Vec<SkillTag> {
         let mut tags: Vec<SkillTag> = Vec::new();
         let mut index: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
-        for (field, raw) in [(Field::Title, title), (Field::Description, description)] {
-            if raw.is_empty() {
+        for (field, norm) in [(Field::Title, title), (Field::Description, description)] {
+            if norm.text.is_empty() {
                 continue;
             }
-            let norm = normalize_keep_case(raw);
             let text = norm.text.as_str();
             let sections = Sections::new(text);
             let hits = self.find(text);

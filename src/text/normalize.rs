@@ -46,6 +46,20 @@ impl NormalizedText {
     }
 }
 
+impl NormalizedText {
+    /// The lower-cased form of a case-kept normalization: the text
+    /// [`normalize`] gives for the same input (both lower-case per character,
+    /// after the same folding), so one pass can serve the skill matcher and
+    /// the features.
+    pub fn lowercase_text(&self) -> String {
+        if self.text.is_ascii() {
+            self.text.to_ascii_lowercase()
+        } else {
+            self.text.chars().flat_map(char::to_lowercase).collect()
+        }
+    }
+}
+
 /// Normalize `raw` (see the module docs).
 pub fn normalize(raw: &str) -> NormalizedText {
     normalize_with(raw, true)
