@@ -125,6 +125,43 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 /// The byte spans of the tokens of `text`, appended to `tokens` (the
 /// allocation-free form of [`tokenize`], for the labelling hot path).
 pub fn token_spans(text: &str, tokens: &mut Vec<(usize, usize)>) {
+    if text.is_ascii() {
+        ascii_token_spans(text, tokens);
+    } else {
+        char_token_spans(text, tokens);
+    }
+}
+
+/// [`char_token_spans`] for ASCII text, byte by byte (most postings): the
+/// same rules, without decoding characters.
+fn ascii_token_spans(text: &str, tokens: &mut Vec<(usize, usize)>) {
+    let bytes = text.as_bytes();
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let joiner = |b: u8| matches!(b, b'.' | b'-' | b'/' | b'&' | b'+' | b'#' | b'\'');
+    let mut i = 0;
+    let mut prev: Option<u8> = None;
+    while i < bytes.len() {
+        let c = bytes[i];
+        let starts_word = word(c)
+            || (c == b'.'
+                && !prev.is_some_and(word)
+                && bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic));
+        if !starts_word {
+            prev = Some(c);
+            i += 1;
+            continue;
+        }
+        let mut end = i + 1;
+        while end < bytes.len() && (word(bytes[end]) || joiner(bytes[end])) {
+            end += 1;
+        }
+        prev = Some(bytes[end - 1]);
+        split_run(text, i, end, tokens);
+        i = end;
+    }
+}
+
+fn char_token_spans(text: &str, tokens: &mut Vec<(usize, usize)>) {
     let mut chars = text.char_indices().peekable();
     let mut prev: Option<char> = None;
     while let Some((i, c)) = chars.next() {
@@ -312,6 +349,27 @@ mod tests {
             words("разработчик python 🚀 数据工程师"),
             ["разработчик", "python", "数据工程师"]
         );
+    }
+
+    #[test]
+    fn the_ascii_path_agrees_with_the_char_path() {
+        let mut seed = 7u64;
+        let alphabet = b"ab c.-/&+#'_9Z\n.,:()ne tjs";
+        for _ in 0..3000 {
+            let len = (seed % 40) as usize;
+            let text: String = (0..len)
+                .map(|_| {
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    alphabet[(seed >> 33) as usize % alphabet.len()] as char
+                })
+                .collect();
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            ascii_token_spans(&text, &mut a);
+            char_token_spans(&text, &mut b);
+            assert_eq!(a, b, "{text:?}");
+        }
     }
 
     #[test]
