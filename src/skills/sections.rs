@@ -80,6 +80,10 @@ const PREFERRED_MARKERS: &[&str] = &[
     "not required",
 ];
 
+/// Requirement words, and the phrases with which postings without headings
+/// ask for knowledge ("Experience with Kafka", "Solid understanding of SQL",
+/// "Fluent in German"). They make a sentence `required` only outside
+/// preference sections.
 const REQUIRED_MARKERS: &[&str] = &[
     "required",
     "must have",
@@ -89,6 +93,36 @@ const REQUIRED_MARKERS: &[&str] = &[
     "essential",
     "minimum of",
     "at least",
+    "experience with",
+    "experience in",
+    "experience of",
+    "experience using",
+    "experience working with",
+    "experienced in",
+    "experienced with",
+    "knowledge of",
+    "knowledge in",
+    "knowledge about",
+    "understanding of",
+    "proficiency",
+    "proficient",
+    "familiarity with",
+    "familiar with",
+    "expertise in",
+    "expertise with",
+    "skills in",
+    "skilled in",
+    "background in",
+    "degree in",
+    "hands-on",
+    "fluent",
+    "fluency",
+    "you have",
+    "you bring",
+    "you know",
+    "command of",
+    "track record",
+    "certified",
 ];
 
 static INLINE_MARKERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
@@ -231,7 +265,8 @@ fn sentences(line: &str, offset: usize) -> Vec<(usize, usize)> {
 /// A heading is a line of a few words without sentence punctuation, or a
 /// slightly longer one that ends with a colon.
 fn is_heading(line: &str) -> bool {
-    if line.len() > 70 {
+    // A list item ("- Experience with Rust") is content, however short.
+    if line.len() > 70 || line.starts_with(['-', '*', '•', '·', '–', '▪', '◦']) {
         return false;
     }
     let words = line.split_whitespace().count();
@@ -270,6 +305,18 @@ mod tests {
             Requirement::Preferred
         );
         assert_eq!(s.level_at(text.find("Go").unwrap()), Requirement::Required);
+    }
+
+    #[test]
+    fn asking_phrases_without_a_heading() {
+        let text = "We use Kafka and Spark.\nExperience with Python.\nA solid understanding of SQL is key.\nFluent German.\nNice to have:\n- Experience with Rust";
+        let s = Sections::new(text);
+        let at = |w: &str| s.level_at(text.find(w).unwrap());
+        assert_eq!(at("Kafka"), Requirement::Mentioned);
+        assert_eq!(at("Python"), Requirement::Required);
+        assert_eq!(at("SQL"), Requirement::Required);
+        assert_eq!(at("German"), Requirement::Required);
+        assert_eq!(at("Rust"), Requirement::Preferred);
     }
 
     #[test]
