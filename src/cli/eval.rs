@@ -1,6 +1,7 @@
 //! `jobtag eval`: honest metrics, by k-fold cross-validation or on a
 //! held-out test file.
 
+use super::outln;
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
@@ -112,26 +113,28 @@ pub fn run(args: EvalArgs) -> Result<()> {
         std::fs::write(path, out).with_context(|| format!("writing {}", path.display()))?;
     }
     match args.format {
-        ReportFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+        ReportFormat::Json => outln!("{}", serde_json::to_string_pretty(&report)?)?,
         ReportFormat::Table => {
             if report.folds > 0 {
-                println!(
+                outln!(
                     "{}-fold cross-validation ({:.1}s)",
-                    report.folds, report.train_seconds
-                );
+                    report.folds,
+                    report.train_seconds
+                )?;
             } else {
-                println!("held-out test ({:.1}s)", report.train_seconds);
+                outln!("held-out test ({:.1}s)", report.train_seconds)?;
             }
-            println!("{}", report.role.to_table("role"));
+            outln!("{}", report.role.to_table("role"))?;
             if let Some(s) = &report.seniority {
-                println!("{}", s.to_table("seniority"));
+                outln!("{}", s.to_table("seniority"))?;
             }
             for t in &report.training {
                 if !t.role.converged || t.seniority.as_ref().is_some_and(|s| !s.converged) {
-                    println!(
+                    outln!(
                         "note: fold {} did not converge ({})",
-                        t.fold, t.role.stop_reason
-                    );
+                        t.fold,
+                        t.role.stop_reason
+                    )?;
                 }
             }
         }

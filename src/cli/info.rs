@@ -1,6 +1,7 @@
 //! `jobtag info`: what a model file is — its format, labels, training data,
 //! recipe and cross-validated metrics.
 
+use super::outln;
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -54,38 +55,42 @@ pub fn run(args: InfoArgs) -> Result<()> {
         .and_then(|m| serde_json::from_str(m).ok());
     if args.json {
         let v = model_json(&model);
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        outln!("{}", serde_json::to_string_pretty(&v)?)?;
         return Ok(());
     }
-    println!(
+    outln!(
         "model:          {} (format version {FORMAT_VERSION}, jobtag {})",
-        meta.name, meta.jobtag_version
-    );
-    println!("trained on:     {}", meta.trained_on);
-    println!("features:       {}", model.featurizer().dim());
-    println!("roles:          {}", model.taxonomy().role_ids().join(", "));
-    println!(
+        meta.name,
+        meta.jobtag_version
+    )?;
+    outln!("trained on:     {}", meta.trained_on)?;
+    outln!("features:       {}", model.featurizer().dim())?;
+    outln!("roles:          {}", model.taxonomy().role_ids().join(", "))?;
+    outln!(
         "seniorities:    {}",
         model.taxonomy().seniority_ids().join(", ")
-    );
-    println!(
+    )?;
+    outln!(
         "examples:       {} with a role, {} with a seniority",
-        meta.examples.role, meta.examples.seniority
-    );
+        meta.examples.role,
+        meta.examples.seniority
+    )?;
     let t = &meta.role_training;
-    println!(
+    outln!(
         "role training:  {} iterations, {}",
-        t.iterations, t.stop_reason
-    );
+        t.iterations,
+        t.stop_reason
+    )?;
     if let Some(t) = &meta.seniority_training {
-        println!(
+        outln!(
             "seniority training: {} iterations, {}",
-            t.iterations, t.stop_reason
-        );
+            t.iterations,
+            t.stop_reason
+        )?;
     }
-    println!("data files:");
+    outln!("data files:")?;
     for f in &meta.data_files {
-        println!("  {}  {} rows  sha256 {}", f.path, f.rows, f.sha256);
+        outln!("  {}  {} rows  sha256 {}", f.path, f.rows, f.sha256)?;
     }
     if let Some(m) = metrics {
         let get = |path: &[&str]| {
@@ -94,14 +99,14 @@ pub fn run(args: InfoArgs) -> Result<()> {
                 .and_then(|v| v.as_f64())
                 .unwrap_or(f64::NAN)
         };
-        println!(
+        outln!(
             "cross-validated ({} folds): role accuracy {:.3}, macro-F1 {:.3}; seniority accuracy {:.3}, within one {:.3}",
             m.get("folds").and_then(|f| f.as_u64()).unwrap_or(0),
             get(&["role", "accuracy"]),
             get(&["role", "macro_f1"]),
             get(&["seniority", "accuracy"]),
             get(&["seniority", "within_one"]),
-        );
+        )?;
     }
     Ok(())
 }

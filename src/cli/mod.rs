@@ -12,6 +12,16 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+/// `println!` that hands back the write error instead of panicking, so that
+/// `jobtag skills | head` ends quietly like `jobtag label big.csv | head`.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+pub(crate) use outln;
+
 /// Exit codes of the binary.
 pub mod exit {
     /// Everything went well.

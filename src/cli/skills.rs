@@ -1,5 +1,6 @@
 //! `jobtag skills`: list and search the skill catalog.
 
+use super::outln;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
@@ -79,7 +80,7 @@ pub fn run(args: SkillsArgs) -> Result<()> {
         found.truncate(n);
     }
     match args.format {
-        ListFormat::Json => println!("{}", serde_json::to_string_pretty(&found)?),
+        ListFormat::Json => outln!("{}", serde_json::to_string_pretty(&found)?)?,
         ListFormat::Csv => {
             let mut w = csv::Writer::from_writer(std::io::stdout().lock());
             w.write_record([
@@ -117,19 +118,24 @@ pub fn run(args: SkillsArgs) -> Result<()> {
                 .max()
                 .unwrap_or(4)
                 .clamp(4, 28);
-            println!(
+            outln!(
                 "{:<id_w$}  {:<name_w$}  {:<20}  aliases",
-                "id", "name", "category"
-            );
+                "id",
+                "name",
+                "category"
+            )?;
             for s in &found {
                 let mut a = aliases(s);
                 if s.ambiguous {
                     a.push_str(" (needs context)");
                 }
-                println!(
+                outln!(
                     "{:<id_w$}  {:<name_w$}  {:<20}  {}",
-                    s.id, s.name, s.category, a
-                );
+                    s.id,
+                    s.name,
+                    s.category,
+                    a
+                )?;
             }
             eprintln!("{} of {} skills", found.len(), catalog.len());
         }

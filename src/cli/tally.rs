@@ -1,6 +1,7 @@
 //! `jobtag tally`: skill demand by group, from raw postings (labelled on the
 //! fly) or from jobtag's own labelled output (no relabelling).
 
+use super::outln;
 use std::collections::HashSet;
 use std::path::PathBuf;
 
@@ -282,10 +283,10 @@ pub fn run(args: TallyArgs) -> Result<()> {
         eprintln!("jobtag: wrote {}", path.display());
     }
     match args.format {
-        TallyFormat::Json => println!("{}", serde_json::to_string_pretty(&t)?),
+        TallyFormat::Json => outln!("{}", serde_json::to_string_pretty(&t)?)?,
         TallyFormat::Csv if args.pairs => print_pairs_csv(&t)?,
         TallyFormat::Csv => print_csv(&t)?,
-        TallyFormat::Table => print_table(&t),
+        TallyFormat::Table => print_table(&t)?,
     }
     Ok(())
 }
@@ -376,7 +377,7 @@ fn print_csv(t: &Tally) -> Result<()> {
     Ok(())
 }
 
-fn print_table(t: &Tally) {
+fn print_table(t: &Tally) -> std::io::Result<()> {
     for g in &t.groups {
         let name = if t.by.is_empty() {
             "all postings".to_string()
@@ -387,18 +388,23 @@ fn print_table(t: &Tally) {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        println!(
+        outln!(
             "{} — {} postings, {} without skills",
             shorten(&name, 70),
             g.postings,
             g.without_skills
-        );
-        println!(
+        )?;
+        outln!(
             "  {:<32} {:>8} {:>7} {:>9} {:>9} {:>9}",
-            "skill", "postings", "share", "required", "preferred", "mentioned"
-        );
+            "skill",
+            "postings",
+            "share",
+            "required",
+            "preferred",
+            "mentioned"
+        )?;
         for s in &g.skills {
-            println!(
+            outln!(
                 "  {:<32} {:>8} {:>6.1}% {:>9} {:>9} {:>9}",
                 shorten(&s.skill, 32),
                 s.postings,
@@ -406,38 +412,42 @@ fn print_table(t: &Tally) {
                 s.required,
                 s.preferred,
                 s.mentioned
-            );
+            )?;
         }
         if !g.pairs.is_empty() {
-            println!(
+            outln!(
                 "  {:<44} {:>8} {:>7} {:>7}",
-                "skills named together", "postings", "share", "lift"
-            );
+                "skills named together",
+                "postings",
+                "share",
+                "lift"
+            )?;
             for p in &g.pairs {
                 let both = format!("{} + {}", p.a, p.b);
-                println!(
+                outln!(
                     "  {:<44} {:>8} {:>6.1}% {:>7.2}",
                     shorten(&both, 44),
                     p.postings,
                     p.share * 100.0,
                     p.lift
-                );
+                )?;
             }
         }
-        println!();
+        outln!()?;
     }
+    Ok(())
 }
 
 fn print_labels(rows: &[TallyRow], format: TallyFormat) -> Result<()> {
     let roles = label_summary(rows, false);
     let levels = label_summary(rows, true);
     match format {
-        TallyFormat::Json => println!(
+        TallyFormat::Json => outln!(
             "{}",
             serde_json::to_string_pretty(
                 &serde_json::json!({"postings": rows.len(), "role": roles, "seniority": levels})
             )?
-        ),
+        )?,
         TallyFormat::Csv => {
             let mut w = csv::Writer::from_writer(std::io::stdout().lock());
             w.write_record(["field", "label", "postings", "share", "mean_confidence"])?;
@@ -455,20 +465,23 @@ fn print_labels(rows: &[TallyRow], format: TallyFormat) -> Result<()> {
             w.flush()?;
         }
         TallyFormat::Table => {
-            println!("{} postings", rows.len());
+            outln!("{} postings", rows.len())?;
             for (f, list) in [("role", &roles), ("seniority", &levels)] {
-                println!(
+                outln!(
                     "  {:<24} {:>8} {:>7} {:>15}",
-                    f, "postings", "share", "mean confidence"
-                );
+                    f,
+                    "postings",
+                    "share",
+                    "mean confidence"
+                )?;
                 for l in list {
-                    println!(
+                    outln!(
                         "  {:<24} {:>8} {:>6.1}% {:>15.2}",
                         shorten(&l.label, 24),
                         l.postings,
                         l.share * 100.0,
                         l.mean_confidence
-                    );
+                    )?;
                 }
             }
         }
