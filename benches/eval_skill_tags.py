@@ -2,7 +2,8 @@
 """Score jobtag's skill tagger against the KNOWLEDGE spans of the SkillSpan dev postings.
 
     python3 benches/eval_skill_tags.py --jobtag target/release/jobtag \
-        [--shared ../shared/data] [--json out.json] [--baseline-only]
+        [--shared ../shared/data] [--json out.json] [--baseline-only] \
+        [--unit sentence|posting] [--asks-only] [--split dev|train]
 
 Data: SHARED/skillspan/conll/skillspan_{tech,house}_dev.conll (SkillSpan, Zhang et al., NAACL
 2022). Each line is `token <TAB> skill-BIO <TAB> knowledge-BIO`; a blank line ends a sentence (two
@@ -63,6 +64,7 @@ import unicodedata
 from pathlib import Path
 
 DATASETS = (("tech", "skillspan_tech_dev.conll"), ("house", "skillspan_house_dev.conll"))
+SPLIT = "dev"  # --split train swaps in the training files (for checking rules away from dev)
 TOP_N = 25
 
 MATCHING_RULE = (
@@ -156,7 +158,7 @@ def build_posting_units(shared):
     which keeps each sentence's posting id (the conll files do not). Three sentences with
     odd whitespace tokens are missing there, so gold counts differ slightly from the
     sentence mode."""
-    path = Path(shared) / "skillspan" / "json" / "dev.json"
+    path = Path(shared) / "skillspan" / "json" / f"{SPLIT}.json"
     if not path.is_file():
         sys.exit(f"missing {path}")
     groups = collections.OrderedDict()
@@ -418,12 +420,19 @@ def main():
     ap.add_argument("--timeout", type=float, default=1800, help="seconds allowed for jobtag")
     ap.add_argument("--unit", choices=["sentence", "posting"], default="sentence",
                     help="label each sentence alone, or each whole posting (sections and context work)")
+    ap.add_argument("--split", choices=["dev", "train"], default="dev",
+                    help="score on the dev postings (the reported figures) or on the training "
+                         "postings (to check a rule on data it was not looked at on)")
     ap.add_argument("--asks-only", action="store_true",
                     help="count only skills jobtag marks required or preferred (not merely mentioned)")
     ap.add_argument("--exclude-category", action="append", default=None, metavar="CAT",
                     help="leave out jobtag skills of this category (default: soft-skill, which "
                          "SkillSpan annotates as skill spans, not knowledge spans)")
     args = ap.parse_args()
+    if args.split != "dev":
+        global DATASETS, SPLIT
+        SPLIT = args.split
+        DATASETS = tuple((ds, f.replace("_dev.", f"_{args.split}.")) for ds, f in DATASETS)
 
     postings = build_postings(args.shared) if args.unit == "sentence" else build_posting_units(args.shared)
     names = hot_technologies(args.shared)
@@ -432,7 +441,7 @@ def main():
         ps = [p for p in postings if p["dataset"] == ds]
         data_info[ds] = {"file": fname, "sentences": len(ps), "gold_spans": sum(len(p["gold"]) for p in ps),
                          "sentences_with_gold": sum(1 for p in ps if p["gold"])}
-    print(f"SkillSpan dev: " + "; ".join(
+    print(f"SkillSpan {SPLIT}: " + "; ".join(
         f"{ds} {v['sentences']} sentences, {v['gold_spans']} knowledge spans "
         f"(in {v['sentences_with_gold']} sentences)" for ds, v in data_info.items()))
     print(f"Baseline: {len(names)} distinct O*NET Hot Technology names, literal, case-insensitive, "

@@ -52,11 +52,25 @@ impl NormalizedText {
     /// after the same folding), so one pass can serve the skill matcher and
     /// the features.
     pub fn lowercase_text(&self) -> String {
-        if self.text.is_ascii() {
-            self.text.to_ascii_lowercase()
-        } else {
-            self.text.chars().flat_map(char::to_lowercase).collect()
+        let mut out = String::with_capacity(self.text.len());
+        let mut rest = self.text.as_str();
+        // ASCII stretches in bulk, other characters one by one.
+        while !rest.is_empty() {
+            let ascii = rest
+                .bytes()
+                .position(|b| !b.is_ascii())
+                .unwrap_or(rest.len());
+            let (head, tail) = rest.split_at(ascii);
+            let from = out.len();
+            out.push_str(head);
+            out[from..].make_ascii_lowercase();
+            let mut chars = tail.chars();
+            if let Some(c) = chars.next() {
+                out.extend(c.to_lowercase());
+            }
+            rest = chars.as_str();
         }
+        out
     }
 }
 

@@ -125,42 +125,48 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 /// The byte spans of the tokens of `text`, appended to `tokens` (the
 /// allocation-free form of [`tokenize`], for the labelling hot path).
 pub fn token_spans(text: &str, tokens: &mut Vec<(usize, usize)>) {
-    if text.is_ascii() {
-        ascii_token_spans(text, tokens);
-    } else {
-        char_token_spans(text, tokens);
-    }
-}
-
-/// [`char_token_spans`] for ASCII text, byte by byte (most postings): the
-/// same rules, without decoding characters.
-fn ascii_token_spans(text: &str, tokens: &mut Vec<(usize, usize)>) {
     let bytes = text.as_bytes();
-    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-    let joiner = |b: u8| matches!(b, b'.' | b'-' | b'/' | b'&' | b'+' | b'#' | b'\'');
+    // The character at `i` and its length: ASCII without decoding (most
+    // postings are almost all ASCII), anything else decoded.
+    let char_at = |i: usize| -> Option<(char, usize)> {
+        match bytes.get(i) {
+            None => None,
+            Some(&b) if b < 0x80 => Some((b as char, 1)),
+            Some(_) => text[i..].chars().next().map(|c| (c, c.len_utf8())),
+        }
+    };
     let mut i = 0;
-    let mut prev: Option<u8> = None;
-    while i < bytes.len() {
-        let c = bytes[i];
-        let starts_word = word(c)
-            || (c == b'.'
-                && !prev.is_some_and(word)
-                && bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic));
+    let mut prev: Option<char> = None;
+    while let Some((c, len)) = char_at(i) {
+        let starts_word = is_word_char(c)
+            || (c == '.'
+                && !prev.is_some_and(is_word_char)
+                && char_at(i + len).is_some_and(|(n, _)| n.is_alphabetic()));
         if !starts_word {
             prev = Some(c);
-            i += 1;
+            i += len;
             continue;
         }
-        let mut end = i + 1;
-        while end < bytes.len() && (word(bytes[end]) || joiner(bytes[end])) {
-            end += 1;
+        // Greedy run of word characters and joiners.
+        let mut end = i + len;
+        let mut last = c;
+        while let Some((n, nlen)) = char_at(end) {
+            if is_word_char(n) || is_joiner(n) {
+                end += nlen;
+                last = n;
+            } else {
+                break;
+            }
         }
-        prev = Some(bytes[end - 1]);
+        prev = Some(last);
         split_run(text, i, end, tokens);
         i = end;
     }
 }
 
+/// The reference form of [`token_spans`], over decoded characters (tests
+/// check the two agree).
+#[cfg(test)]
 fn char_token_spans(text: &str, tokens: &mut Vec<(usize, usize)>) {
     let mut chars = text.char_indices().peekable();
     let mut prev: Option<char> = None;
@@ -352,9 +358,9 @@ mod tests {
     }
 
     #[test]
-    fn the_ascii_path_agrees_with_the_char_path() {
+    fn the_byte_path_agrees_with_the_char_path() {
         let mut seed = 7u64;
-        let alphabet = b"ab c.-/&+#'_9Z\n.,:()ne tjs";
+        let alphabet: Vec<char> = "ab c.-/&+#'_9Z\n.,:()ne tjsé’–数Ж ".chars().collect();
         for _ in 0..3000 {
             let len = (seed % 40) as usize;
             let text: String = (0..len)
@@ -362,11 +368,11 @@ mod tests {
                     seed = seed
                         .wrapping_mul(6364136223846793005)
                         .wrapping_add(1442695040888963407);
-                    alphabet[(seed >> 33) as usize % alphabet.len()] as char
+                    alphabet[(seed >> 33) as usize % alphabet.len()]
                 })
                 .collect();
             let (mut a, mut b) = (Vec::new(), Vec::new());
-            ascii_token_spans(&text, &mut a);
+            token_spans(&text, &mut a);
             char_token_spans(&text, &mut b);
             assert_eq!(a, b, "{text:?}");
         }
