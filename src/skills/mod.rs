@@ -6,6 +6,7 @@
 pub mod catalog;
 pub mod sections;
 pub mod tagger;
+mod word_index;
 
 pub use catalog::{Alias, Skill, SkillCatalog};
 pub use sections::{Requirement, Sections};

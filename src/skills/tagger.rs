@@ -1,21 +1,22 @@
 //! Finding catalog skills in posting text.
 //!
-//! Two Aho-Corasick automata are built once per catalog: one ASCII
-//! case-insensitive for ordinary aliases, one case-sensitive for aliases that
-//! must match exactly ("Go", "R"). Both scan the case-preserving normalized
-//! text in one pass each (linear in the text, whatever the catalog size);
-//! candidates are kept when they stand as whole words, and the
+//! Aliases are indexed once per catalog by their leading word
+//! (`word_index`): the case-preserving normalized text is read once, and at
+//! each word start one hash lookup says which aliases could begin there; they
+//! are compared byte for byte, ASCII case folded or, for aliases that must
+//! match exactly ("Go", "R"), as written. Linear in the text, whatever the
+//! catalog size. Candidates are kept when they stand as whole words, and the
 //! leftmost-longest non-overlapping set wins ("Google Cloud Platform" over
 //! "Google Cloud", "JavaScript" over "Java", "React Native" over "React").
 //! Skills that are also ordinary words need evidence before they are tagged;
 //! each tag then gets its requirement level and any years of experience.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use serde::{Deserialize, Serialize};
 
 use super::catalog::SkillCatalog;
 use super::sections::{Requirement, Sections};
-use crate::error::{Error, Result};
+use super::word_index::{is_word_byte, matches_at, Entry, WordIndex};
+use crate::error::Result;
 use crate::features::cues::years_phrases;
 use crate::features::Field;
 use crate::text::{normalize_keep_case, NormalizedText};
@@ -66,35 +67,13 @@ pub struct Hit {
 #[derive(Debug, Clone)]
 pub struct SkillTagger {
     catalog: SkillCatalog,
-    folded: AhoCorasick,
-    folded_skill: Vec<(usize, bool)>,
-    exact: AhoCorasick,
-    exact_skill: Vec<(usize, bool)>,
-}
-
-fn build(patterns: &[String], case_insensitive: bool) -> Result<AhoCorasick> {
-    AhoCorasickBuilder::new()
-        .ascii_case_insensitive(case_insensitive)
-        .match_kind(MatchKind::Standard)
-        .kind(Some(AhoCorasickKind::DFA))
-        .build(patterns)
-        .or_else(|_| {
-            // Very large user catalogs may not fit a DFA; an NFA is slower but works.
-            AhoCorasickBuilder::new()
-                .ascii_case_insensitive(case_insensitive)
-                .match_kind(MatchKind::Standard)
-                .build(patterns)
-        })
-        .map_err(|e| Error::Recipe(format!("skill catalog: {e}")))
+    index: WordIndex,
 }
 
 impl SkillTagger {
     /// Compile a catalog.
     pub fn new(catalog: SkillCatalog) -> Result<Self> {
-        let mut folded_patterns = Vec::new();
-        let mut folded_skill = Vec::new();
-        let mut exact_patterns = Vec::new();
-        let mut exact_skill = Vec::new();
+        let (mut folded, mut exact) = (Vec::new(), Vec::new());
         for (i, skill) in catalog.skills().iter().enumerate() {
             for alias in &skill.aliases {
                 // Exact-case aliases of ambiguous skills, and very short
@@ -102,23 +81,30 @@ impl SkillTagger {
                 // "Apache Spark" or "MS Excel" do not.
                 let needs_evidence =
                     alias.exact_case && (skill.ambiguous || alias.text.chars().count() <= 2);
+                let text = alias.text.as_bytes().into();
                 if alias.exact_case {
-                    exact_patterns.push(alias.text.clone());
-                    exact_skill.push((i, needs_evidence));
+                    exact.push(Entry {
+                        text,
+                        exact: true,
+                        skill: i,
+                        needs_evidence,
+                    });
                 } else {
-                    folded_patterns.push(alias.text.clone());
                     // A one-word alias of an ambiguous skill ("Danish",
                     // "Golang") also needs evidence; "Apache Spark" does not.
                     let one_word = alias.text.chars().all(char::is_alphanumeric);
-                    folded_skill.push((i, skill.ambiguous && one_word));
+                    folded.push(Entry {
+                        text,
+                        exact: false,
+                        skill: i,
+                        needs_evidence: skill.ambiguous && one_word,
+                    });
                 }
             }
         }
+        folded.extend(exact);
         Ok(SkillTagger {
-            folded: build(&folded_patterns, true)?,
-            folded_skill,
-            exact: build(&exact_patterns, false)?,
-            exact_skill,
+            index: WordIndex::new(folded),
             catalog,
         })
     }
@@ -137,35 +123,21 @@ impl SkillTagger {
     /// (before the ambiguity check).
     pub fn find(&self, text: &str) -> Vec<Hit> {
         let bytes = text.as_bytes();
-        let mut hits: Vec<Hit> = Vec::new();
-        for (ac, owner) in [
-            (&self.folded, &self.folded_skill),
-            (&self.exact, &self.exact_skill),
-        ] {
-            for m in ac.find_overlapping_iter(text) {
-                if is_whole_word(bytes, m.start(), m.end()) {
-                    let (skill, needs_evidence) = owner[m.pattern().as_usize()];
-                    hits.push(Hit {
-                        skill,
-                        start: m.start(),
-                        end: m.end(),
-                        needs_evidence,
-                    });
-                }
-            }
-        }
-        hits.sort_by(|a, b| {
-            a.start
-                .cmp(&b.start)
-                .then(b.end.cmp(&a.end))
-                .then(a.skill.cmp(&b.skill))
+        let mut chosen: Vec<Hit> = Vec::new();
+        self.index.for_each_start(bytes, |start, key| {
+            let hit = self.index.candidates(key).iter().find_map(|e| {
+                matches_at(e, bytes, start)
+                    .filter(|&end| is_whole_word(bytes, start, end))
+                    .map(|end| Hit {
+                        skill: e.skill,
+                        start,
+                        end,
+                        needs_evidence: e.needs_evidence,
+                    })
+            })?;
+            chosen.push(hit);
+            Some(hit.end)
         });
-        let mut chosen: Vec<Hit> = Vec::with_capacity(hits.len());
-        for h in hits {
-            if chosen.last().is_none_or(|last| h.start >= last.end) {
-                chosen.push(h);
-            }
-        }
         chosen
     }
 
@@ -233,10 +205,6 @@ impl SkillTagger {
         }
         tags
     }
-}
-
-fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
 
 /// A match stands as a whole word: no word character touches either end,
@@ -633,6 +601,131 @@ mod tests {
         for t in &tags {
             let s = t.spans[0];
             assert_eq!(text[s.start..s.end].to_lowercase(), t.name.to_lowercase());
+        }
+    }
+}
+
+/// The word index against the `aho-corasick` crate: the matcher it replaced
+/// (two overlapping scans, whole-word filter, leftmost-longest selection)
+/// must find exactly the same hits on any text.
+#[cfg(test)]
+mod reference_tests {
+    use super::*;
+    use aho_corasick::{AhoCorasick, MatchKind};
+    use proptest::prelude::*;
+    use std::sync::OnceLock;
+
+    struct Reference {
+        tagger: SkillTagger,
+        folded: (AhoCorasick, Vec<(usize, bool)>),
+        exact: (AhoCorasick, Vec<(usize, bool)>),
+        aliases: Vec<String>,
+    }
+
+    fn reference() -> &'static Reference {
+        static R: OnceLock<Reference> = OnceLock::new();
+        R.get_or_init(|| {
+            let catalog = SkillCatalog::default_catalog().unwrap();
+            let (mut fp, mut fs, mut ep, mut es) = (vec![], vec![], vec![], vec![]);
+            for (i, skill) in catalog.skills().iter().enumerate() {
+                for alias in &skill.aliases {
+                    if alias.exact_case {
+                        let ne = skill.ambiguous || alias.text.chars().count() <= 2;
+                        ep.push(alias.text.clone());
+                        es.push((i, ne));
+                    } else {
+                        let one_word = alias.text.chars().all(char::is_alphanumeric);
+                        fp.push(alias.text.clone());
+                        fs.push((i, skill.ambiguous && one_word));
+                    }
+                }
+            }
+            let build = |p: &[String], ci: bool| {
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(ci)
+                    .match_kind(MatchKind::Standard)
+                    .build(p)
+                    .unwrap()
+            };
+            let aliases = fp.iter().chain(&ep).cloned().collect();
+            Reference {
+                folded: (build(&fp, true), fs),
+                exact: (build(&ep, false), es),
+                tagger: SkillTagger::new(catalog).unwrap(),
+                aliases,
+            }
+        })
+    }
+
+    fn reference_find(r: &Reference, text: &str) -> Vec<Hit> {
+        let bytes = text.as_bytes();
+        let mut hits = Vec::new();
+        for (ac, owner) in [&r.folded, &r.exact] {
+            for m in ac.find_overlapping_iter(text) {
+                if is_whole_word(bytes, m.start(), m.end()) {
+                    let (skill, needs_evidence) = owner[m.pattern().as_usize()];
+                    hits.push(Hit {
+                        skill,
+                        start: m.start(),
+                        end: m.end(),
+                        needs_evidence,
+                    });
+                }
+            }
+        }
+        hits.sort_by(|a, b| {
+            a.start
+                .cmp(&b.start)
+                .then(b.end.cmp(&a.end))
+                .then(a.skill.cmp(&b.skill))
+        });
+        let mut chosen: Vec<Hit> = Vec::new();
+        for h in hits {
+            if chosen.last().is_none_or(|last| h.start >= last.end) {
+                chosen.push(h);
+            }
+        }
+        chosen
+    }
+
+    const GLUE: &[&str] = &[
+        " ", " ", ", ", ".", "/", "-", "\n", " (", ") ", "+", "#", "", "'s ", " and ", "é ", "数",
+        ".js", "x", "_",
+    ];
+
+    #[test]
+    fn same_hits_on_fixture_postings() {
+        let r = reference();
+        for text in [
+            include_str!("../../tests/fixtures/postings.jsonl"),
+            include_str!("../../tests/fixtures/labelled.jsonl"),
+            include_str!("../../tests/fixtures/tiny_test.jsonl"),
+        ] {
+            assert_eq!(r.tagger.find(text), reference_find(r, text));
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        #[test]
+        fn same_hits_as_aho_corasick(
+            parts in prop::collection::vec((any::<prop::sample::Index>(), 0u8..4, 0..GLUE.len()), 0..25)
+        ) {
+            let r = reference();
+            let mut text = String::new();
+            for (alias, case, glue) in parts {
+                let a = &r.aliases[alias.index(r.aliases.len())];
+                match case {
+                    0 => text.push_str(a),
+                    1 => text.push_str(&a.to_lowercase()),
+                    2 => text.push_str(&a.to_uppercase()),
+                    // A near miss: the first part of the alias.
+                    _ => text.extend(a.chars().take(a.chars().count() / 2 + 1)),
+                }
+                text.push_str(GLUE[glue]);
+            }
+            prop_assert_eq!(r.tagger.find(&text), reference_find(r, &text), "{:?}", text);
         }
     }
 }
