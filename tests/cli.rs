@@ -468,20 +468,13 @@ fn several_files_gzip_and_a_delimiter() {
     assert_eq!(rows[1]["role"], "mobile-developer");
 }
 
-#[test]
-fn a_closed_pipe_ends_quietly() {
-    use std::io::{BufRead, BufReader, Write};
+/// Run `jobtag ARGS`, read the first line of its output, then close the pipe
+/// (like `| head -1`); returns that line, the exit code and stderr.
+fn first_line_then_close(args: &[&std::ffi::OsStr]) -> (String, Option<i32>, String) {
+    use std::io::{BufRead, BufReader};
     use std::process::{Command as Std, Stdio};
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("many.jsonl");
-    let mut f = std::fs::File::create(&input).unwrap();
-    for i in 0..20_000 {
-        writeln!(f, "{{\"id\":\"{i}\",\"title\":\"Backend Developer\",\"description\":\"Java and Spring\"}}").unwrap();
-    }
-    drop(f);
     let mut child = Std::new(assert_cmd::cargo::cargo_bin("jobtag"))
-        .arg("label")
-        .arg(&input)
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -489,11 +482,25 @@ fn a_closed_pipe_ends_quietly() {
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
     stdout.read_line(&mut line).unwrap();
-    assert!(line.contains("backend-developer"));
-    drop(stdout); // like `| head -1`
+    drop(stdout);
     let output = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    (line, output.status.code(), stderr)
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("many.jsonl");
+    let mut f = std::fs::File::create(&input).unwrap();
+    for i in 0..20_000 {
+        writeln!(f, "{{\"id\":\"{i}\",\"title\":\"Backend Developer\",\"description\":\"Java and Spring\"}}").unwrap();
+    }
+    drop(f);
+    let (line, code, stderr) = first_line_then_close(&["label".as_ref(), input.as_os_str()]);
+    assert!(line.contains("backend-developer"));
+    assert_eq!(code, Some(0), "{stderr}");
     assert!(
         !stderr.contains("error") && !stderr.contains("panicked"),
         "{stderr}"
@@ -502,21 +509,8 @@ fn a_closed_pipe_ends_quietly() {
 
 #[test]
 fn listing_skills_into_a_closed_pipe_ends_quietly() {
-    use std::io::{BufRead, BufReader};
-    use std::process::{Command as Std, Stdio};
-    let mut child = Std::new(assert_cmd::cargo::cargo_bin("jobtag"))
-        .arg("skills")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    stdout.read_line(&mut line).unwrap();
+    let (line, code, stderr) = first_line_then_close(&["skills".as_ref()]);
     assert!(line.starts_with("id"));
-    drop(stdout); // like `jobtag skills | head -1`
-    let output = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert_eq!(code, Some(0), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
