@@ -221,7 +221,7 @@ fn split_run(text: &str, start: usize, mut end: usize, out: &mut Vec<(usize, usi
     }
     let run = &text[start..end];
     if is_plain_word(run) || is_tech_term(run) {
-        push(out, text, start, end);
+        out.push((start, end));
         return;
     }
     // Slash and ampersand lists ("python/java", "c++/c#") split first; each
@@ -283,16 +283,12 @@ fn split_piece(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usize
         return;
     }
     if piece.chars().any(|c| c.is_alphanumeric()) {
-        push(out, text, start, end);
+        out.push((start, end));
     }
 }
 
 fn is_plain_word(run: &str) -> bool {
     run.chars().all(is_word_char)
-}
-
-fn push(out: &mut Vec<(usize, usize)>, _text: &str, start: usize, end: usize) {
-    out.push((start, end));
 }
 
 #[cfg(test)]
