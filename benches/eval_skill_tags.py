@@ -290,6 +290,11 @@ def jobtag_predict(postings, jobtag, workdir, timeout, exclude=(), asks_only=Fal
             for sp in sk.get("spans") or []:
                 if sp.get("field") != "description":
                     continue
+                # A span says how that place asks for the skill ("Java Developer" in a
+                # heading is mentioned even when the requirements ask for Java).
+                if asks_only and sp.get("requirement", sk.get("requirement")) == "mentioned":
+                    diag["spans left out as only mentioned"] += 1
+                    continue
                 s, e = sp.get("start"), sp.get("end")
                 if not (isinstance(s, int) and isinstance(e, int) and 0 <= s < e <= nbytes):
                     diag["invalid spans (skipped)"] += 1

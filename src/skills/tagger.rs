@@ -30,6 +30,10 @@ pub struct SkillSpan {
     pub start: usize,
     /// End byte in the original field text.
     pub end: usize,
+    /// How this place asks for the skill (the tag's level is the highest of
+    /// its spans': "Java Developer" in a heading is `mentioned`, "Java" in
+    /// the requirements `required`).
+    pub requirement: Requirement,
 }
 
 /// A skill a posting asks for.
@@ -178,11 +182,21 @@ impl SkillTagger {
                 let skill = &self.catalog.skills()[h.skill];
                 let requirement = if field == Field::Title {
                     Requirement::Required
+                } else if names_a_role(text, h.start, h.end) {
+                    // "Senior Java Developer", "DevOps team", "Engineer
+                    // (C++ / Linux)": the name describes the job, it does
+                    // not ask the candidate for the skill.
+                    Requirement::Mentioned
                 } else {
                     sections.level_at(h.start)
                 };
                 let (start, end) = norm.original_span(h.start, h.end);
-                let span = SkillSpan { field, start, end };
+                let span = SkillSpan {
+                    field,
+                    start,
+                    end,
+                    requirement,
+                };
                 match index.get(&h.skill).and_then(|&k| tags.get_mut(k)) {
                     Some(t) => {
                         t.requirement = t.requirement.max(requirement);
@@ -236,6 +250,86 @@ fn is_whole_word(text: &[u8], start: usize, end: usize) -> bool {
         }
     }
     true
+}
+
+/// Nouns that name a job or a group of people ("Java developer", "data
+/// science team"). A skill right before one, or in parentheses right after
+/// one, is part of a job name.
+const ROLE_NOUNS: &[&str] = &[
+    "developer",
+    "engineer",
+    "architect",
+    "programmer",
+    "administrator",
+    "consultant",
+    "specialist",
+    "expert",
+    "analyst",
+    "scientist",
+    "lead",
+    "team",
+    "dev",
+    "position",
+    "role",
+    "professional",
+    "freelancer",
+    "contractor",
+];
+
+/// Words that may stand between a skill and the role noun of a job name
+/// ("Java / React developers", "Python full stack engineer").
+const ROLE_FILLERS: &[&str] = &[
+    "and",
+    "or",
+    "full",
+    "stack",
+    "senior",
+    "junior",
+    "mid",
+    "level",
+    "software",
+    "backend",
+    "back-end",
+    "frontend",
+    "front-end",
+    "web",
+    "mobile",
+];
+
+fn is_role_noun(word: &str) -> bool {
+    let w = word.to_ascii_lowercase();
+    let singular = w.strip_suffix('s').unwrap_or(&w);
+    ROLE_NOUNS.contains(&w.as_str()) || ROLE_NOUNS.contains(&singular)
+}
+
+/// Is the hit at `start..end` part of a job name: followed by a role noun
+/// (fillers aside: "Java Developer", "JS / React developers", "DevOps
+/// teams"), or inside parentheses that follow one ("Engineer (C++ /
+/// Linux)")? Checked within the hit's line.
+fn names_a_role(text: &str, start: usize, end: usize) -> bool {
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    let after = &text[end..line_end.min(end + WINDOW)];
+    let word = |c: char| c.is_alphanumeric() || matches!(c, '.' | '+' | '#' | '-' | '_');
+    for w in after.split(|c: char| !word(c)).filter(|w| !w.is_empty()) {
+        let w = w.trim_end_matches('.');
+        if is_role_noun(w) {
+            return true;
+        }
+        if !ROLE_FILLERS.contains(&w.to_ascii_lowercase().as_str())
+            && w.chars().any(char::is_alphanumeric)
+        {
+            break;
+        }
+    }
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let before = &text[floor_char(text, line_start.max(start.saturating_sub(WINDOW)))..start];
+    match before.rfind(['(', ')']) {
+        Some(i) if before[i..].starts_with('(') => before[..i]
+            .split(|c: char| !c.is_alphanumeric())
+            .rfind(|w| !w.is_empty())
+            .is_some_and(is_role_noun),
+        _ => false,
+    }
 }
 
 /// Words that, right after an ambiguous name, show it is used as a verb or
@@ -591,6 +685,33 @@ mod tests {
             tags.iter().find(|t| t.id == "sql").unwrap().requirement,
             Requirement::Required
         );
+    }
+
+    #[test]
+    fn job_names_mention_skills_without_asking() {
+        let text = "We are hiring a Senior Java Developer.\nEmbedded Engineer (C++ / Linux)\nJS / Python developers wanted\nRequirements:\n- Java\n- Experience with C++";
+        let tags = tagger().tag("", text);
+        let levels = |id: &str| -> Vec<Requirement> {
+            let t = tags.iter().find(|t| t.id == id).unwrap();
+            t.spans.iter().map(|s| s.requirement).collect()
+        };
+        use Requirement::{Mentioned, Required};
+        // The job name mentions Java; the requirements ask for it.
+        assert_eq!(levels("java"), [Mentioned, Required]);
+        assert_eq!(levels("c-plus-plus"), [Mentioned, Required]);
+        assert_eq!(levels("python"), [Mentioned]);
+        let level = |id: &str| tags.iter().find(|t| t.id == id).unwrap().requirement;
+        assert_eq!(level("java"), Required);
+        assert_eq!(level("python"), Mentioned);
+        // Not a job name: the noun is not the next word, or the parentheses
+        // do not follow one.
+        for text in [
+            "Requirements:\nJava and strong team spirit",
+            "Requirements:\nLanguages (Java, C++)",
+        ] {
+            let tags = tagger().tag("", text);
+            assert!(tags.iter().all(|t| t.requirement == Required), "{text}");
+        }
     }
 
     #[test]
