@@ -60,11 +60,9 @@ fn aliases(s: &Skill) -> String {
         .iter()
         .filter(|a| a.text != s.name || a.exact_case)
         .map(|a| {
-            if a.exact_case {
-                format!("={}", a.text)
-            } else {
-                a.text.clone()
-            }
+            let asked = if a.where_asked { "?" } else { "" };
+            let case = if a.exact_case { "=" } else { "" };
+            format!("{asked}{case}{}", a.text)
         })
         .collect::<Vec<_>>()
         .join("|")

@@ -4,7 +4,8 @@
 //! and ESCO plus hand curation), embedded at build time. Users can replace
 //! it or add to it with a file of the same columns:
 //! `id,name,category,aliases,ambiguous,onet,esco`. Aliases are `|`-separated;
-//! an alias written `=Go` must match with exactly that case.
+//! an alias written `=Go` must match with exactly that case, and one written
+//! `?cloud` is tagged only where the posting asks for it.
 
 use std::collections::HashSet;
 use std::io::Read;
@@ -20,6 +21,11 @@ pub struct Alias {
     pub text: String,
     /// Must the case match exactly ("Go" but not "go")?
     pub exact_case: bool,
+    /// A broad word ("cloud", "security", "PhD") that names the skill only
+    /// where the posting asks for it: tagged in requirement and preference
+    /// sentences, ignored elsewhere ("our cloud platform"). Written `?cloud`.
+    #[serde(default)]
+    pub where_asked: bool,
 }
 
 /// A skill in the catalog.
@@ -92,6 +98,10 @@ impl SkillCatalog {
             let mut aliases: Vec<Alias> = Vec::new();
             let mut push = |raw: &str| {
                 let raw = raw.trim();
+                let (raw, where_asked) = match raw.strip_prefix('?') {
+                    Some(t) => (t.trim(), true),
+                    None => (raw, false),
+                };
                 let (text, exact_case) = match raw.strip_prefix('=') {
                     Some(t) => (t.trim(), true),
                     None => (raw, false),
@@ -104,6 +114,7 @@ impl SkillCatalog {
                     aliases.push(Alias {
                         text: text.to_string(),
                         exact_case,
+                        where_asked,
                     });
                 }
             };
@@ -111,14 +122,22 @@ impl SkillCatalog {
                 row.ambiguous.trim().to_lowercase().as_str(),
                 "yes" | "true" | "1"
             );
-            // An ambiguous skill whose name also appears as an exact-case
-            // alias is matched only in that case.
-            let name_is_exact = row.aliases.split('|').any(|a| {
-                a.trim()
-                    .strip_prefix('=')
-                    .is_some_and(|t| t.trim() == row.name.trim())
+            // A name that also appears as a marked alias ("=Go", "?PhD") is
+            // matched only by that alias's rule.
+            let name_is_marked = row.aliases.split('|').any(|a| {
+                let a = a.trim();
+                let bare = a.trim_start_matches(['?', '=']).trim();
+                let name = row.name.trim();
+                // "=Go" must be written as the name; "?monitoring" marks
+                // "Monitoring" in any case.
+                bare.len() < a.len()
+                    && if a.contains('=') {
+                        bare == name
+                    } else {
+                        bare.eq_ignore_ascii_case(name)
+                    }
             });
-            if !name_is_exact {
+            if !name_is_marked {
                 push(&row.name);
             }
             for a in row.aliases.split('|') {
@@ -210,7 +229,7 @@ mod tests {
 
     const CSV: &str = "id,name,category,aliases,ambiguous,onet,esco\n\
         postgresql,PostgreSQL,database,Postgres|psql,no,PostgreSQL,\n\
-        go-language,Go,programming-language,=Go|Golang,yes,,\n";
+        go-language,Go,programming-language,=Go|Golang|?=GO,yes,,\n";
 
     #[test]
     fn parses_aliases_and_case_rules() {
@@ -226,11 +245,18 @@ mod tests {
             vec![
                 Alias {
                     text: "Go".into(),
-                    exact_case: true
+                    exact_case: true,
+                    where_asked: false,
                 },
                 Alias {
                     text: "Golang".into(),
-                    exact_case: false
+                    exact_case: false,
+                    where_asked: false,
+                },
+                Alias {
+                    text: "GO".into(),
+                    exact_case: true,
+                    where_asked: true,
                 }
             ]
         );

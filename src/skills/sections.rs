@@ -33,7 +33,7 @@ impl Requirement {
 
 static REQUIRED_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^\W*(requirements?|required( skills| qualifications)?|must[ -]haves?|what (you|we)('ll)? (bring|need|expect|are looking for|require)|what you need|what we('re| are) looking for|(minimum |basic |key |required |your )?qualifications|you have|you bring|you are|who you are|about you|your profile|your skills|skills( and| &) (experience|qualifications)|(required |key |technical )?skills|experience|we expect|expectations|what do we expect|our requirements|ideal candidate|you should have|you will need|you need)(?-u:\b)[^.!?]{0,40}$",
+        r"(?i)^\W*(requirements?|required( skills| qualifications)?|must[ -]haves?|what (you|we)('ll)? (bring|need|expect|are looking for|require)|what you need|what we('re| are) looking for|(\w+ )?qualifications|you have|you bring|you are|who you are|about you|your profile|your skills|skills( and| &) (experience|qualifications)|(\w+ )?skills|experience|we expect|expectations|what do we expect|our requirements|ideal candidate|you should|you will need|you'll need|you need|we('d| would) like you|you'll be great|you will be great|what you'll bring|is this you)(?-u:\b)[^.!?]{0,40}$",
     )
     .expect("valid heading pattern")
 });
@@ -203,7 +203,7 @@ impl Sections {
             let line_level = if heading && PREFERRED_HEADING.is_match(trimmed) {
                 current = Requirement::Preferred;
                 current
-            } else if heading && REQUIRED_HEADING.is_match(trimmed) {
+            } else if heading && (REQUIRED_HEADING.is_match(trimmed) || is_skills_field(trimmed)) {
                 current = Requirement::Required;
                 current
             } else if heading && OTHER_HEADING.is_match(trimmed) {
@@ -261,6 +261,17 @@ fn sentences(line: &str, offset: usize) -> Vec<(usize, usize)> {
     out
 }
 
+/// A job board's field of skill tags: a heading that is just
+/// "Technologies" (or "Technologies:"). Like "Skills", it lists what the
+/// job asks for; "Our technologies" and "Tech stack" describe the company
+/// and stay `mentioned`.
+fn is_skills_field(heading: &str) -> bool {
+    heading
+        .trim_end_matches(':')
+        .trim()
+        .eq_ignore_ascii_case("technologies")
+}
+
 /// A heading is a line of a few words without sentence punctuation, or a
 /// slightly longer one that ends with a colon.
 fn is_heading(line: &str) -> bool {
@@ -316,6 +327,17 @@ mod tests {
         assert_eq!(at("SQL"), Requirement::Required);
         assert_eq!(at("German"), Requirement::Required);
         assert_eq!(at("Rust"), Requirement::Preferred);
+    }
+
+    #[test]
+    fn a_technologies_field_asks_but_a_company_stack_does_not() {
+        let text = "Technologies\njava spring kafka\nOur tech stack\nKubernetes\nRole qualifications:\n- Go\nWe'd like you to be comfortable with:\n- Rust";
+        let s = Sections::new(text);
+        let at = |w: &str| s.level_at(text.find(w).unwrap());
+        assert_eq!(at("java"), Requirement::Required);
+        assert_eq!(at("Kubernetes"), Requirement::Mentioned);
+        assert_eq!(at("Go"), Requirement::Required);
+        assert_eq!(at("Rust"), Requirement::Required);
     }
 
     #[test]

@@ -65,6 +65,9 @@ pub struct Hit {
     /// Matched through a word-like alias ("Go", "Excel", "TF") that is
     /// tagged only with evidence around it.
     pub needs_evidence: bool,
+    /// Matched through a broad alias ("cloud") that is tagged only where
+    /// the posting asks for it.
+    pub where_asked: bool,
 }
 
 /// A catalog compiled for matching.
@@ -92,6 +95,7 @@ impl SkillTagger {
                         exact: true,
                         skill: i,
                         needs_evidence,
+                        where_asked: alias.where_asked,
                     });
                 } else {
                     // A one-word alias of an ambiguous skill ("Danish",
@@ -102,6 +106,7 @@ impl SkillTagger {
                         exact: false,
                         skill: i,
                         needs_evidence: skill.ambiguous && one_word,
+                        where_asked: alias.where_asked,
                     });
                 }
             }
@@ -137,6 +142,7 @@ impl SkillTagger {
                         start,
                         end,
                         needs_evidence: e.needs_evidence,
+                        where_asked: e.where_asked,
                     })
             })?;
             chosen.push(hit);
@@ -190,6 +196,9 @@ impl SkillTagger {
                 } else {
                     sections.level_at(h.start)
                 };
+                if h.where_asked && requirement == Requirement::Mentioned {
+                    continue;
+                }
                 let (start, end) = norm.original_span(h.start, h.end);
                 let span = SkillSpan {
                     field,
@@ -296,10 +305,13 @@ const ROLE_FILLERS: &[&str] = &[
     "mobile",
 ];
 
+fn in_list(list: &[&str], word: &str) -> bool {
+    list.iter().any(|w| w.eq_ignore_ascii_case(word))
+}
+
 fn is_role_noun(word: &str) -> bool {
-    let w = word.to_ascii_lowercase();
-    let singular = w.strip_suffix('s').unwrap_or(&w);
-    ROLE_NOUNS.contains(&w.as_str()) || ROLE_NOUNS.contains(&singular)
+    let singular = word.strip_suffix(['s', 'S']).unwrap_or(word);
+    in_list(ROLE_NOUNS, word) || in_list(ROLE_NOUNS, singular)
 }
 
 /// Is the hit at `start..end` part of a job name: followed by a role noun
@@ -307,22 +319,22 @@ fn is_role_noun(word: &str) -> bool {
 /// teams"), or inside parentheses that follow one ("Engineer (C++ /
 /// Linux)")? Checked within the hit's line.
 fn names_a_role(text: &str, start: usize, end: usize) -> bool {
-    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
-    let after = &text[end..line_end.min(end + WINDOW)];
+    // Both sides are capped to a window first, so that a megabyte-long line
+    // costs no more than a short one.
+    let after = &text[end..ceil_char(text, end + WINDOW)];
+    let after = &after[..after.find('\n').unwrap_or(after.len())];
     let word = |c: char| c.is_alphanumeric() || matches!(c, '.' | '+' | '#' | '-' | '_');
     for w in after.split(|c: char| !word(c)).filter(|w| !w.is_empty()) {
         let w = w.trim_end_matches('.');
         if is_role_noun(w) {
             return true;
         }
-        if !ROLE_FILLERS.contains(&w.to_ascii_lowercase().as_str())
-            && w.chars().any(char::is_alphanumeric)
-        {
+        if !in_list(ROLE_FILLERS, w) && w.chars().any(char::is_alphanumeric) {
             break;
         }
     }
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let before = &text[floor_char(text, line_start.max(start.saturating_sub(WINDOW)))..start];
+    let before = &text[floor_char(text, start.saturating_sub(WINDOW))..start];
+    let before = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
     match before.rfind(['(', ')']) {
         Some(i) if before[i..].starts_with('(') => before[..i]
             .split(|c: char| !c.is_alphanumeric())
@@ -715,6 +727,40 @@ mod tests {
     }
 
     #[test]
+    fn broad_aliases_only_where_asked() {
+        let csv = "id,name,category,aliases,ambiguous,onet,esco\n\
+            cloud-computing,Cloud computing,practice,cloud platforms|?cloud,no,,\n\
+            phd,PhD,education,?PhD,no,,\n";
+        let catalog = SkillCatalog::from_reader(csv.as_bytes(), "t.csv").unwrap();
+        let t = SkillTagger::new(catalog).unwrap();
+        let tagged = |text: &str| -> Vec<(String, Requirement)> {
+            t.tag("", text)
+                .into_iter()
+                .map(|t| (t.id, t.requirement))
+                .collect()
+        };
+        // Named in passing: not a skill the posting asks for.
+        assert!(tagged("Our cloud serves millions. Our founder has a PhD.").is_empty());
+        // Asked for, or preferred: tagged.
+        assert_eq!(
+            tagged("Requirements:\n- Experience with cloud\nNice to have:\n- PhD"),
+            [
+                ("cloud-computing".to_string(), Requirement::Required),
+                ("phd".to_string(), Requirement::Preferred)
+            ]
+        );
+        // The plain alias is tagged anywhere, as before.
+        assert_eq!(
+            tagged("We run on cloud platforms."),
+            [("cloud-computing".to_string(), Requirement::Mentioned)]
+        );
+        // Only the places that ask become spans.
+        let tags = t.tag("", "Our cloud is big.\nYou have experience with cloud.");
+        assert_eq!(tags.len(), 1);
+        assert_eq!(tags[0].spans.len(), 1);
+    }
+
+    #[test]
     fn non_ascii_text() {
         let text = "Zürich: Erfahrung mit Python & SQL — 数据 JavaScript";
         let tags = tagger().tag("", text);
@@ -738,8 +784,8 @@ mod reference_tests {
 
     struct Reference {
         tagger: SkillTagger,
-        folded: (AhoCorasick, Vec<(usize, bool)>),
-        exact: (AhoCorasick, Vec<(usize, bool)>),
+        folded: (AhoCorasick, Vec<(usize, bool, bool)>),
+        exact: (AhoCorasick, Vec<(usize, bool, bool)>),
         aliases: Vec<String>,
     }
 
@@ -753,11 +799,11 @@ mod reference_tests {
                     if alias.exact_case {
                         let ne = skill.ambiguous || alias.text.chars().count() <= 2;
                         ep.push(alias.text.clone());
-                        es.push((i, ne));
+                        es.push((i, ne, alias.where_asked));
                     } else {
                         let one_word = alias.text.chars().all(char::is_alphanumeric);
                         fp.push(alias.text.clone());
-                        fs.push((i, skill.ambiguous && one_word));
+                        fs.push((i, skill.ambiguous && one_word, alias.where_asked));
                     }
                 }
             }
@@ -784,12 +830,13 @@ mod reference_tests {
         for (ac, owner) in [&r.folded, &r.exact] {
             for m in ac.find_overlapping_iter(text) {
                 if is_whole_word(bytes, m.start(), m.end()) {
-                    let (skill, needs_evidence) = owner[m.pattern().as_usize()];
+                    let (skill, needs_evidence, where_asked) = owner[m.pattern().as_usize()];
                     hits.push(Hit {
                         skill,
                         start: m.start(),
                         end: m.end(),
                         needs_evidence,
+                        where_asked,
                     });
                 }
             }

@@ -24,6 +24,8 @@ pub(crate) struct Entry {
     pub skill: usize,
     /// Tagged only with evidence around it.
     pub needs_evidence: bool,
+    /// Tagged only where the posting asks for it.
+    pub where_asked: bool,
 }
 
 /// Aliases by leading word.

@@ -33,7 +33,7 @@ COLUMNS = ["id", "name", "category", "aliases", "ambiguous", "onet", "esco"]
 CATEGORIES = {
     "programming-language", "library-framework", "database", "cloud-platform",
     "devops-tool", "tool", "data-ml-method", "practice", "certification",
-    "soft-skill", "domain", "operating-system", "language",
+    "soft-skill", "domain", "operating-system", "language", "education",
 }
 
 # Common English words (lower case). A generated entry whose name is one of
