@@ -31,9 +31,11 @@ impl Requirement {
     }
 }
 
+// The heading patterns take a typographic apostrophe ("what you’ll bring")
+// as well as a straight one: `['’]`.
 static REQUIRED_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^\W*(requirements?|required( skills| qualifications)?|must[ -]haves?|what (you|we)('ll)? (bring|need|expect|are looking for|require)|what you need|what we('re| are) looking for|(\w+ )?qualifications|you have|you bring|you are|who you are|about you|your profile|your skills|skills( and| &) (experience|qualifications)|(\w+ )?skills|experience|we expect|expectations|what do we expect|our requirements|ideal candidate|you should|you will need|you'll need|you need|we('d| would) like you|you'll be great|you will be great|what you'll bring|is this you)(?-u:\b)[^.!?]{0,40}$",
+        r"(?i)^\W*(requirements?|required( skills| qualifications)?|must[ -]haves?|what (you|we)(['’]ll)? (bring|need|expect|are looking for|require)|what you need|what we(['’]re| are) looking for|(\w+ )?qualifications|you have|you bring|you are|who you are|about you|your profile|your skills|skills( and| &) (experience|qualifications)|(\w+ )?skills|experience|we expect|expectations|what do we expect|our requirements|ideal candidate|you should|you will need|you['’]ll need|you need|we(['’]d| would) like you|you['’]ll be great|you will be great|what you['’]ll bring|is this you)(?-u:\b)[^.!?]{0,40}$",
     )
     .expect("valid heading pattern")
 });
@@ -47,7 +49,7 @@ static PREFERRED_HEADING: LazyLock<Regex> = LazyLock::new(|| {
 
 static OTHER_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^\W*(responsibilities|what you('ll| will) do|your (role|tasks|responsibilities)|the role|about (us|the (role|team|company|job))|who we are|we offer|what we offer|benefits|perks|our (stack|tech stack|technologies|offer)|tech stack|technologies|the job|job description|tasks|duties|why (join|us)|how to apply|salary|location)(?-u:\b)[^.!?]{0,40}$",
+        r"(?i)^\W*(responsibilities|what you(['’]ll| will) do|your (role|tasks|responsibilities)|the role|about (us|the (role|team|company|job))|who we are|we offer|what we offer|benefits|perks|our (stack|tech stack|technologies|offer)|tech stack|technologies|the job|job description|tasks|duties|why (join|us)|how to apply|salary|location)(?-u:\b)[^.!?]{0,40}$",
     )
     .expect("valid heading pattern")
 });
@@ -331,13 +333,14 @@ mod tests {
 
     #[test]
     fn a_technologies_field_asks_but_a_company_stack_does_not() {
-        let text = "Technologies\njava spring kafka\nOur tech stack\nKubernetes\nRole qualifications:\n- Go\nWe'd like you to be comfortable with:\n- Rust";
+        let text = "Technologies\njava spring kafka\nOur tech stack\nKubernetes\nRole qualifications:\n- Go\nWe’d like you to be comfortable with:\n- Rust\nWhat you’ll do\n- Kafka";
         let s = Sections::new(text);
         let at = |w: &str| s.level_at(text.find(w).unwrap());
         assert_eq!(at("java"), Requirement::Required);
         assert_eq!(at("Kubernetes"), Requirement::Mentioned);
         assert_eq!(at("Go"), Requirement::Required);
         assert_eq!(at("Rust"), Requirement::Required);
+        assert_eq!(at("Kafka"), Requirement::Mentioned);
     }
 
     #[test]
