@@ -133,8 +133,8 @@ impl SkillTagger {
     pub fn find(&self, text: &str) -> Vec<Hit> {
         let bytes = text.as_bytes();
         let mut chosen: Vec<Hit> = Vec::new();
-        self.index.for_each_start(bytes, |start, key| {
-            let hit = self.index.candidates(key).iter().find_map(|e| {
+        self.index.for_each_start(bytes, |start, candidates| {
+            let hit = candidates.iter().find_map(|e| {
                 matches_at(e, bytes, start)
                     .filter(|&end| is_whole_word(bytes, start, end))
                     .map(|end| Hit {

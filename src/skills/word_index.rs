@@ -7,11 +7,13 @@
 //! and a byte comparison only for the few words that lead some alias. The
 //! Aho-Corasick DFA for the full catalog is 16.5 MB; streaming every byte
 //! through it was cache-miss bound and the largest single cost of labelling,
-//! while this index is about 300 KB (3,726 names and aliases under 2,147
-//! leading words, estimated from its layout). Tests check that both find exactly the
-//! same matches (`tagger::tests`, with the `aho-corasick` crate as reference).
+//! while this index is about 350 KB (about 3,750 names and aliases under
+//! 2,200 leading words; estimated from its layout: 40-byte table slots, and
+//! entries of a 32-byte struct plus their text). Tests check that both find
+//! exactly the same matches (`tagger::tests`, with the `aho-corasick` crate
+//! as reference).
 
-use rustc_hash::FxHashMap;
+use hashbrown::HashTable;
 
 /// One alias as the index knows it.
 #[derive(Debug, Clone)]
@@ -28,11 +30,27 @@ pub(crate) struct Entry {
     pub where_asked: bool,
 }
 
+/// A leading word and the aliases it leads.
+#[derive(Debug, Clone)]
+struct Head {
+    /// The word, ASCII lower-cased, as a range of `WordIndex::words`.
+    word: (u32, u32),
+    /// Its aliases, as a range of `WordIndex::entries`.
+    entries: (u32, u32),
+    /// `fold_hash` of the word.
+    hash: u64,
+}
+
 /// Aliases by leading word.
 #[derive(Debug, Clone)]
 pub(crate) struct WordIndex {
-    /// Leading word, ASCII lower-cased → range of `entries`.
-    heads: FxHashMap<Box<[u8]>, (u32, u32)>,
+    /// Leading words, found by `fold_hash`. A `HashTable` rather than a
+    /// `HashMap<Box<[u8]>, _>`: a posting's word is hashed while its length
+    /// is measured and compared in place, with no lower-cased copy made to
+    /// look it up.
+    heads: HashTable<Head>,
+    /// The leading words' bytes.
+    words: Vec<u8>,
     /// Grouped by leading word; in a group, longest first, then by skill,
     /// then in catalog order.
     entries: Vec<Entry>,
@@ -48,92 +66,132 @@ pub(crate) fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
 
-/// Length of the run of word bytes at the start of `bytes`.
-fn word_len(bytes: &[u8]) -> usize {
-    bytes
-        .iter()
-        .position(|&b| !is_word_byte(b))
-        .unwrap_or(bytes.len())
+/// One step of the FxHash mix over an ASCII-lower-cased byte.
+fn fold_step(hash: u64, b: u8) -> u64 {
+    (hash.rotate_left(5) ^ u64::from(b.to_ascii_lowercase()))
+        .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
 }
 
-/// The leading word of `bytes` (a symbol first byte stays in front of it:
-/// ".net"), ASCII lower-cased, into `key`.
-fn head_into(bytes: &[u8], key: &mut Vec<u8>) {
-    key.clear();
-    let Some(&first) = bytes.first() else {
-        return;
-    };
-    let len = if is_word_byte(first) {
-        word_len(bytes)
-    } else {
-        1 + word_len(&bytes[1..])
-    };
-    key.extend_from_slice(&bytes[..len]);
-    key.make_ascii_lowercase();
+/// Length and `fold_hash` of the run of word bytes at the start of `bytes`,
+/// after `hash` (the hash so far), in one pass.
+fn word_and_hash(bytes: &[u8], mut hash: u64) -> (usize, u64) {
+    let mut len = 0;
+    for &b in bytes {
+        if !is_word_byte(b) {
+            break;
+        }
+        hash = fold_step(hash, b);
+        len += 1;
+    }
+    (len, hash)
+}
+
+/// Length and hash of the leading word of `bytes` (a symbol first byte
+/// stays in front of it: ".net").
+fn head(bytes: &[u8]) -> (usize, u64) {
+    match bytes.first() {
+        None => (0, 0),
+        Some(&b) if is_word_byte(b) => word_and_hash(bytes, 0),
+        Some(&b) => {
+            let (len, hash) = word_and_hash(&bytes[1..], fold_step(0, b));
+            (1 + len, hash)
+        }
+    }
 }
 
 impl WordIndex {
     /// Index `entries`, given in catalog order.
     pub(crate) fn new(entries: Vec<Entry>) -> Self {
-        let mut keyed: Vec<(Vec<u8>, usize, Entry)> = Vec::with_capacity(entries.len());
+        let mut keyed: Vec<(Vec<u8>, u64, usize, Entry)> = Vec::with_capacity(entries.len());
         let mut symbol_first = [false; 256];
-        let mut key = Vec::new();
         for (order, e) in entries.into_iter().enumerate() {
             if e.text.is_empty() {
                 continue;
             }
             let first = e.text[0];
             symbol_first[first as usize] |= !is_word_byte(first);
-            head_into(&e.text, &mut key);
-            keyed.push((key.clone(), order, e));
+            let (len, hash) = head(&e.text);
+            keyed.push((e.text[..len].to_ascii_lowercase(), hash, order, e));
         }
         keyed.sort_by(|a, b| {
             a.0.cmp(&b.0)
-                .then(b.2.text.len().cmp(&a.2.text.len()))
-                .then(a.2.skill.cmp(&b.2.skill))
-                .then(a.1.cmp(&b.1))
+                .then(b.3.text.len().cmp(&a.3.text.len()))
+                .then(a.3.skill.cmp(&b.3.skill))
+                .then(a.2.cmp(&b.2))
         });
-        let mut heads: FxHashMap<Box<[u8]>, (u32, u32)> = FxHashMap::default();
+        let mut heads: Vec<Head> = Vec::new();
+        let mut words = Vec::new();
         let mut out = Vec::with_capacity(keyed.len());
         let mut longest_head = 0;
-        for (key, _, e) in keyed {
+        for (key, hash, _, e) in keyed {
             let at = out.len() as u32;
             longest_head = longest_head.max(key.len());
-            heads
-                .entry(key.into_boxed_slice())
-                .and_modify(|r| r.1 = at + 1)
-                .or_insert((at, at + 1));
+            match heads.last_mut() {
+                Some(h) if words[h.word.0 as usize..h.word.1 as usize] == key[..] => {
+                    h.entries.1 = at + 1
+                }
+                _ => {
+                    let from = words.len() as u32;
+                    words.extend_from_slice(&key);
+                    heads.push(Head {
+                        word: (from, words.len() as u32),
+                        entries: (at, at + 1),
+                        hash,
+                    });
+                }
+            }
             out.push(e);
         }
+        let mut table = HashTable::with_capacity(heads.len());
+        for h in heads {
+            table.insert_unique(h.hash, h, |h: &Head| h.hash);
+        }
         WordIndex {
-            heads,
+            heads: table,
+            words,
             entries: out,
             symbol_first,
             longest_head,
         }
     }
 
+    /// The aliases led by the word `word` that hashes to `hash`, best
+    /// candidates first.
+    fn lookup(&self, word: &[u8], hash: u64) -> &[Entry] {
+        let found = self.heads.find(hash, |h| {
+            h.hash == hash
+                && self.words[h.word.0 as usize..h.word.1 as usize].eq_ignore_ascii_case(word)
+        });
+        match found {
+            Some(h) => &self.entries[h.entries.0 as usize..h.entries.1 as usize],
+            None => &[],
+        }
+    }
+
     /// Every start where some whole-word match could begin, in order, with
-    /// `f(start, key)` (the leading word there); `f` returns the end of the
-    /// match it took, if any, and no later start before that end is offered.
+    /// `f(start, candidates)` (the aliases led by the word there, best
+    /// first); `f` returns the end of the match it took, if any, and no
+    /// later start before that end is offered.
     pub(crate) fn for_each_start(
         &self,
         text: &[u8],
-        mut f: impl FnMut(usize, &[u8]) -> Option<usize>,
+        mut f: impl FnMut(usize, &[Entry]) -> Option<usize>,
     ) {
-        let mut key = Vec::new();
         let mut covered = 0;
         let mut prev_word = false;
         let mut i = 0;
         while i < text.len() {
             let b = text[i];
             if is_word_byte(b) {
-                let end = i + word_len(&text[i..]);
+                let (len, hash) = word_and_hash(&text[i..], 0);
+                let end = i + len;
                 // A whole-word match starts only at the start of a word.
-                if i >= covered && end - i <= self.longest_head {
-                    head_into(&text[i..end], &mut key);
-                    if let Some(e) = f(i, &key) {
-                        covered = e;
+                if i >= covered && len <= self.longest_head {
+                    let candidates = self.lookup(&text[i..end], hash);
+                    if !candidates.is_empty() {
+                        if let Some(e) = f(i, candidates) {
+                            covered = e;
+                        }
                     }
                 }
                 prev_word = true;
@@ -142,24 +200,18 @@ impl WordIndex {
             }
             // ".NET" after a word byte is part of "ASP.NET", not a start.
             if self.symbol_first[b as usize] && (b != b'.' || !prev_word) && i >= covered {
-                let end = i + 1 + word_len(&text[i + 1..]);
-                if end - i <= self.longest_head {
-                    head_into(&text[i..end], &mut key);
-                    if let Some(e) = f(i, &key) {
-                        covered = e;
+                let (len, hash) = head(&text[i..]);
+                if len <= self.longest_head {
+                    let candidates = self.lookup(&text[i..i + len], hash);
+                    if !candidates.is_empty() {
+                        if let Some(e) = f(i, candidates) {
+                            covered = e;
+                        }
                     }
                 }
             }
             prev_word = false;
             i += 1;
-        }
-    }
-
-    /// The aliases whose leading word is `key`, best candidates first.
-    pub(crate) fn candidates(&self, key: &[u8]) -> &[Entry] {
-        match self.heads.get(key) {
-            Some(&(lo, hi)) => &self.entries[lo as usize..hi as usize],
-            None => &[],
         }
     }
 }
