@@ -179,7 +179,11 @@ impl SkillTagger {
                 .iter()
                 .enumerate()
                 .filter(|(i, h)| {
-                    !h.needs_evidence || has_evidence(text, &hits, *i, &self.catalog, &sections)
+                    // A `?` alias is kept only where the posting asks for
+                    // it (below); being asked for is its evidence.
+                    !h.needs_evidence
+                        || h.where_asked
+                        || has_evidence(text, &hits, *i, &self.catalog, &sections)
                 })
                 .map(|(_, h)| *h)
                 .collect();
@@ -730,7 +734,8 @@ mod tests {
     fn broad_aliases_only_where_asked() {
         let csv = "id,name,category,aliases,ambiguous,onet,esco\n\
             cloud-computing,Cloud computing,practice,cloud platforms|?cloud,no,,\n\
-            phd,PhD,education,?PhD,no,,\n";
+            phd,PhD,education,?PhD,no,,\n\
+            agile,Agile,practice,=Agile|?agile,yes,,\n";
         let catalog = SkillCatalog::from_reader(csv.as_bytes(), "t.csv").unwrap();
         let t = SkillTagger::new(catalog).unwrap();
         let tagged = |text: &str| -> Vec<(String, Requirement)> {
@@ -748,6 +753,12 @@ mod tests {
                 ("cloud-computing".to_string(), Requirement::Required),
                 ("phd".to_string(), Requirement::Preferred)
             ]
+        );
+        // A `?` form of an ambiguous skill needs no other evidence there.
+        assert!(tagged("We are an agile team.").is_empty());
+        assert_eq!(
+            tagged("Requirements:\n- You have worked agile, in short sprints"),
+            [("agile".to_string(), Requirement::Required)]
         );
         // The plain alias is tagged anywhere, as before.
         assert_eq!(
