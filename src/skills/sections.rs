@@ -248,19 +248,20 @@ impl Sections {
 }
 
 /// Sentences of a line as absolute byte ranges: split after ". ", "! ",
-/// "? " (not inside "Node.js" or "3.5").
-fn sentences(line: &str, offset: usize) -> Vec<(usize, usize)> {
+/// "? " (not inside "Node.js" or "3.5"). An iterator, so that no vector is
+/// allocated per line.
+fn sentences(line: &str, offset: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
     let bytes = line.as_bytes();
-    let mut out = Vec::new();
+    let ends = memchr::memchr3_iter(b'.', b'!', b'?', bytes)
+        .filter(|&i| bytes.get(i + 1).is_some_and(|b| b.is_ascii_whitespace()))
+        .map(|i| i + 1)
+        .chain(std::iter::once(bytes.len()));
     let mut from = 0;
-    for i in memchr::memchr3_iter(b'.', b'!', b'?', bytes) {
-        if bytes.get(i + 1).is_some_and(|b| b.is_ascii_whitespace()) {
-            out.push((offset + from, offset + i + 1));
-            from = i + 1;
-        }
-    }
-    out.push((offset + from, offset + bytes.len()));
-    out
+    ends.map(move |end| {
+        let sentence = (offset + from, offset + end);
+        from = end;
+        sentence
+    })
 }
 
 /// A job board's field of skill tags: a heading that is just

@@ -167,7 +167,8 @@ impl SkillTagger {
         description: &NormalizedText,
     ) -> Vec<SkillTag> {
         let mut tags: Vec<SkillTag> = Vec::new();
-        let mut index: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+        // Catalog index → position in `tags`.
+        let mut index: rustc_hash::FxHashMap<usize, usize> = Default::default();
         for (field, norm) in [(Field::Title, title), (Field::Description, description)] {
             if norm.text.is_empty() {
                 continue;
