@@ -70,7 +70,7 @@ pub struct LabelArgs {
     #[arg(long)]
     add_skills: Vec<PathBuf>,
     /// Records labelled per parallel batch.
-    #[arg(long, default_value_t = 2048, hide = true)]
+    #[arg(long, default_value_t = 1024, hide = true)]
     batch_size: usize,
 }
 
