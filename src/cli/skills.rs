@@ -58,7 +58,7 @@ fn read(path: &PathBuf) -> Result<SkillCatalog> {
 fn aliases(s: &Skill) -> String {
     s.aliases
         .iter()
-        .filter(|a| a.text != s.name || a.exact_case)
+        .filter(|a| a.text != s.name || a.exact_case || a.where_asked)
         .map(|a| {
             let asked = if a.where_asked { "?" } else { "" };
             let case = if a.exact_case { "=" } else { "" };

@@ -310,6 +310,21 @@ const ROLE_FILLERS: &[&str] = &[
     "mobile",
 ];
 
+/// Words after a job name that make it a past role ("Java developer
+/// experience"), not the job on offer.
+const PAST_ROLE_AFTER: &[&str] = &["experience", "background", "skills", "role", "roles"];
+
+/// Is "as" among the three words before `start` ("Experience as a Java
+/// developer", "worked as senior Python engineer")?
+fn after_as(text: &str, start: usize) -> bool {
+    let before = &text[floor_char(text, start.saturating_sub(40))..start];
+    before
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(3)
+        .any(|w| w.eq_ignore_ascii_case("as"))
+}
+
 fn in_list(list: &[&str], word: &str) -> bool {
     list.iter().any(|w| w.eq_ignore_ascii_case(word))
 }
@@ -329,10 +344,16 @@ fn names_a_role(text: &str, start: usize, end: usize) -> bool {
     let after = &text[end..ceil_char(text, end + WINDOW)];
     let after = &after[..after.find('\n').unwrap_or(after.len())];
     let word = |c: char| c.is_alphanumeric() || matches!(c, '.' | '+' | '#' | '-' | '_');
-    for w in after.split(|c: char| !word(c)).filter(|w| !w.is_empty()) {
+    let mut words = after.split(|c: char| !word(c)).filter(|w| !w.is_empty());
+    while let Some(w) = words.next() {
         let w = w.trim_end_matches('.');
         if is_role_noun(w) {
-            return true;
+            // "Java developer experience", "as a Java developer": a past
+            // role the candidate should have held, which asks for the skill.
+            let asks_after = words
+                .next()
+                .is_some_and(|n| in_list(PAST_ROLE_AFTER, n.trim_end_matches('.')));
+            return !asks_after && !after_as(text, start);
         }
         if !in_list(ROLE_FILLERS, w) && w.chars().any(char::is_alphanumeric) {
             break;
@@ -725,6 +746,9 @@ mod tests {
         for text in [
             "Requirements:\nJava and strong team spirit",
             "Requirements:\nLanguages (Java, C++)",
+            // A past role asks for the skill.
+            "Requirements:\n- 3+ years as a Java developer",
+            "Requirements:\n- Python developer experience",
         ] {
             let tags = tagger().tag("", text);
             assert!(tags.iter().all(|t| t.requirement == Required), "{text}");
