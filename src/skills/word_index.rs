@@ -37,14 +37,14 @@ struct Head {
     word: (u32, u32),
     /// Its aliases, as a range of `WordIndex::entries`.
     entries: (u32, u32),
-    /// `fold_hash` of the word.
+    /// Hash of the word (`word_and_hash`, ASCII case folded).
     hash: u64,
 }
 
 /// Aliases by leading word.
 #[derive(Debug, Clone)]
 pub(crate) struct WordIndex {
-    /// Leading words, found by `fold_hash`. A `HashTable` rather than a
+    /// Leading words, found by their case-folded hash. A `HashTable` rather than a
     /// `HashMap<Box<[u8]>, _>`: a posting's word is hashed while its length
     /// is measured and compared in place, with no lower-cased copy made to
     /// look it up.
@@ -72,7 +72,7 @@ fn fold_step(hash: u64, b: u8) -> u64 {
         .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
 }
 
-/// Length and `fold_hash` of the run of word bytes at the start of `bytes`,
+/// Length and case-folded hash of the run of word bytes at the start of `bytes`,
 /// after `hash` (the hash so far), in one pass.
 fn word_and_hash(bytes: &[u8], mut hash: u64) -> (usize, u64) {
     let mut len = 0;
