@@ -196,3 +196,31 @@ fn non_ascii_text() {
         assert_eq!(text[s.start..s.end].to_lowercase(), name.to_lowercase());
     }
 }
+
+#[test]
+fn broad_words_degrees_and_job_names_with_the_shipped_catalog() {
+    let text =
+        "About us\nOur cloud platform serves banking clients, and our team values security.\n\
+                We are hiring a Senior Java Developer.\n\
+                Requirements:\n- 5+ years of Java\n- Experience with cloud and security\n\
+                - A Master's degree in physics\nNice to have:\n- A PhD";
+    let tags = tagger().tag("", text);
+    let level = |name: &str| find(&tags, name).requirement;
+    assert_eq!(level("Cloud computing"), Requirement::Required);
+    assert_eq!(level("Cybersecurity"), Requirement::Required);
+    assert_eq!(level("Master's degree"), Requirement::Required);
+    assert_eq!(level("Physics"), Requirement::Required);
+    assert_eq!(level("PhD"), Requirement::Preferred);
+    // Only the places that ask are spans: "our cloud platform" is not one.
+    let cloud = find(&tags, "Cloud computing");
+    assert_eq!(cloud.spans.len(), 1);
+    assert_eq!(&text[cloud.spans[0].start..cloud.spans[0].end], "cloud");
+    assert!(cloud.spans[0].start > text.find("Requirements").unwrap());
+    // Banking is only named in passing (a `?` form).
+    assert!(tags.iter().all(|t| t.name != "Banking"), "{tags:#?}");
+    // Java names the job in one place and is asked for in another.
+    let java = find(&tags, "Java");
+    let levels: Vec<Requirement> = java.spans.iter().map(|s| s.requirement).collect();
+    assert_eq!(levels, [Requirement::Mentioned, Requirement::Required]);
+    assert_eq!(java.years, Some(5));
+}
