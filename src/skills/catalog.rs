@@ -23,7 +23,8 @@ pub struct Alias {
     pub exact_case: bool,
     /// A broad word ("cloud", "security", "PhD") that names the skill only
     /// where the posting asks for it: tagged in requirement and preference
-    /// sentences, ignored elsewhere ("our cloud platform"). Written `?cloud`.
+    /// sentences and in the title, ignored elsewhere ("our cloud
+    /// platform"). Written `?cloud`.
     #[serde(default)]
     pub where_asked: bool,
 }

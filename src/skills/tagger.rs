@@ -771,6 +771,14 @@ mod tests {
         };
         // Named in passing: not a skill the posting asks for.
         assert!(tagged("Our cloud serves millions. Our founder has a PhD.").is_empty());
+        // The title always asks.
+        assert_eq!(
+            t.tag("Cloud Engineer", "")
+                .into_iter()
+                .map(|t| (t.id, t.requirement))
+                .collect::<Vec<_>>(),
+            [("cloud-computing".to_string(), Requirement::Required)]
+        );
         // Asked for, or preferred: tagged.
         assert_eq!(
             tagged("Requirements:\n- Experience with cloud\nNice to have:\n- PhD"),
