@@ -118,12 +118,41 @@ const REQUIRED_MARKERS: &[&str] = &[
     "hands-on",
     "fluent",
     "fluency",
+    "fluently",
+    "is needed",
+    "are needed",
+    "basics of",
     "you have",
     "you bring",
     "you know",
     "command of",
     "track record",
     "certified",
+    "prerequisite",
+    "pre-requisite",
+    "fundamentals",
+    "breadth in",
+    "know how to",
+    "exposure to",
+    "comfortable with",
+    "versed in",
+    "competent in",
+    "competence in",
+    "grasp of",
+    "mastery of",
+    "possess",
+    "should have",
+    "worked with",
+    "your expertise",
+    "your background",
+    "literacy",
+    "demonstrable",
+    "expert in",
+    "or equivalent",
+    "or similar",
+    "or related",
+    "or a related",
+    "or comparable",
 ];
 
 static INLINE_MARKERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
@@ -201,7 +230,9 @@ impl Sections {
         for line in text.split_inclusive('\n') {
             let end = start + line.len();
             let trimmed = line.trim();
-            let heading = is_heading(trimmed);
+            // A short line is a heading only if it names a section; any
+            // other short line ("Good knowledge of SAP") is content.
+            let mut heading = is_heading(trimmed);
             let line_level = if heading && PREFERRED_HEADING.is_match(trimmed) {
                 current = Requirement::Preferred;
                 current
@@ -212,6 +243,7 @@ impl Sections {
                 current = Requirement::Mentioned;
                 current
             } else {
+                heading = false;
                 current
             };
             for (a, b) in sentences(line, start) {
@@ -330,6 +362,43 @@ mod tests {
         assert_eq!(at("SQL"), Requirement::Required);
         assert_eq!(at("German"), Requirement::Required);
         assert_eq!(at("Rust"), Requirement::Preferred);
+    }
+
+    #[test]
+    fn a_short_line_that_names_no_section_is_content() {
+        // Four words and no period look like a heading, but this one asks.
+        let text = "About us\nWe sell shoes.\nGood knowledge of SAP\nOffice in Oslo";
+        let s = Sections::new(text);
+        let at = |w: &str| s.level_at(text.find(w).unwrap());
+        assert_eq!(at("SAP"), Requirement::Required);
+        // It does not open a section: the next line keeps the old level.
+        assert_eq!(at("Oslo"), Requirement::Mentioned);
+    }
+
+    #[test]
+    fn asking_phrases_without_headings() {
+        for sentence in [
+            "You speak German fluently.",
+            "Java experience is needed.",
+            "A degree in physics or equivalent.",
+            "Basics of cryptography like TLS.",
+            "Design patterns are a pre-requisite.",
+            "Rock-solid JavaScript fundamentals.",
+            "Exposure to Kafka.",
+        ] {
+            let text = format!("About the job\n{sentence}");
+            let s = Sections::new(&text);
+            assert_eq!(
+                s.level_at(text.len() - 2),
+                Requirement::Required,
+                "{sentence}"
+            );
+        }
+        let text = "About the job\nWe ship shoes across Europe.";
+        assert_eq!(
+            Sections::new(text).level_at(text.len() - 2),
+            Requirement::Mentioned
+        );
     }
 
     #[test]
