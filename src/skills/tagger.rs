@@ -282,6 +282,13 @@ const ROLE_NOUNS: &[&str] = &[
     "scientist",
     "lead",
     "team",
+    "department",
+    "manager",
+    "director",
+    "community",
+    "organization",
+    "organisation",
+    "culture",
     "dev",
     "position",
     "role",
@@ -404,9 +411,6 @@ const NOT_TECH_NEXT: &[&str] = &[
     "decisions",
     "sense",
     "use",
-    "is",
-    "are",
-    "was",
     "be",
     "you",
     "we",
@@ -551,6 +555,10 @@ fn has_evidence(
     }) {
         return true;
     }
+    // "Knowledge of SAP", "experience with Chef", "proficiency in Go".
+    if asked_as_knowledge(&text[line_start..h.start]) {
+        return true;
+    }
     // Another alias of the same skill right after it: "Go (Golang)".
     if hits
         .get(i + 1)
@@ -563,7 +571,9 @@ fn has_evidence(
         let s = &catalog.skills()[o.skill];
         // Two word-like technologies side by side ("Spark and Airflow")
         // vouch for each other; a soft skill or a human language does not.
+        // A broad `?` word ("cloud", "engineering") vouches for nothing.
         (!o.needs_evidence || TECH_CATEGORIES.contains(&s.category.as_str()))
+            && !o.where_asked
             && s.category != "soft-skill"
             && o.start >= line_start
             && o.end <= line_end
@@ -580,6 +590,35 @@ fn has_evidence(
         .trim_end_matches([':', '.', ',', ';'])
         .trim();
     line == &text[h.start..h.end]
+}
+
+/// Nouns and adjectives of knowledge that, with a preposition, put a name
+/// right after them in the place of a skill ("knowledge of SAP").
+const KNOWLEDGE_WORDS: &[&str] = &[
+    "knowledge",
+    "experience",
+    "experienced",
+    "familiarity",
+    "familiar",
+    "proficiency",
+    "proficient",
+    "expertise",
+    "skilled",
+    "skills",
+    "understanding",
+    "background",
+];
+
+/// Does `before` end with a knowledge word and a preposition ("experience
+/// with", "knowledge of")?
+fn asked_as_knowledge(before: &str) -> bool {
+    let mut words = before
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty());
+    let prep = words
+        .next()
+        .is_some_and(|w| in_list(&["of", "with", "in", "using"], w));
+    prep && words.next().is_some_and(|w| in_list(KNOWLEDGE_WORDS, w))
 }
 
 /// Categories whose word-like names count as evidence for each other.
@@ -802,6 +841,45 @@ mod tests {
         let tags = t.tag("", "Our cloud is big.\nYou have experience with cloud.");
         assert_eq!(tags.len(), 1);
         assert_eq!(tags[0].spans.len(), 1);
+    }
+
+    #[test]
+    fn knowledge_phrases_are_evidence() {
+        let csv = "id,name,category,aliases,ambiguous,onet,esco\n\
+            sap,SAP,tool,=SAP,yes,,\n\
+            chef,Chef,devops-tool,=Chef,yes,,\n\
+            engineering-degree,Engineering degree,education,?degree in engineering,no,,\n";
+        let t = SkillTagger::new(SkillCatalog::from_reader(csv.as_bytes(), "t").unwrap()).unwrap();
+        let ids =
+            |text: &str| -> Vec<String> { t.tag("", text).into_iter().map(|t| t.id).collect() };
+        // A knowledge word and a preposition right before the name.
+        assert_eq!(ids("Good knowledge of SAP"), ["sap"]);
+        assert_eq!(ids("Hands-on experience with Chef."), ["chef"]);
+        // Without them, the name alone is not enough.
+        assert!(ids("SAP is our biggest customer.").is_empty());
+        assert!(ids("Our Chef cooks lunch.").is_empty());
+        assert!(ids("A lunch from our Chef with knowledge.").is_empty());
+        // A broad `?` form vouches for nothing near it.
+        assert_eq!(
+            ids("Requirements:\n- A degree in engineering, SAP alumni welcome"),
+            ["engineering-degree"]
+        );
+    }
+
+    #[test]
+    fn departments_and_managers_name_groups_not_skills() {
+        let csv = "id,name,category,aliases,ambiguous,onet,esco\n\
+            java,Java,programming-language,,no,,\n\
+            security,Cybersecurity,domain,?security,no,,\n";
+        let t = SkillTagger::new(SkillCatalog::from_reader(csv.as_bytes(), "t").unwrap()).unwrap();
+        let tags = t.tag(
+            "",
+            "Requirements:\n- You report to our Security Manager\n- Work with the Java department",
+        );
+        // The `?` form is dropped as a mere mention; Java is mentioned.
+        assert_eq!(tags.len(), 1);
+        assert_eq!(tags[0].id, "java");
+        assert_eq!(tags[0].requirement, Requirement::Mentioned);
     }
 
     #[test]
