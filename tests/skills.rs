@@ -224,3 +224,46 @@ fn broad_words_degrees_and_job_names_with_the_shipped_catalog() {
     assert_eq!(levels, [Requirement::Mentioned, Requirement::Required]);
     assert_eq!(java.years, Some(5));
 }
+
+#[test]
+fn knowledge_areas_degrees_and_look_alikes_with_the_shipped_catalog() {
+    let names = |title: &str, text: &str| -> Vec<String> {
+        tagger()
+            .tag(title, text)
+            .into_iter()
+            .map(|t| t.name)
+            .collect()
+    };
+    let text = "Requirements:\n- Bachelor’s degree in CS or equivalent\n\
+                - Working knowledge of databases and web applications\n\
+                - Typescript, Node, React\n\
+                - Familiarity with Windows, Linux and macOS\n\
+                - Experience with Spark and streaming";
+    let got = names("", text);
+    for want in [
+        "Bachelor's degree",
+        "Databases",
+        "Web applications",
+        "TypeScript",
+        "Node.js",
+        "React",
+        "Microsoft Windows",
+        "Linux",
+        "Apache Spark",
+        "Stream processing",
+    ] {
+        assert!(got.iter().any(|n| n == want), "{want} missing from {got:?}");
+    }
+    // Look-alikes: a city, a window, a job title with a broad word, a team.
+    assert!(
+        names("", "Office in Phoenix, AZ. Windows open onto the park.").is_empty(),
+        "{:?}",
+        names("", "Office in Phoenix, AZ. Windows open onto the park.")
+    );
+    assert!(names("Engineering Manager", "").is_empty());
+    assert!(names(
+        "",
+        "Requirements:\n- You will report to the engineering department"
+    )
+    .is_empty());
+}
