@@ -147,22 +147,64 @@ pub fn token_spans(text: &str, tokens: &mut Vec<(usize, usize)>) {
             i += len;
             continue;
         }
-        // Greedy run of word characters and joiners.
+        // Greedy run of word characters and joiners. ASCII bytes are
+        // classified by table, without decoding.
         let mut end = i + len;
         let mut last = c;
-        while let Some((n, nlen)) = char_at(end) {
-            if is_word_char(n) || is_joiner(n) {
-                end += nlen;
-                last = n;
-            } else {
-                break;
+        let mut plain = is_word_char(c);
+        loop {
+            match bytes.get(end) {
+                Some(&b) if b < 0x80 => match ASCII_CLASS[b as usize] {
+                    WORD => {}
+                    JOINER => plain = false,
+                    _ => break,
+                },
+                Some(_) => match char_at(end) {
+                    Some((n, nlen)) if is_word_char(n) || is_joiner(n) => {
+                        plain &= is_word_char(n);
+                        last = n;
+                        end += nlen;
+                        continue;
+                    }
+                    _ => break,
+                },
+                None => break,
             }
+            last = bytes[end] as char;
+            end += 1;
         }
         prev = Some(last);
-        split_run(text, i, end, tokens);
+        if plain {
+            // Word characters only: one token, as `split_run` would find.
+            tokens.push((i, end));
+        } else {
+            split_run(text, i, end, tokens);
+        }
         i = end;
     }
 }
+
+const OTHER: u8 = 0;
+const WORD: u8 = 1;
+const JOINER: u8 = 2;
+
+/// [`is_word_char`] / [`is_joiner`] for every ASCII byte.
+static ASCII_CLASS: [u8; 128] = {
+    let mut t = [OTHER; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_alphanumeric() || c == b'_' {
+            WORD
+        } else if matches!(c, b'.' | b'-' | b'/' | b'&' | b'+' | b'#' | b'\'') {
+            JOINER
+        } else {
+            OTHER
+        };
+        b += 1;
+    }
+    t
+};
 
 /// The reference form of [`token_spans`], over decoded characters (tests
 /// check the two agree).
