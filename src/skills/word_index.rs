@@ -58,6 +58,10 @@ pub(crate) struct WordIndex {
     symbol_first: [bool; 256],
     /// Length of the longest leading word.
     longest_head: usize,
+    /// One bit per 16-bit hash prefix, set for the leading words: most words
+    /// of a posting lead no alias and are turned away here with one load,
+    /// before a table probe.
+    maybe_head: Box<[u64]>,
 }
 
 /// Word bytes: ASCII letters, digits, `_`, and every byte of a non-ASCII
@@ -72,18 +76,42 @@ fn fold_step(hash: u64, b: u8) -> u64 {
         .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
 }
 
+/// Every byte's ASCII lower case if it is a word byte, else 0 (no word byte
+/// is 0): one table load tells both whether a word goes on and what to hash.
+static FOLDED_WORD_BYTE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80 {
+            t[b] = c.to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    t
+};
+
 /// Length and case-folded hash of the run of word bytes at the start of `bytes`,
-/// after `hash` (the hash so far), in one pass.
+/// after `hash` (the hash so far), in one pass. Same hash as [`fold_step`]
+/// byte by byte.
 fn word_and_hash(bytes: &[u8], mut hash: u64) -> (usize, u64) {
     let mut len = 0;
     for &b in bytes {
-        if !is_word_byte(b) {
+        let folded = FOLDED_WORD_BYTE[b as usize];
+        if folded == 0 {
             break;
         }
-        hash = fold_step(hash, b);
+        hash = (hash.rotate_left(5) ^ u64::from(folded)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
         len += 1;
     }
     (len, hash)
+}
+
+/// Bit of the [`WordIndex::maybe_head`] filter for a word's hash (its top
+/// 16 bits; the table itself uses the low bits and the top 7).
+fn filter_bit(hash: u64) -> (usize, u64) {
+    let top = (hash >> 48) as usize;
+    (top / 64, 1 << (top % 64))
 }
 
 /// Length and hash of the leading word of `bytes` (a symbol first byte
@@ -143,7 +171,10 @@ impl WordIndex {
             out.push(e);
         }
         let mut table = HashTable::with_capacity(heads.len());
+        let mut maybe_head = vec![0u64; (1 << 16) / 64].into_boxed_slice();
         for h in heads {
+            let (word, bit) = filter_bit(h.hash);
+            maybe_head[word] |= bit;
             table.insert_unique(h.hash, h, |h: &Head| h.hash);
         }
         WordIndex {
@@ -152,12 +183,17 @@ impl WordIndex {
             entries: out,
             symbol_first,
             longest_head,
+            maybe_head,
         }
     }
 
     /// The aliases led by the word `word` that hashes to `hash`, best
     /// candidates first.
     fn lookup(&self, word: &[u8], hash: u64) -> &[Entry] {
+        let (at, bit) = filter_bit(hash);
+        if self.maybe_head[at] & bit == 0 {
+            return &[];
+        }
         let found = self.heads.find(hash, |h| {
             h.hash == hash
                 && self.words[h.word.0 as usize..h.word.1 as usize].eq_ignore_ascii_case(word)
