@@ -138,6 +138,13 @@ pub fn token_spans(text: &str, tokens: &mut Vec<(usize, usize)>) {
     let mut i = 0;
     let mut prev: Option<char> = None;
     while let Some((c, len)) = char_at(i) {
+        // Spaces and punctuation other than '.' (the bulk of what is not a
+        // word) skip straight on.
+        if c.is_ascii() && ASCII_CLASS[c as usize] != WORD && c != '.' {
+            prev = Some(c);
+            i += 1;
+            continue;
+        }
         let starts_word = is_word_char(c)
             || (c == '.'
                 && !prev.is_some_and(is_word_char)
@@ -150,29 +157,26 @@ pub fn token_spans(text: &str, tokens: &mut Vec<(usize, usize)>) {
         // Greedy run of word characters and joiners. ASCII bytes are
         // classified by table, without decoding.
         let mut end = i + len;
-        let mut last = c;
         let mut plain = is_word_char(c);
-        loop {
-            match bytes.get(end) {
-                Some(&b) if b < 0x80 => match ASCII_CLASS[b as usize] {
-                    WORD => {}
-                    JOINER => plain = false,
-                    _ => break,
-                },
-                Some(_) => match char_at(end) {
-                    Some((n, nlen)) if is_word_char(n) || is_joiner(n) => {
-                        plain &= is_word_char(n);
-                        last = n;
-                        end += nlen;
-                        continue;
-                    }
-                    _ => break,
-                },
-                None => break,
+        while let Some(&b) = bytes.get(end) {
+            if b < 0x80 {
+                let class = ASCII_CLASS[b as usize];
+                if class == OTHER {
+                    break;
+                }
+                plain &= class == WORD;
+                end += 1;
+                continue;
             }
-            last = bytes[end] as char;
-            end += 1;
+            match char_at(end) {
+                Some((n, nlen)) if is_word_char(n) || is_joiner(n) => {
+                    plain &= is_word_char(n);
+                    end += nlen;
+                }
+                _ => break,
+            }
         }
+        let last = text[..end].chars().next_back().unwrap_or(c);
         prev = Some(last);
         if plain {
             // Word characters only: one token, as `split_run` would find.
