@@ -256,6 +256,15 @@ impl WordIndex {
 pub(crate) fn matches_at(entry: &Entry, text: &[u8], start: usize) -> Option<usize> {
     let end = start + entry.text.len();
     let here = text.get(start..end)?;
+    // The aliases tried at a word all begin with that word ("data ..."), so
+    // their last bytes tell most of them apart at once.
+    if !here
+        .last()
+        .zip(entry.text.last())
+        .is_some_and(|(a, b)| a.eq_ignore_ascii_case(b))
+    {
+        return None;
+    }
     let same = if entry.exact {
         here == &*entry.text
     } else {
