@@ -201,9 +201,19 @@ impl Featurizer {
     /// title and description.
     pub fn normalized_row(&self, title: &str, description: &str) -> SparseRow {
         let index = self.index.get_or_build(&self.title, &self.text);
-        let mut row = SparseRow::default();
-        let (mut spans, mut seq, mut ids, mut counts) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        // Capacities from the text length (about a token per 6 bytes), so
+        // that the buffers seldom grow.
+        let tokens = (title.len() + description.len()) / 6 + 8;
+        let mut row = SparseRow {
+            indices: Vec::with_capacity(tokens),
+            values: Vec::with_capacity(tokens),
+        };
+        let (mut spans, mut seq, mut ids, mut counts) = (
+            Vec::with_capacity(tokens),
+            Vec::with_capacity(tokens),
+            Vec::with_capacity(2 * tokens),
+            Vec::with_capacity(tokens),
+        );
         for (block, normalized, tfidf, offset, scale) in [
             (
                 Block::Title,

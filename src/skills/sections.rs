@@ -215,8 +215,10 @@ impl Sections {
     /// in; within a line, a sentence with its own marker ("Nice to have:
     /// Next.js", "Requirements: React.") takes that marker's level.
     pub fn new(text: &str) -> Self {
-        let mut lines = Vec::new();
-        let mut segments = Vec::new();
+        // Capacities from a typical line and sentence length, so that the
+        // vectors seldom grow (growth was about 1% of labelling).
+        let mut lines = Vec::with_capacity(text.len() / 64 + 1);
+        let mut segments = Vec::with_capacity(text.len() / 48 + 1);
         let mut current = Requirement::Mentioned;
         let mut start = 0;
         // The inline markers are searched once over the whole text (one

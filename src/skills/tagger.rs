@@ -132,7 +132,7 @@ impl SkillTagger {
     /// (before the ambiguity check).
     pub fn find(&self, text: &str) -> Vec<Hit> {
         let bytes = text.as_bytes();
-        let mut chosen: Vec<Hit> = Vec::new();
+        let mut chosen: Vec<Hit> = Vec::with_capacity(text.len() / 64 + 1);
         self.index.for_each_start(bytes, |start, candidates| {
             let hit = candidates.iter().find_map(|e| {
                 matches_at(e, bytes, start)
