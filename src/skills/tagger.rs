@@ -11,6 +11,8 @@
 //! Skills that are also ordinary words need evidence before they are tagged;
 //! each tag then gets its requirement level and any years of experience.
 
+use std::sync::LazyLock;
+
 use serde::{Deserialize, Serialize};
 
 use super::catalog::SkillCatalog;
@@ -336,9 +338,31 @@ fn in_list(list: &[&str], word: &str) -> bool {
     list.iter().any(|w| w.eq_ignore_ascii_case(word))
 }
 
+/// A word list as a set, for the lists checked at every word after a hit.
+type WordSet = LazyLock<rustc_hash::FxHashSet<&'static [u8]>>;
+
+static ROLE_NOUN_SET: WordSet = LazyLock::new(|| ROLE_NOUNS.iter().map(|w| w.as_bytes()).collect());
+static ROLE_FILLER_SET: WordSet =
+    LazyLock::new(|| ROLE_FILLERS.iter().map(|w| w.as_bytes()).collect());
+
+/// [`in_list`] for a set of lower-case ASCII words: the word is ASCII
+/// lower-cased into a buffer and looked up once.
+fn in_set(set: &WordSet, word: &str) -> bool {
+    let bytes = word.as_bytes();
+    let mut folded = [0u8; 24];
+    let Some(folded) = folded.get_mut(..bytes.len()) else {
+        // Longer than any listed word.
+        return false;
+    };
+    for (f, b) in folded.iter_mut().zip(bytes) {
+        *f = b.to_ascii_lowercase();
+    }
+    set.contains(&*folded)
+}
+
 fn is_role_noun(word: &str) -> bool {
     let singular = word.strip_suffix(['s', 'S']).unwrap_or(word);
-    in_list(ROLE_NOUNS, word) || in_list(ROLE_NOUNS, singular)
+    in_set(&ROLE_NOUN_SET, word) || in_set(&ROLE_NOUN_SET, singular)
 }
 
 /// Is the hit at `start..end` part of a job name: followed by a role noun
@@ -362,7 +386,7 @@ fn names_a_role(text: &str, start: usize, end: usize) -> bool {
                 .is_some_and(|n| in_list(PAST_ROLE_AFTER, n.trim_end_matches('.')));
             return !asks_after && !after_as(text, start);
         }
-        if !in_list(ROLE_FILLERS, w) && w.chars().any(char::is_alphanumeric) {
+        if !in_set(&ROLE_FILLER_SET, w) && w.chars().any(char::is_alphanumeric) {
             break;
         }
     }
