@@ -762,6 +762,9 @@ mod tests {
             ["python", "r-language", "sql"]
         );
         assert!(ids("", "We Go to market fast. Excel at teamwork.").is_empty());
+        // "is"/"are" after a name do not make it a verb; evidence still counts.
+        assert_eq!(ids("", "Python or Go are ideal"), ["python", "go-language"]);
+        assert!(ids("", "Go is the word.").is_empty());
         assert_eq!(ids("", "Strong Go (Golang) skills"), ["go-language"]);
         assert!(ids("", "ready to go, on the go").is_empty());
         assert_eq!(ids("", "services in golang"), ["go-language"]);
