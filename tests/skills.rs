@@ -261,6 +261,7 @@ fn knowledge_areas_degrees_and_look_alikes_with_the_shipped_catalog() {
         names("", "Office in Phoenix, AZ. Windows open onto the park.")
     );
     assert!(names("Engineering Manager", "").is_empty());
+    assert!(names("", "We hold a sales authorization from the vendor.").is_empty());
     assert!(names(
         "",
         "Requirements:\n- You will report to the engineering department"
