@@ -216,7 +216,7 @@ impl Sections {
     /// Next.js", "Requirements: React.") takes that marker's level.
     pub fn new(text: &str) -> Self {
         // Capacities from a typical line and sentence length, so that the
-        // vectors seldom grow (growth was about 1% of labelling).
+        // vectors seldom grow.
         let mut lines = Vec::with_capacity(text.len() / 64 + 1);
         let mut segments = Vec::with_capacity(text.len() / 48 + 1);
         let mut current = Requirement::Mentioned;

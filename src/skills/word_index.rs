@@ -65,20 +65,10 @@ pub(crate) struct WordIndex {
     maybe_head: Box<[u64]>,
 }
 
-/// Word bytes: ASCII letters, digits, `_`, and every byte of a non-ASCII
-/// character.
-pub(crate) fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
-}
-
-/// One step of the FxHash mix over an ASCII-lower-cased byte.
-fn fold_step(hash: u64, b: u8) -> u64 {
-    (hash.rotate_left(5) ^ u64::from(b.to_ascii_lowercase()))
-        .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
-}
-
-/// Every byte's ASCII lower case if it is a word byte, else 0 (no word byte
-/// is 0): one table load tells both whether a word goes on and what to hash.
+/// Every byte's ASCII lower case if it is a word byte (ASCII letters,
+/// digits, `_`, and every byte of a non-ASCII character), else 0 (no word
+/// byte is 0): one table load tells both whether a word goes on and what to
+/// hash.
 static FOLDED_WORD_BYTE: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut b = 0;
@@ -92,9 +82,18 @@ static FOLDED_WORD_BYTE: [u8; 256] = {
     t
 };
 
+/// Is `b` a word byte (see [`FOLDED_WORD_BYTE`])?
+pub(crate) fn is_word_byte(b: u8) -> bool {
+    FOLDED_WORD_BYTE[b as usize] != 0
+}
+
+/// One step of the FxHash mix over an already lower-cased byte.
+fn mix(hash: u64, folded: u8) -> u64 {
+    (hash.rotate_left(5) ^ u64::from(folded)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
+}
+
 /// Length and case-folded hash of the run of word bytes at the start of `bytes`,
-/// after `hash` (the hash so far), in one pass. Same hash as [`fold_step`]
-/// byte by byte.
+/// after `hash` (the hash so far), in one pass.
 fn word_and_hash(bytes: &[u8], mut hash: u64) -> (usize, u64) {
     let mut len = 0;
     for &b in bytes {
@@ -102,7 +101,7 @@ fn word_and_hash(bytes: &[u8], mut hash: u64) -> (usize, u64) {
         if folded == 0 {
             break;
         }
-        hash = (hash.rotate_left(5) ^ u64::from(folded)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        hash = mix(hash, folded);
         len += 1;
     }
     (len, hash)
@@ -122,7 +121,7 @@ fn head(bytes: &[u8]) -> (usize, u64) {
         None => (0, 0),
         Some(&b) if is_word_byte(b) => word_and_hash(bytes, 0),
         Some(&b) => {
-            let (len, hash) = word_and_hash(&bytes[1..], fold_step(0, b));
+            let (len, hash) = word_and_hash(&bytes[1..], mix(0, b.to_ascii_lowercase()));
             (1 + len, hash)
         }
     }

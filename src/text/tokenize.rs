@@ -421,6 +421,21 @@ mod tests {
     }
 
     #[test]
+    fn the_ascii_table_agrees_with_the_char_tests() {
+        for b in 0..128u8 {
+            let c = b as char;
+            let class = if is_word_char(c) {
+                WORD
+            } else if is_joiner(c) {
+                JOINER
+            } else {
+                OTHER
+            };
+            assert_eq!(ASCII_CLASS[b as usize], class, "{c:?}");
+        }
+    }
+
+    #[test]
     fn punctuation_only_and_empty() {
         assert!(words("").is_empty());
         assert!(words("... --- /// +++ ###").is_empty());
