@@ -7,7 +7,7 @@
 //! and a byte comparison only for the few words that lead some alias. The
 //! Aho-Corasick DFA for the full catalog is 16.5 MB; streaming every byte
 //! through it was cache-miss bound and the largest single cost of labelling,
-//! while this index is about 330 KB (with the 2,134-skill catalog, about
+//! while this index is about 330 KB (with the 2,126-skill catalog, about
 //! 4,400 names and aliases under 2,500 leading words; estimated from its
 //! layout: 40-byte table slots, entries of a 32-byte struct plus their text,
 //! and an 8 KB bit filter). Tests check that both find
