@@ -2,6 +2,7 @@
 //! have"), which would merely like it ("Nice to have", "Bonus"), and which
 //! only mention it ("Our stack", "About us").
 
+use std::cell::Cell;
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -163,44 +164,64 @@ static INLINE_MARKERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
         .expect("valid marker patterns")
 });
 
-/// Start offsets of the preference and the requirement markers in `text`.
-/// A marker must start a word; "a plus" and the requirement words must also
-/// end one ("bonus" may be "bonuses", "must" may not be "mustard").
-fn inline_markers(text: &str) -> (Vec<usize>, Vec<usize>) {
+/// Does `text[a..b]` hold a preference marker, and does it hold a
+/// requirement marker? A marker must start a word; "a plus" and the
+/// requirement words must also end one ("bonus" may be "bonuses", "must" may
+/// not be "mustard"). Word boundaries are read in the whole `text`.
+///
+/// Searching one sentence finds exactly the matches a search of the whole
+/// text finds inside it: no marker holds the `.`, `!`, `?` or newline that
+/// ends a sentence, so no match crosses a sentence boundary.
+fn markers_in(text: &str, a: usize, b: usize) -> (bool, bool) {
     let bytes = text.as_bytes();
     let word = |i: usize| {
         bytes
             .get(i)
             .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
     };
-    let (mut preferred, mut required) = (Vec::new(), Vec::new());
-    for m in INLINE_MARKERS.find_iter(text) {
-        if m.start() > 0 && word(m.start() - 1) {
+    let mut required = false;
+    for m in INLINE_MARKERS.find_iter(&text[a..b]) {
+        let (start, end) = (a + m.start(), a + m.end());
+        if start > 0 && word(start - 1) {
             continue;
         }
         let p = m.pattern().as_usize();
         let is_preferred = p < PREFERRED_MARKERS.len();
         let needs_end = !is_preferred || PREFERRED_MARKERS[p] == "a plus";
-        if needs_end && word(m.end()) {
+        if needs_end && word(end) {
             continue;
         }
         if is_preferred {
-            preferred.push(m.start());
-        } else {
-            required.push(m.start());
+            // A preference marker decides the sentence.
+            return (true, required);
         }
+        required = true;
     }
-
-    (preferred, required)
+    (false, required)
 }
 
 /// The requirement level of every line of a (normalized) text.
+///
+/// Lines and headings are read when it is built; the level of a sentence
+/// (its markers) is worked out only when asked for, since most sentences
+/// hold no skill.
 #[derive(Debug, Clone)]
-pub struct Sections {
-    /// `(line start, line end)` in byte offsets.
-    lines: Vec<(usize, usize)>,
-    /// `(start, end, level)` of the sentences within lines, in order.
-    segments: Vec<(usize, usize, Requirement)>,
+pub struct Sections<'a> {
+    text: &'a str,
+    lines: Vec<Line>,
+    /// The sentence last asked about: `(start, level)`.
+    last: Cell<Option<(usize, Requirement)>>,
+}
+
+/// One line of the text, in byte offsets.
+#[derive(Debug, Clone, Copy)]
+struct Line {
+    start: usize,
+    end: usize,
+    /// The level of the section the line is in (its own, for a heading).
+    level: Requirement,
+    /// A heading line: its sentences take its level whatever they say.
+    heading: bool,
 }
 
 static REQUIRED_LEAD: LazyLock<Regex> = LazyLock::new(|| {
@@ -210,74 +231,89 @@ static REQUIRED_LEAD: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid pattern")
 });
 
-impl Sections {
+impl<'a> Sections<'a> {
     /// Split `text` into lines and give each the level of the section it is
     /// in; within a line, a sentence with its own marker ("Nice to have:
     /// Next.js", "Requirements: React.") takes that marker's level.
-    pub fn new(text: &str) -> Self {
-        // Capacities from a typical line and sentence length, so that the
-        // vectors seldom grow.
+    pub fn new(text: &'a str) -> Self {
+        // Capacity from a typical line length, so that the vector seldom grows.
         let mut lines = Vec::with_capacity(text.len() / 64 + 1);
-        let mut segments = Vec::with_capacity(text.len() / 48 + 1);
         let mut current = Requirement::Mentioned;
         let mut start = 0;
-        // The inline markers are searched once over the whole text (one
-        // regex scan each, not one per line); the sorted match starts are
-        // then looked up per sentence.
-        let (preferred_at, required_at) = inline_markers(text);
-        let within = |marks: &[usize], a: usize, b: usize| {
-            let i = marks.partition_point(|&m| m < a);
-            marks.get(i).is_some_and(|&m| m < b)
-        };
         for line in text.split_inclusive('\n') {
             let end = start + line.len();
             let trimmed = line.trim();
             // A short line is a heading only if it names a section; any
             // other short line ("Good knowledge of SAP") is content.
             let mut heading = is_heading(trimmed);
-            let line_level = if heading && PREFERRED_HEADING.is_match(trimmed) {
+            if heading && PREFERRED_HEADING.is_match(trimmed) {
                 current = Requirement::Preferred;
-                current
             } else if heading && (REQUIRED_HEADING.is_match(trimmed) || is_skills_field(trimmed)) {
                 current = Requirement::Required;
-                current
             } else if heading && OTHER_HEADING.is_match(trimmed) {
                 current = Requirement::Mentioned;
-                current
             } else {
                 heading = false;
-                current
-            };
-            for (a, b) in sentences(line, start) {
-                let level = if heading {
-                    line_level
-                } else if within(&preferred_at, a, b) {
-                    Requirement::Preferred
-                } else if text[a..b].contains(':') && REQUIRED_LEAD.is_match(&text[a..b])
-                    || (within(&required_at, a, b) && current == Requirement::Mentioned)
-                {
-                    Requirement::Required
-                } else {
-                    line_level
-                };
-                segments.push((a, b, level));
             }
-            lines.push((start, end));
+            lines.push(Line {
+                start,
+                end,
+                level: current,
+                heading,
+            });
             start = end;
         }
-        Sections { lines, segments }
+        Sections {
+            text,
+            lines,
+            last: Cell::new(None),
+        }
     }
 
     /// Level of the sentence holding byte `pos`.
     pub fn level_at(&self, pos: usize) -> Requirement {
-        let i = self.segments.partition_point(|s| s.1 <= pos);
-        self.segments.get(i).map_or(Requirement::Mentioned, |s| s.2)
+        let i = self.lines.partition_point(|l| l.end <= pos);
+        let Some(line) = self.lines.get(i) else {
+            return Requirement::Mentioned;
+        };
+        if line.heading {
+            return line.level;
+        }
+        let Some((a, b)) =
+            sentences(&self.text[line.start..line.end], line.start).find(|&(_, b)| b > pos)
+        else {
+            return Requirement::Mentioned;
+        };
+        if let Some((at, level)) = self.last.get() {
+            if at == a {
+                return level;
+            }
+        }
+        let level = self.sentence_level(a, b, line.level);
+        self.last.set(Some((a, level)));
+        level
+    }
+
+    /// The level of the sentence `a..b` of a content line in a section of
+    /// level `section`.
+    fn sentence_level(&self, a: usize, b: usize, section: Requirement) -> Requirement {
+        let sentence = &self.text[a..b];
+        let (preferred, required) = markers_in(self.text, a, b);
+        if preferred {
+            Requirement::Preferred
+        } else if sentence.contains(':') && REQUIRED_LEAD.is_match(sentence)
+            || (required && section == Requirement::Mentioned)
+        {
+            Requirement::Required
+        } else {
+            section
+        }
     }
 
     /// `(start, end)` of the line holding byte `pos`.
     pub fn line_bounds(&self, pos: usize) -> (usize, usize) {
-        let i = self.lines.partition_point(|l| l.1 <= pos);
-        self.lines.get(i).copied().unwrap_or((0, 0))
+        let i = self.lines.partition_point(|l| l.end <= pos);
+        self.lines.get(i).map_or((0, 0), |l| (l.start, l.end))
     }
 }
 

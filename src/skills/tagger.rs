@@ -392,8 +392,10 @@ fn names_a_role(text: &str, start: usize, end: usize) -> bool {
     }
     let before = &text[floor_char(text, start.saturating_sub(WINDOW))..start];
     let before = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
-    match before.rfind(['(', ')']) {
-        Some(i) if before[i..].starts_with('(') => before[..i]
+    // `memrchr2`, not `rfind(['(', ')'])`: a char-set search decodes every
+    // character of the line, and this runs for every hit.
+    match memchr::memrchr2(b'(', b')', before.as_bytes()) {
+        Some(i) if before.as_bytes()[i] == b'(' => before[..i]
             .split(|c: char| !c.is_alphanumeric())
             .rfind(|w| !w.is_empty())
             .is_some_and(is_role_noun),
