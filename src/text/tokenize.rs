@@ -126,61 +126,79 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 /// allocation-free form of [`tokenize`], for the labelling hot path).
 pub fn token_spans(text: &str, tokens: &mut Vec<(usize, usize)>) {
     let bytes = text.as_bytes();
-    // The character at `i` and its length: ASCII without decoding (most
-    // postings are almost all ASCII), anything else decoded.
-    let char_at = |i: usize| -> Option<(char, usize)> {
-        match bytes.get(i) {
-            None => None,
-            Some(&b) if b < 0x80 => Some((b as char, 1)),
-            Some(_) => text[i..].chars().next().map(|c| (c, c.len_utf8())),
-        }
-    };
+    // The character at `i` (a char boundary) and its length.
+    let char_at = |i: usize| text[i..].chars().next().map(|c| (c, c.len_utf8()));
     let mut i = 0;
-    let mut prev: Option<char> = None;
-    while let Some((c, len)) = char_at(i) {
-        // Spaces and punctuation other than '.' (the bulk of what is not a
-        // word) skip straight on.
-        if c.is_ascii() && ASCII_CLASS[c as usize] != WORD && c != '.' {
-            prev = Some(c);
-            i += 1;
-            continue;
-        }
-        let starts_word = is_word_char(c)
-            || (c == '.'
-                && !prev.is_some_and(is_word_char)
-                && char_at(i + len).is_some_and(|(n, _)| n.is_alphabetic()));
+    // Is the character before `i` a word character? (A '.' right after one
+    // does not start a ".net"-like word.) Every skipped character is not.
+    let mut prev_word = false;
+    while let Some(&b) = bytes.get(i) {
+        // ASCII is classified by table, without decoding (most postings
+        // are almost all ASCII); spaces and punctuation skip straight on.
+        let (starts_word, len) = if b < 0x80 {
+            match ASCII_CLASS[b as usize] {
+                WORD => (true, 1),
+                JOINER if b == b'.' && !prev_word => {
+                    let next_alphabetic = match bytes.get(i + 1) {
+                        Some(&n) if n < 0x80 => n.is_ascii_alphabetic(),
+                        Some(_) => char_at(i + 1).is_some_and(|(n, _)| n.is_alphabetic()),
+                        None => false,
+                    };
+                    (next_alphabetic, 1)
+                }
+                _ => (false, 1),
+            }
+        } else {
+            match char_at(i) {
+                Some((c, len)) => (is_word_char(c), len),
+                None => break,
+            }
+        };
         if !starts_word {
-            prev = Some(c);
+            prev_word = false;
             i += len;
             continue;
         }
-        // Greedy run of word characters and joiners. ASCII bytes are
-        // classified by table, without decoding.
+        // Greedy run of word characters and joiners. `joiners` counts the
+        // joiners in it; `last_word` tells whether it ends with a word
+        // character.
         let mut end = i + len;
-        let mut plain = is_word_char(c);
-        while let Some(&b) = bytes.get(end) {
-            if b < 0x80 {
-                let class = ASCII_CLASS[b as usize];
-                if class == OTHER {
-                    break;
+        let mut joiners = usize::from(b == b'.');
+        let mut last_word = b != b'.';
+        while let Some(&n) = bytes.get(end) {
+            if n < 0x80 {
+                match ASCII_CLASS[n as usize] {
+                    WORD => last_word = true,
+                    JOINER => {
+                        joiners += 1;
+                        last_word = false;
+                    }
+                    _ => break,
                 }
-                plain &= class == WORD;
                 end += 1;
                 continue;
             }
             match char_at(end) {
-                Some((n, nlen)) if is_word_char(n) || is_joiner(n) => {
-                    plain &= is_word_char(n);
-                    end += nlen;
+                Some((c, clen)) if is_word_char(c) => {
+                    last_word = true;
+                    end += clen;
+                }
+                Some((c, clen)) if is_joiner(c) => {
+                    joiners += 1;
+                    last_word = false;
+                    end += clen;
                 }
                 _ => break,
             }
         }
-        let last = text[..end].chars().next_back().unwrap_or(c);
-        prev = Some(last);
-        if plain {
+        prev_word = last_word;
+        if joiners == 0 {
             // Word characters only: one token, as `split_run` would find.
             tokens.push((i, end));
+        } else if joiners == 1 && bytes[end - 1] == b'.' {
+            // A word before a full stop ("python."): `split_run` would trim
+            // the dot and keep the word.
+            tokens.push((i, end - 1));
         } else {
             split_run(text, i, end, tokens);
         }
