@@ -160,6 +160,12 @@ proptest! {
         let p = Posting::new(title, description);
         let f = model.featurizer();
         prop_assert_eq!(f.posting_row(&p), f.transform(&PostingTerms::new(&p)));
+        // Labelling takes the id path (with the years phrases shared with the
+        // skill tagger); explaining takes the term path. Same labels.
+        let (plain, explained) = (model.label_with(&p, false), model.label_with(&p, true));
+        prop_assert_eq!(plain.role, explained.role);
+        prop_assert_eq!(plain.seniority, explained.seniority);
+        prop_assert_eq!(plain.skills, explained.skills);
     }
 
     #[test]

@@ -226,7 +226,16 @@ fn mention(text: &str, whole: regex::Match<'_>) -> Option<YearsMention> {
 
 /// The overall minimum years a posting asks for: the largest of its mentions.
 pub fn overall_years(text: &str) -> Option<u32> {
-    years_mentions(text).iter().map(|m| m.years).max()
+    overall_years_of(&years_phrases(text))
+}
+
+/// [`overall_years`] from a text's [`years_phrases`].
+pub fn overall_years_of(phrases: &[YearsMention]) -> Option<u32> {
+    phrases
+        .iter()
+        .filter(|m| m.qualified)
+        .map(|m| m.years)
+        .max()
 }
 
 /// Index (into [`CUE_FEATURES`]) of the years bucket.

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::cues::{self, CUE_FEATURES};
+use super::cues::{self, YearsMention, CUE_FEATURES};
 use super::sparse::SparseRow;
 use super::term_index::{count_sorted, Block, LazyTermIndex};
 use super::tfidf::{TermCounts, TfIdf};
@@ -104,8 +104,13 @@ impl PostingTerms {
 
 /// The cue features of a posting from its normalized title and description.
 fn active_cues(title: &str, description: &str) -> Vec<usize> {
+    active_cues_with(title, cues::overall_years(description))
+}
+
+/// [`active_cues`] given the description's overall years.
+fn active_cues_with(title: &str, overall_years: Option<u32>) -> Vec<usize> {
     let mut cues = cues::title_cues(title);
-    if let Some(y) = cues::overall_years(description) {
+    if let Some(y) = overall_years {
         cues.push(cues::years_bucket(y));
     }
     cues
@@ -200,6 +205,18 @@ impl Featurizer {
     /// [`Featurizer::posting_row`] from the already normalized (lower-case)
     /// title and description.
     pub fn normalized_row(&self, title: &str, description: &str) -> SparseRow {
+        self.normalized_row_with_years(title, description, None)
+    }
+
+    /// [`Featurizer::normalized_row`], given the "N years" phrases of the
+    /// description when they are already known (found in a text that differs
+    /// from `description` in ASCII case only, which they do not depend on).
+    pub(crate) fn normalized_row_with_years(
+        &self,
+        title: &str,
+        description: &str,
+        description_years: Option<&[YearsMention]>,
+    ) -> SparseRow {
         let index = self.index.get_or_build(&self.title, &self.text);
         // Capacities from the text length (about a token per 6 bytes), so
         // that the buffers seldom grow.
@@ -241,7 +258,11 @@ impl Featurizer {
             count_sorted(&ids, &mut counts);
             tfidf.weigh_sorted_into(&counts, offset, scale, &mut row);
         }
-        self.push_cues(&mut row, active_cues(title, description));
+        let overall_years = match description_years {
+            Some(phrases) => cues::overall_years_of(phrases),
+            None => cues::overall_years(description),
+        };
+        self.push_cues(&mut row, active_cues_with(title, overall_years));
         row
     }
 

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::softmax::{argmax, SoftmaxRegression, TrainingReport};
+use crate::features::cues::years_phrases;
 use crate::features::{Featurizer, Field, PostingTerms, SparseRow};
 use crate::posting::Posting;
 use crate::skills::{SkillTag, SkillTagger};
@@ -215,11 +216,20 @@ impl Model {
         // the features.
         let title = normalize_keep_case(&posting.title);
         let description = normalize_keep_case(&posting.description);
+        // The description's "N years" phrases serve the years cue and the
+        // skills' years alike when lower-casing cannot move them (ASCII text:
+        // the phrases ignore ASCII case).
+        let description_years = description
+            .text
+            .is_ascii()
+            .then(|| years_phrases(&description.text));
         let row = match &terms {
             Some(t) => self.featurizer.transform(t),
-            None => self
-                .featurizer
-                .normalized_row(&title.lowercase_text(), &description.lowercase_text()),
+            None => self.featurizer.normalized_row_with_years(
+                &title.lowercase_text(),
+                &description.lowercase_text(),
+                description_years.as_deref(),
+            ),
         };
         let (role, role_terms) = self.predict_head(&self.role, &row, terms.as_ref());
         let (seniority, seniority_terms) = match &self.seniority {
@@ -230,7 +240,9 @@ impl Model {
             None => (None, Vec::new()),
         };
         let skills = match &self.skills.0 {
-            Some(t) => t.tag_normalized(&title, &description),
+            Some(t) => {
+                t.tag_normalized_with_years(&title, &description, description_years.as_deref())
+            }
             None => Vec::new(),
         };
         Labels {

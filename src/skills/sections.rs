@@ -209,8 +209,8 @@ fn markers_in(text: &str, a: usize, b: usize) -> (bool, bool) {
 pub struct Sections<'a> {
     text: &'a str,
     lines: Vec<Line>,
-    /// The sentence last asked about: `(start, level)`.
-    last: Cell<Option<(usize, Requirement)>>,
+    /// The sentence last asked about: `(start, end, level)`.
+    last: Cell<Option<(usize, usize, Requirement)>>,
 }
 
 /// One line of the text, in byte offsets.
@@ -279,18 +279,14 @@ impl<'a> Sections<'a> {
         if line.heading {
             return line.level;
         }
-        let Some((a, b)) =
-            sentences(&self.text[line.start..line.end], line.start).find(|&(_, b)| b > pos)
-        else {
-            return Requirement::Mentioned;
-        };
-        if let Some((at, level)) = self.last.get() {
-            if at == a {
+        if let Some((a, b, level)) = self.last.get() {
+            if a <= pos && pos < b {
                 return level;
             }
         }
+        let (a, b) = sentence_around(self.text.as_bytes(), line.start, line.end, pos);
         let level = self.sentence_level(a, b, line.level);
-        self.last.set(Some((a, level)));
+        self.last.set(Some((a, b, level)));
         level
     }
 
@@ -318,8 +314,9 @@ impl<'a> Sections<'a> {
 }
 
 /// Sentences of a line as absolute byte ranges: split after ". ", "! ",
-/// "? " (not inside "Node.js" or "3.5"). An iterator, so that no vector is
-/// allocated per line.
+/// "? " (not inside "Node.js" or "3.5"). The reference for
+/// [`sentence_around`].
+#[cfg(test)]
 fn sentences(line: &str, offset: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
     let bytes = line.as_bytes();
     let ends = memchr::memchr3_iter(b'.', b'!', b'?', bytes)
@@ -332,6 +329,22 @@ fn sentences(line: &str, offset: usize) -> impl Iterator<Item = (usize, usize)> 
         from = end;
         sentence
     })
+}
+
+/// The sentence of the line `start..end` that holds byte `pos`: the one
+/// [`sentences`] gives, found from `pos` outwards, so that a megabyte-long
+/// line costs one sentence per lookup, not all of them.
+fn sentence_around(bytes: &[u8], start: usize, end: usize, pos: usize) -> (usize, usize) {
+    let ends_sentence = |i: usize| bytes.get(i + 1).is_some_and(|b| b.is_ascii_whitespace());
+    let a = memchr::memrchr3_iter(b'.', b'!', b'?', &bytes[start..pos])
+        .map(|i| start + i)
+        .find(|&i| ends_sentence(i))
+        .map_or(start, |i| i + 1);
+    let b = memchr::memchr3_iter(b'.', b'!', b'?', &bytes[pos..end])
+        .map(|i| pos + i)
+        .find(|&i| i + 1 < end && ends_sentence(i))
+        .map_or(end, |i| i + 1);
+    (a, b)
 }
 
 /// A job board's field of skill tags: a heading that is just
@@ -449,6 +462,38 @@ mod tests {
         assert_eq!(at("Go"), Requirement::Required);
         assert_eq!(at("Rust"), Requirement::Required);
         assert_eq!(at("Kafka"), Requirement::Mentioned);
+    }
+
+    #[test]
+    fn the_sentence_around_a_byte_is_the_one_the_line_splits_into() {
+        let mut seed = 11u64;
+        let alphabet = b"ab .!?\t,:xy.";
+        for _ in 0..3000 {
+            let len = 1 + (seed % 30) as usize;
+            let mut line: Vec<u8> = (0..len)
+                .map(|_| {
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    alphabet[(seed >> 33) as usize % alphabet.len()]
+                })
+                .collect();
+            if seed % 2 == 0 {
+                line.push(b'\n');
+            }
+            let text = format!("Head.\n{}", String::from_utf8(line).unwrap());
+            let start = "Head.\n".len();
+            for pos in start..text.len() {
+                let expected = sentences(&text[start..], start)
+                    .find(|&(_, b)| b > pos)
+                    .unwrap();
+                assert_eq!(
+                    sentence_around(text.as_bytes(), start, text.len(), pos),
+                    expected,
+                    "{text:?} at {pos}"
+                );
+            }
+        }
     }
 
     #[test]

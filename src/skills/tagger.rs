@@ -11,6 +11,7 @@
 //! Skills that are also ordinary words need evidence before they are tagged;
 //! each tag then gets its requirement level and any years of experience.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
@@ -19,7 +20,7 @@ use super::catalog::SkillCatalog;
 use super::sections::{Requirement, Sections};
 use super::word_index::{is_word_byte, matches_at, Entry, WordIndex};
 use crate::error::Result;
-use crate::features::cues::years_phrases;
+use crate::features::cues::{years_phrases, YearsMention};
 use crate::features::Field;
 use crate::text::{normalize_keep_case, NormalizedText};
 
@@ -168,6 +169,17 @@ impl SkillTagger {
         title: &NormalizedText,
         description: &NormalizedText,
     ) -> Vec<SkillTag> {
+        self.tag_normalized_with_years(title, description, None)
+    }
+
+    /// [`SkillTagger::tag_normalized`], given the [`years_phrases`] of the
+    /// description's text when they are already known.
+    pub(crate) fn tag_normalized_with_years(
+        &self,
+        title: &NormalizedText,
+        description: &NormalizedText,
+        description_years: Option<&[YearsMention]>,
+    ) -> Vec<SkillTag> {
         let mut tags: Vec<SkillTag> = Vec::new();
         // Catalog index → position in `tags`.
         let mut index: rustc_hash::FxHashMap<usize, usize> = Default::default();
@@ -190,7 +202,11 @@ impl SkillTagger {
                 })
                 .map(|(_, h)| *h)
                 .collect();
-            let years = attach_years(text, &accepted, &sections);
+            let phrases = match (field, description_years) {
+                (Field::Description, Some(known)) => Cow::Borrowed(known),
+                _ => Cow::Owned(years_phrases(text)),
+            };
+            let years = attach_years(&accepted, &sections, &phrases);
             for (k, h) in accepted.iter().enumerate() {
                 let skill = &self.catalog.skills()[h.skill];
                 let requirement = if field == Field::Title {
@@ -339,30 +355,43 @@ fn in_list(list: &[&str], word: &str) -> bool {
 }
 
 /// A word list as a set, for the lists checked at every word after a hit.
-type WordSet = LazyLock<rustc_hash::FxHashSet<&'static [u8]>>;
+type WordSet = LazyLock<rustc_hash::FxHashSet<u128>>;
 
-static ROLE_NOUN_SET: WordSet = LazyLock::new(|| ROLE_NOUNS.iter().map(|w| w.as_bytes()).collect());
+static ROLE_NOUN_SET: WordSet =
+    LazyLock::new(|| ROLE_NOUNS.iter().filter_map(|w| word_key(w)).collect());
 static ROLE_FILLER_SET: WordSet =
-    LazyLock::new(|| ROLE_FILLERS.iter().map(|w| w.as_bytes()).collect());
+    LazyLock::new(|| ROLE_FILLERS.iter().filter_map(|w| word_key(w)).collect());
 
-/// [`in_list`] for a set of lower-case ASCII words: the word is ASCII
-/// lower-cased into a buffer and looked up once.
-fn in_set(set: &WordSet, word: &str) -> bool {
+/// A word of up to 16 bytes as a number: its bytes ASCII lower-cased, in
+/// order, zero-padded (a word holds no zero byte). One hash of a `u128`
+/// instead of a lower-cased copy hashed byte by byte.
+fn word_key(word: &str) -> Option<u128> {
     let bytes = word.as_bytes();
-    let mut folded = [0u8; 24];
-    let Some(folded) = folded.get_mut(..bytes.len()) else {
-        // Longer than any listed word.
-        return false;
-    };
-    for (f, b) in folded.iter_mut().zip(bytes) {
+    let mut folded = [0u8; 16];
+    let folded_word = folded.get_mut(..bytes.len())?;
+    for (f, b) in folded_word.iter_mut().zip(bytes) {
         *f = b.to_ascii_lowercase();
     }
-    set.contains(&*folded)
+    Some(u128::from_le_bytes(folded))
+}
+
+/// [`in_list`] for a set of lower-case ASCII words (none longer than 16
+/// bytes).
+fn in_set(set: &WordSet, word: &str) -> bool {
+    word_key(word).is_some_and(|k| set.contains(&k))
 }
 
 fn is_role_noun(word: &str) -> bool {
-    let singular = word.strip_suffix(['s', 'S']).unwrap_or(word);
-    in_set(&ROLE_NOUN_SET, word) || in_set(&ROLE_NOUN_SET, singular)
+    let Some(key) = word_key(word) else {
+        return false;
+    };
+    // The singular: the word without a last 's'.
+    let last = (word.len().max(1) - 1) * 8;
+    let singular = match word.as_bytes().last() {
+        Some(b's' | b'S') => Some(key & !(0xff_u128 << last)),
+        _ => None,
+    };
+    ROLE_NOUN_SET.contains(&key) || singular.is_some_and(|k| ROLE_NOUN_SET.contains(&k))
 }
 
 /// Is the hit at `start..end` part of a job name: followed by a role noun
@@ -689,10 +718,9 @@ fn line_has_tech_word(line: &str) -> bool {
 /// experience with Python") applies to the first skill after it on the same
 /// line; any "N years" phrase applies to a skill named right after it ("5+
 /// years of Python") or right before it ("Java (2 years)", "Python: 3+ years").
-fn attach_years(text: &str, hits: &[Hit], sections: &Sections) -> Vec<Option<u32>> {
+fn attach_years(hits: &[Hit], sections: &Sections, phrases: &[YearsMention]) -> Vec<Option<u32>> {
     let mut years = vec![None; hits.len()];
     let mut give = |k: usize, y: u32| years[k] = years[k].max(Some(y));
-    let phrases = years_phrases(text);
     for m in phrases.iter().filter(|m| m.qualified) {
         let (_, line_end) = sections.line_bounds(m.start);
         let w = window(hits, m.end, (m.end + 61).min(line_end));
@@ -700,7 +728,7 @@ fn attach_years(text: &str, hits: &[Hit], sections: &Sections) -> Vec<Option<u32
             give(w.start, m.years);
         }
     }
-    for m in &phrases {
+    for m in phrases {
         let after = Some(window(hits, m.end, m.end + 7))
             .filter(|w| !w.is_empty())
             .map(|w| w.start);
