@@ -478,7 +478,7 @@ mod tests {
                     alphabet[(seed >> 33) as usize % alphabet.len()]
                 })
                 .collect();
-            if seed % 2 == 0 {
+            if seed.is_multiple_of(2) {
                 line.push(b'\n');
             }
             let text = format!("Head.\n{}", String::from_utf8(line).unwrap());
