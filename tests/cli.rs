@@ -222,6 +222,65 @@ fn label_csv_with_the_embedded_model() {
 }
 
 #[test]
+fn keep_columns_carries_only_the_named_input_columns() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let out = jobtag()
+        .current_dir(root)
+        .args([
+            "label",
+            "examples/postings.csv",
+            "--keep-columns",
+            "id,title",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let mut reader = csv::Reader::from_reader(out.as_slice());
+    let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(&headers[..4], ["id", "title", "role", "role_confidence"]);
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), 12);
+    let ex1 = rows.iter().find(|r| &r[0] == "ex-001").unwrap();
+    assert_eq!(&ex1[2], "ml-engineer");
+    assert!(ex1[6].contains("PyTorch"), "{ex1:?}");
+
+    // JSON lines keep only the named fields, next to the labels.
+    let dir = tempfile::tempdir().unwrap();
+    jobtag()
+        .arg("label")
+        .arg(common::fixture("postings.jsonl"))
+        .args(["--keep-columns", "id", "-o"])
+        .arg(dir.path().join("out.jsonl"))
+        .assert()
+        .success();
+    let rows = jsonl(&std::fs::read(dir.path().join("out.jsonl")).unwrap());
+    assert_eq!(rows.len(), 6);
+    for r in &rows {
+        assert!(r["id"].is_string(), "{r}");
+        assert!(
+            r.get("description").is_none() && r.get("company").is_none(),
+            "{r}"
+        );
+        assert!(r["role"].is_string() && r["skills"].is_array(), "{r}");
+    }
+
+    // A column the file does not have is named in the error.
+    jobtag()
+        .current_dir(root)
+        .args([
+            "label",
+            "examples/postings.csv",
+            "--keep-columns",
+            "id,salary",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no column \"salary\""));
+}
+
+#[test]
 fn bad_rows_become_error_records_and_nothing_is_lost() {
     let dir = tempfile::tempdir().unwrap();
     let model = train_tiny(dir.path());

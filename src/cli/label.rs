@@ -69,6 +69,11 @@ pub struct LabelArgs {
     /// Add the skills of this catalog file to the built-in one.
     #[arg(long)]
     add_skills: Vec<PathBuf>,
+    /// Carry only these input columns (CSV) or fields (JSONL) into the
+    /// output, comma-separated (default: all of them), e.g. `--keep-columns
+    /// id` to write ids and labels without the posting text.
+    #[arg(long, value_delimiter = ',', value_name = "COLUMNS")]
+    keep_columns: Vec<String>,
     /// Records labelled per parallel batch.
     #[arg(long, default_value_t = 1024, hide = true)]
     batch_size: usize,
@@ -101,28 +106,43 @@ struct Output {
     columns: Columns,
     format: OutputFormat,
     explain: bool,
+    /// `--keep-columns`, if given.
+    keep: Option<Vec<String>>,
 }
 
 impl Output {
-    fn start_file(&mut self, name: String, headers: Vec<String>, format: InputFormat) {
+    fn start_file(
+        &mut self,
+        name: String,
+        headers: Vec<String>,
+        format: InputFormat,
+    ) -> Result<()> {
+        if let (Some(keep), InputFormat::Csv) = (&self.keep, format) {
+            if let Some(missing) = keep.iter().find(|k| !headers.contains(k)) {
+                bail!(
+                    "--keep-columns: {name} has no column {missing:?} (its columns: {})",
+                    headers.join(", ")
+                );
+            }
+        }
         self.name = name;
         self.headers = headers;
         if self.writer.is_none() {
-            let input_columns = match format {
-                InputFormat::Csv => self.headers.clone(),
-                InputFormat::Jsonl => {
+            let input_columns = match (&self.keep, format) {
+                (Some(keep), _) => keep.clone(),
+                (None, InputFormat::Csv) => self.headers.clone(),
+                (None, InputFormat::Jsonl) => {
                     LabelWriter::<Box<dyn Write + Send>>::json_input_columns(&self.columns)
                 }
             };
             if let Some(o) = self.out.take() {
-                self.writer = Some(LabelWriter::new(
-                    o,
-                    self.format,
-                    input_columns,
-                    self.explain,
-                ));
+                self.writer = Some(
+                    LabelWriter::new(o, self.format, input_columns, self.explain)
+                        .keeping_fields(self.keep.clone()),
+                );
             }
         }
+        Ok(())
     }
 
     /// Write one labelled batch: a row per labelled record, an error record
@@ -300,6 +320,7 @@ pub fn run(args: LabelArgs) -> Result<i32> {
         columns: columns.clone(),
         format: out_format,
         explain: args.explain,
+        keep: (!args.keep_columns.is_empty()).then(|| args.keep_columns.clone()),
     };
     // A reader thread parses the next batch while this one is labelled; the
     // bounded channel keeps memory flat whatever the input size.
@@ -325,7 +346,7 @@ pub fn run(args: LabelArgs) -> Result<i32> {
                 if let Some((batch, labels)) = pending.take() {
                     output.write_batch(&batch, labels)?;
                 }
-                output.start_file(name, headers, format);
+                output.start_file(name, headers, format)?;
             }
             Message::Batch(batch) => {
                 let previous = pending.take();

@@ -1,5 +1,6 @@
 //! Writers for labelled postings (CSV or JSON lines) and error records.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use serde::Serialize;
@@ -52,6 +53,8 @@ pub struct LabelWriter<W: Write> {
     raw: Option<W>,
     /// Input columns repeated in CSV output.
     input_columns: Vec<String>,
+    /// The only input fields kept in JSON lines output (all when `None`).
+    kept_fields: Option<Vec<String>>,
     explain: bool,
     header_written: bool,
 }
@@ -69,9 +72,17 @@ impl<W: Write> LabelWriter<W> {
             csv,
             raw,
             input_columns,
+            kept_fields: None,
             explain,
             header_written: false,
         }
+    }
+
+    /// Keep only these input fields in JSON lines output (CSV output keeps
+    /// its `input_columns`).
+    pub fn keeping_fields(mut self, fields: Option<Vec<String>>) -> Self {
+        self.kept_fields = fields;
+        self
     }
 
     /// Default CSV columns for JSON input.
@@ -86,12 +97,23 @@ impl<W: Write> LabelWriter<W> {
     pub fn write(&mut self, fields: &Fields, headers: &[String], labels: &Labels) -> Result<()> {
         match self.format {
             OutputFormat::Jsonl => {
-                let mut obj = match fields {
-                    Fields::Json(o) => o.clone(),
+                let keep = |name: &String| {
+                    self.kept_fields
+                        .as_ref()
+                        .is_none_or(|k| k.iter().any(|f| f == name))
+                };
+                let mut obj: Map<String, Value> = match fields {
+                    Fields::Json(o) if self.kept_fields.is_none() => o.clone(),
+                    Fields::Json(o) => o
+                        .iter()
+                        .filter(|(k, _)| keep(k))
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
                     Fields::Csv(cells) => headers
                         .iter()
-                        .cloned()
-                        .zip(cells.iter().map(|c| Value::String(c.clone())))
+                        .zip(cells)
+                        .filter(|(h, _)| keep(h))
+                        .map(|(h, c)| (h.clone(), Value::String(c.clone())))
                         .collect(),
                 };
                 add_json_labels(&mut obj, labels, self.explain);
@@ -102,7 +124,9 @@ impl<W: Write> LabelWriter<W> {
             }
             OutputFormat::Csv => {
                 self.write_header()?;
-                let mut row: Vec<String> = self
+                // Input cells are borrowed, not copied: a description is
+                // most of a row.
+                let mut row: Vec<Cow<'_, str>> = self
                     .input_columns
                     .iter()
                     .map(|name| match fields {
@@ -110,39 +134,34 @@ impl<W: Write> LabelWriter<W> {
                             .iter()
                             .position(|h| h == name)
                             .and_then(|i| cells.get(i))
-                            .cloned()
-                            .unwrap_or_default(),
+                            .map_or(Cow::Borrowed(""), |c| Cow::Borrowed(c.as_str())),
                         Fields::Json(o) => match o.get(name) {
-                            Some(Value::String(s)) => s.clone(),
-                            None | Some(Value::Null) => String::new(),
-                            Some(v) => v.to_string(),
+                            Some(Value::String(s)) => Cow::Borrowed(s.as_str()),
+                            None | Some(Value::Null) => Cow::Borrowed(""),
+                            Some(v) => Cow::Owned(v.to_string()),
                         },
                     })
                     .collect();
-                row.push(labels.role.label.clone());
-                row.push(format!("{:.4}", labels.role.confidence));
+                row.push(Cow::Borrowed(labels.role.label.as_str()));
+                row.push(Cow::Owned(format!("{:.4}", labels.role.confidence)));
                 row.push(
                     labels
                         .seniority
                         .as_ref()
-                        .map(|s| s.label.clone())
-                        .unwrap_or_default(),
+                        .map_or(Cow::Borrowed(""), |s| Cow::Borrowed(s.label.as_str())),
                 );
-                row.push(
-                    labels
-                        .seniority
-                        .as_ref()
-                        .map(|s| format!("{:.4}", s.confidence))
-                        .unwrap_or_default(),
-                );
-                row.push(skills_cell(labels, false));
-                row.push(skills_cell(labels, true));
+                row.push(labels.seniority.as_ref().map_or(Cow::Borrowed(""), |s| {
+                    Cow::Owned(format!("{:.4}", s.confidence))
+                }));
+                row.push(Cow::Owned(skills_cell(labels, false)));
+                row.push(Cow::Owned(skills_cell(labels, true)));
                 if self.explain {
-                    row.push(terms_cell(&labels.role_terms));
-                    row.push(terms_cell(&labels.seniority_terms));
+                    row.push(Cow::Owned(terms_cell(&labels.role_terms)));
+                    row.push(Cow::Owned(terms_cell(&labels.seniority_terms)));
                 }
                 if let Some(w) = self.csv.as_mut() {
-                    w.write_record(&row).map_err(csv_io)?;
+                    w.write_record(row.iter().map(|c| c.as_bytes()))
+                        .map_err(csv_io)?;
                 }
             }
         }
