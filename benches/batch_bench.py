@@ -12,9 +12,10 @@
    one model for role and one for seniority each. They are pickled / saved in the workdir.
 3. Generates a synthetic CSV (id,title,description) of --rows postings, ~2.5 KB each
    (see generate()), and times on it, each as a child under `/usr/bin/time -f "%e %M"`:
-   jobtag label (2 threads, rayon default; and 1 thread), and a scikit-learn and a fastText
-   worker (this script re-invoked with --worker) that stream the CSV with the csv module in
-   chunks of 10,000 rows, predict role and seniority and write the labels. Everything each
+   jobtag label --keep-columns id (2 threads, rayon default; and 1 thread; and once more
+   with every input column kept, its default), and a scikit-learn and a fastText worker
+   (this script re-invoked with --worker) that stream the CSV with the csv module in chunks
+   of 10,000 rows, predict role and seniority and write id and labels. Everything each
    system does between process start and exit is counted: model loading, CSV parsing,
    labelling, writing. jobtag also tags skills; the baselines do not.
 4. With --million, also labels a 1,000,000-row file with jobtag only (output to /dev/null).
@@ -1034,12 +1035,18 @@ def count_csv_rows(path):
 SUMMARY_RE = re.compile(r"(\d+) rows read, (\d+) labelled, (\d+) errors")
 
 
-def run_jobtag(jobtag, inp, out, workdir, tag, threads=None):
+# Like the baselines' workers, which write id, role and seniority, jobtag writes the id
+# and its labels, not the posting text again (`run_jobtag(..., keep=None)` keeps it all).
+KEEP_ID = ["--keep-columns", "id"]
+
+
+def run_jobtag(jobtag, inp, out, workdir, tag, threads=None, keep=KEEP_ID):
     env = dict(os.environ)
     env.pop("RAYON_NUM_THREADS", None)
     if threads:
         env["RAYON_NUM_THREADS"] = str(threads)
-    res, proc = timed([jobtag, "label", inp, "-o", out], workdir, tag, env, WAIT)
+    cmd = [jobtag, "label", inp, "-o", out] + (keep or [])
+    res, proc = timed(cmd, workdir, tag, env, WAIT)
     if proc.returncode != 0:
         sys.exit(f"error: jobtag label exited with {proc.returncode}: {proc.stderr[-2000:]}")
     m = SUMMARY_RE.search(proc.stderr)
@@ -1215,6 +1222,10 @@ def main():
             out_j1 = os.path.join(workdir, "out_jobtag_1t.csv")
             runs["jobtag_1t"] = run_jobtag(jobtag, inp, out_j1, workdir, "jobtag_1t",
                                            threads=1)
+        out_ja = os.path.join(workdir, "out_jobtag_all_columns.csv")
+        runs["jobtag_all_columns"] = run_jobtag(jobtag, inp, out_ja, workdir,
+                                                "jobtag_all_columns", keep=None)
+        os.remove(out_ja)
         runs["sklearn"] = run_worker("sklearn", inp, models, workdir)
         runs["fasttext"] = run_worker("fasttext", inp, models, workdir)
 
@@ -1246,7 +1257,8 @@ def main():
             with open(big, "rb") as f:
                 while f.read(1 << 24):
                     pass
-            runs["jobtag_1m"] = run_jobtag(jobtag, big, "/dev/null", workdir, "jobtag_1m")
+            runs["jobtag_1m"] = run_jobtag(jobtag, big, "/dev/null", workdir, "jobtag_1m",
+                                           keep=None)
             if runs["jobtag_1m"]["labelled"] != args.million_rows:
                 problems.append(f"jobtag 1M: {runs['jobtag_1m']['summary']!r}")
 
@@ -1258,6 +1270,8 @@ def main():
                  fmt_row("jobtag label (2 threads)", runs["jobtag"], ref)]
         if "jobtag_1t" in runs:
             lines.append(fmt_row("jobtag label (1 thread)", runs["jobtag_1t"], ref))
+        lines.append(fmt_row("jobtag label, every input column kept (2 threads)",
+                             runs["jobtag_all_columns"], ref))
         lines.append(fmt_row("scikit-learn (n_jobs=1)", runs["sklearn"], ref))
         lines.append(fmt_row("fastText (1 thread)", runs["fasttext"], ref))
         if "jobtag_1m" in runs:
