@@ -240,8 +240,13 @@ impl<'a> Sections<'a> {
         let mut lines = Vec::with_capacity(text.len() / 64 + 1);
         let mut current = Requirement::Mentioned;
         let mut start = 0;
-        for line in text.split_inclusive('\n') {
-            let end = start + line.len();
+        // Lines end after each '\n' (`split_inclusive`), found by the memchr
+        // crate's vector search.
+        let ends = memchr::memchr_iter(b'\n', text.as_bytes())
+            .map(|i| i + 1)
+            .chain((!text.is_empty() && !text.ends_with('\n')).then_some(text.len()));
+        for end in ends {
+            let line = &text[start..end];
             let trimmed = line.trim();
             // A short line is a heading only if it names a section; any
             // other short line ("Good knowledge of SAP") is content.
@@ -297,7 +302,8 @@ impl<'a> Sections<'a> {
         let (preferred, required) = markers_in(self.text, a, b);
         if preferred {
             Requirement::Preferred
-        } else if sentence.contains(':') && REQUIRED_LEAD.is_match(sentence)
+        } else if memchr::memchr(b':', sentence.as_bytes()).is_some()
+            && REQUIRED_LEAD.is_match(sentence)
             || (required && section == Requirement::Mentioned)
         {
             Requirement::Required
@@ -494,6 +500,20 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn lines_end_after_each_newline() {
+        let empty = Sections::new("");
+        assert_eq!(empty.line_bounds(0), (0, 0));
+        assert_eq!(empty.level_at(0), Requirement::Mentioned);
+        let text = "Requirements\n- Rust\n\nlast";
+        let s = Sections::new(text);
+        assert_eq!(s.line_bounds(0), (0, 13));
+        assert_eq!(s.line_bounds(14), (13, 20));
+        assert_eq!(s.line_bounds(20), (20, 21));
+        assert_eq!(s.line_bounds(text.len() - 1), (21, text.len()));
+        assert_eq!(s.level_at(text.len() - 1), Requirement::Required);
     }
 
     #[test]

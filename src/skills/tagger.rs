@@ -402,7 +402,7 @@ fn names_a_role(text: &str, start: usize, end: usize) -> bool {
     // Both sides are capped to a window first, so that a megabyte-long line
     // costs no more than a short one.
     let after = &text[end..ceil_char(text, end + WINDOW)];
-    let after = &after[..after.find('\n').unwrap_or(after.len())];
+    let after = &after[..memchr::memchr(b'\n', after.as_bytes()).unwrap_or(after.len())];
     let word = |c: char| c.is_alphanumeric() || matches!(c, '.' | '+' | '#' | '-' | '_');
     let mut words = after.split(|c: char| !word(c)).filter(|w| !w.is_empty());
     while let Some(w) = words.next() {
@@ -420,7 +420,7 @@ fn names_a_role(text: &str, start: usize, end: usize) -> bool {
         }
     }
     let before = &text[floor_char(text, start.saturating_sub(WINDOW))..start];
-    let before = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+    let before = &before[memchr::memrchr(b'\n', before.as_bytes()).map_or(0, |i| i + 1)..];
     // `memrchr2`, not `rfind(['(', ')'])`: a char-set search decodes every
     // character of the line, and this runs for every hit.
     match memchr::memrchr2(b'(', b')', before.as_bytes()) {

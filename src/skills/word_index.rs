@@ -189,11 +189,19 @@ impl WordIndex {
 
     /// The aliases led by the word `word` that hashes to `hash`, best
     /// candidates first.
+    #[inline]
     fn lookup(&self, word: &[u8], hash: u64) -> &[Entry] {
         let (at, bit) = filter_bit(hash);
         if self.maybe_head[at] & bit == 0 {
             return &[];
         }
+        self.probe(word, hash)
+    }
+
+    /// [`WordIndex::lookup`] past the filter (out of line: most words never
+    /// get here).
+    #[inline(never)]
+    fn probe(&self, word: &[u8], hash: u64) -> &[Entry] {
         let found = self.heads.find(hash, |h| {
             h.hash == hash
                 && self.words[h.word.0 as usize..h.word.1 as usize].eq_ignore_ascii_case(word)
