@@ -96,10 +96,10 @@ fn normalize_with(raw: &str, lowercase: bool) -> NormalizedText {
         let b = bytes[i];
         if is_plain(b) {
             // Fast path: a run of ASCII that needs no decoding or folding.
-            let run_end = bytes[i..]
-                .iter()
-                .position(|&x| !is_plain(x))
-                .map_or(bytes.len(), |p| i + p);
+            let mut run_end = i + 1;
+            while bytes.get(run_end).is_some_and(|&x| PLAIN[x as usize]) {
+                run_end += 1;
+            }
             let start = out.text.len();
             out.text.push_str(&raw[i..run_end]);
             if lowercase {
@@ -138,6 +138,17 @@ fn normalize_with(raw: &str, lowercase: bool) -> NormalizedText {
 fn is_plain(b: u8) -> bool {
     b.is_ascii() && !matches!(b, b'<' | b'&' | b'|' | b';')
 }
+
+/// [`is_plain`] for every byte: one load per byte in the fast path.
+static PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = b < 0x80 && !matches!(b as u8, b'<' | b'&' | b'|' | b';');
+        b += 1;
+    }
+    t
+};
 
 /// If an HTML tag (or comment) starts at `i`, the byte offset just past it.
 fn tag_end(raw: &str, i: usize) -> Option<usize> {
@@ -254,6 +265,13 @@ mod tests {
     #[test]
     fn keep_case_variant() {
         assert_eq!(normalize_keep_case("<b>Go</b> &amp; R").text, "\nGo\n & R");
+    }
+
+    #[test]
+    fn the_plain_table_is_is_plain() {
+        for b in 0..=255u8 {
+            assert_eq!(PLAIN[b as usize], is_plain(b), "{b}");
+        }
     }
 
     #[test]
