@@ -56,10 +56,7 @@ impl NormalizedText {
         let mut rest = self.text.as_str();
         // ASCII stretches in bulk, other characters one by one.
         while !rest.is_empty() {
-            let ascii = rest
-                .bytes()
-                .position(|b| !b.is_ascii())
-                .unwrap_or(rest.len());
+            let ascii = ascii_prefix_len(rest.as_bytes());
             let (head, tail) = rest.split_at(ascii);
             let from = out.len();
             out.push_str(head);
@@ -72,6 +69,20 @@ impl NormalizedText {
         }
         out
     }
+}
+
+/// Length of the ASCII run that `bytes` starts with, eight bytes at a time.
+fn ascii_prefix_len(bytes: &[u8]) -> usize {
+    let mut n = 0;
+    for chunk in bytes.chunks_exact(8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        if u64::from_le_bytes(word) & 0x8080_8080_8080_8080 != 0 {
+            break;
+        }
+        n += 8;
+    }
+    n + bytes[n..].iter().take_while(|b| b.is_ascii()).count()
 }
 
 /// Normalize `raw` (see the module docs).
@@ -265,6 +276,22 @@ mod tests {
     #[test]
     fn keep_case_variant() {
         assert_eq!(normalize_keep_case("<b>Go</b> &amp; R").text, "\nGo\n & R");
+    }
+
+    #[test]
+    fn ascii_prefixes() {
+        for text in [
+            "",
+            "abc",
+            "abcdefgh",
+            "abcdefghé",
+            "abcdefghijé",
+            "é",
+            "abcdefgh\u{80}x",
+        ] {
+            let expected = text.bytes().take_while(u8::is_ascii).count();
+            assert_eq!(ascii_prefix_len(text.as_bytes()), expected, "{text:?}");
+        }
     }
 
     #[test]
