@@ -85,6 +85,32 @@ fn ascii_prefix_len(bytes: &[u8]) -> usize {
     n + bytes[n..].iter().take_while(|b| b.is_ascii()).count()
 }
 
+/// Length of the run of [`is_plain`] bytes that `bytes` starts with, eight
+/// bytes at a time.
+fn plain_prefix_len(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Does the (ASCII) word hold byte `b`? (A zero byte of `x ^ b·ONES`.)
+    let holds = |x: u64, b: u8| {
+        let y = x ^ (u64::from(b) * ONES);
+        y.wrapping_sub(ONES) & !y & HIGH != 0
+    };
+    let mut n = 0;
+    for chunk in bytes.chunks_exact(8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        if x & HIGH != 0 || holds(x, b'<') || holds(x, b'&') || holds(x, b'|') || holds(x, b';') {
+            break;
+        }
+        n += 8;
+    }
+    n + bytes[n..]
+        .iter()
+        .take_while(|&&b| PLAIN[b as usize])
+        .count()
+}
+
 /// Normalize `raw` (see the module docs).
 pub fn normalize(raw: &str) -> NormalizedText {
     normalize_with(raw, true)
@@ -107,10 +133,7 @@ fn normalize_with(raw: &str, lowercase: bool) -> NormalizedText {
         let b = bytes[i];
         if is_plain(b) {
             // Fast path: a run of ASCII that needs no decoding or folding.
-            let mut run_end = i + 1;
-            while bytes.get(run_end).is_some_and(|&x| PLAIN[x as usize]) {
-                run_end += 1;
-            }
+            let run_end = i + 1 + plain_prefix_len(&bytes[i + 1..]);
             let start = out.text.len();
             out.text.push_str(&raw[i..run_end]);
             if lowercase {
@@ -291,6 +314,25 @@ mod tests {
         ] {
             let expected = text.bytes().take_while(u8::is_ascii).count();
             assert_eq!(ascii_prefix_len(text.as_bytes()), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn plain_prefixes() {
+        let mut seed = 3u64;
+        let alphabet = b"ab <&|;\x80\xc3Z.9";
+        for _ in 0..3000 {
+            let len = (seed % 40) as usize;
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    alphabet[(seed >> 33) as usize % alphabet.len()]
+                })
+                .collect();
+            let expected = bytes.iter().take_while(|&&b| is_plain(b)).count();
+            assert_eq!(plain_prefix_len(&bytes), expected, "{bytes:?}");
         }
     }
 
