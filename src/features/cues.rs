@@ -78,12 +78,25 @@ pub fn title_cues(title: &str) -> Vec<usize> {
     }
 }
 
-static YEARS: LazyLock<Regex> = LazyLock::new(|| {
+/// "N years (of)", with a lead ("at least") and a range ("3-5") allowed.
+fn years_pattern() -> String {
     let n = r"(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen)";
-    Regex::new(&format!(
+    format!(
         r"(?i)(?:at least|minimum(?: of)?|min\.?|over|more than)?\s*{n}\s*(?:\+|plus)?\s*(?:(?:-|–|to)\s*{n}\s*\+?\s*)?(?:years?|yrs?)(?-u:\b)(?:\s+of)?"
-    ))
-    .expect("the years pattern is valid")
+    )
+}
+
+/// The years pattern as `regex` builds it: the reference for the windowed
+/// search.
+#[cfg(test)]
+static YEARS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&years_pattern()).expect("the years pattern is valid"));
+
+/// The same pattern for searches within a span (`regex` itself searches to
+/// the end of the text; `regex-automata`, the engine under it, takes a span
+/// and still reads the text around it for `\b`).
+static YEARS_IN_SPAN: LazyLock<regex_automata::meta::Regex> = LazyLock::new(|| {
+    regex_automata::meta::Regex::new(&years_pattern()).expect("the years pattern is valid")
 });
 
 fn number(word: &str) -> Option<u32> {
@@ -131,22 +144,29 @@ pub fn years_mentions(text: &str) -> Vec<YearsMention> {
 /// Every "N years (of)" phrase, qualified or not (for attaching years to a
 /// skill named right next to it: "5+ years of Python", "Java (2 years)").
 pub fn years_phrases(text: &str) -> Vec<YearsMention> {
-    // Every match ends in a "year"/"yr" token and holds a bounded number of
-    // non-space bytes before it, so the regex runs only from a little before
-    // each token (the lazy DFA over the whole description was 5% of the
-    // labelling time). The matches are the same as `YEARS.find_iter(text)`:
-    // the leftmost match after the previous one starts at or after
-    // `search_from`, and `find_at` keeps the whole text as context.
+    // Every match holds exactly one "year"/"yr" token, a bounded number of
+    // non-space bytes before it and at most white space and "of" after it,
+    // so the regex runs only over a window around each token (the lazy DFA
+    // over the whole description was 5% of the labelling time). The matches
+    // are the same as `YEARS.find_iter(text)`: a match holding the token
+    // starts at or after `search_from` and ends by `match_limit`, no match
+    // holds an earlier token that found none, and the span search reads the
+    // whole text as context.
     let bytes = text.as_bytes();
     let mut phrases = Vec::new();
-    let mut cursor = 0;
-    while let Some(token) = next_years_token(bytes, cursor) {
+    // End of the last match, and where to look for the next token.
+    let (mut cursor, mut scan) = (0, 0);
+    while let Some(token) = next_years_token(bytes, scan) {
         let from = cursor.max(search_from(text, token));
-        let Some(whole) = YEARS.find_at(text, from) else {
-            break;
-        };
-        phrases.extend(mention(text, whole));
-        cursor = whole.end();
+        let input = regex_automata::Input::new(text).span(from..match_limit(text, token));
+        match YEARS_IN_SPAN.search(&input) {
+            Some(m) => {
+                phrases.extend(mention(text, m.start(), m.end()));
+                cursor = m.end();
+                scan = cursor;
+            }
+            None => scan = token + 1,
+        }
     }
     phrases
 }
@@ -191,21 +211,47 @@ fn next_years_token(hay: &[u8], from: usize) -> Option<usize> {
         })
 }
 
-/// The mention a [`YEARS`] match stands for, if its number is plausible.
-fn mention(text: &str, whole: regex::Match<'_>) -> Option<YearsMention> {
+/// Where a match holding the token at `token` ends at the latest: after the
+/// token's word, a run of white space and "of". Any non-ASCII byte counts as
+/// white space here, which only moves the limit further on.
+fn match_limit(text: &str, token: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = token;
+    while bytes
+        .get(i)
+        .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+    {
+        i += 1;
+    }
+    while bytes
+        .get(i)
+        .is_some_and(|&b| b.is_ascii_whitespace() || b == 0x0b || !b.is_ascii())
+    {
+        i += 1;
+    }
+    let mut limit = (i + 2).min(text.len());
+    while !text.is_char_boundary(limit) {
+        limit += 1;
+    }
+    limit
+}
+
+/// The mention that the [`YEARS_IN_SPAN`] match `start..end` stands for, if
+/// its number is plausible.
+fn mention(text: &str, start: usize, end: usize) -> Option<YearsMention> {
+    let matched = &text[start..end];
     // The first number in a match is the minimum ("3-5 years" gives 3).
-    let years = whole
-        .as_str()
+    let years = matched
         .split(|c: char| !c.is_alphanumeric())
         .find_map(|w| number(&w.to_lowercase()))?;
-    let after = &text[whole.end()..];
+    let after = &text[end..];
     let tail_end = after
         .char_indices()
         .take_while(|&(i, ch)| i < 60 && ch != '.' && ch != '\n')
         .last()
         .map_or(0, |(i, ch)| i + ch.len_utf8());
     let tail = after[..tail_end].to_lowercase();
-    let lead_raw = whole.as_str().trim_start();
+    let lead_raw = matched.trim_start();
     let lead = lead_raw.to_lowercase();
     let qualified = lead.starts_with("at least")
         || lead.starts_with("min")
@@ -218,8 +264,8 @@ fn mention(text: &str, whole: regex::Match<'_>) -> Option<YearsMention> {
     }
     Some(YearsMention {
         years,
-        start: whole.start() + (whole.as_str().len() - lead_raw.len()),
-        end: whole.end(),
+        start: start + (matched.len() - lead_raw.len()),
+        end,
         qualified: experience || qualified,
     })
 }
@@ -349,7 +395,7 @@ mod tests {
         #[test]
         fn windowed_years_search_equals_a_full_scan(text in years_text()) {
             let full: Vec<YearsMention> =
-                YEARS.find_iter(&text).filter_map(|m| mention(&text, m)).collect();
+                YEARS.find_iter(&text).filter_map(|m| mention(&text, m.start(), m.end())).collect();
             prop_assert_eq!(super::years_phrases(&text), full);
         }
     }
