@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::cues::{self, YearsMention, CUE_FEATURES};
 use super::sparse::SparseRow;
-use super::term_index::{count_sorted, Block, LazyTermIndex};
+use super::term_index::{count_sorted, sort_ids, Block, LazyTermIndex};
 use super::tfidf::{TermCounts, TfIdf};
 use super::vocabulary::{Vocabulary, VocabularyParams};
 use crate::error::Result;
@@ -225,10 +225,11 @@ impl Featurizer {
             indices: Vec::with_capacity(tokens),
             values: Vec::with_capacity(tokens),
         };
-        let (mut spans, mut seq, mut ids, mut counts) = (
+        let (mut spans, mut seq, mut ids, mut scratch, mut counts) = (
             Vec::with_capacity(tokens),
             Vec::with_capacity(tokens),
             Vec::with_capacity(2 * tokens),
+            Vec::new(),
             Vec::with_capacity(tokens),
         );
         for (block, normalized, tfidf, offset, scale) in [
@@ -253,7 +254,7 @@ impl Featurizer {
             index.stem_ids(normalized, &spans, &mut seq);
             ids.clear();
             index.feature_ids(block, &seq, &mut ids);
-            ids.sort_unstable();
+            sort_ids(&mut ids, &mut scratch);
             counts.clear();
             count_sorted(&ids, &mut counts);
             tfidf.weigh_sorted_into(&counts, offset, scale, &mut row);

@@ -143,6 +143,36 @@ impl TermIndex {
     }
 }
 
+/// Sort feature ids. Ids below 2^16 (every vocabulary of up to 65,536
+/// terms) are sorted by two counting passes over their bytes, linear where a
+/// comparison sort of a posting's few hundred ids is not; `scratch` is
+/// working space.
+pub(crate) fn sort_ids(ids: &mut [u32], scratch: &mut Vec<u32>) {
+    if ids.len() < 64 || ids.iter().any(|&id| id > 0xffff) {
+        ids.sort_unstable();
+        return;
+    }
+    scratch.clear();
+    scratch.resize(ids.len(), 0);
+    // Least significant byte first; each pass is stable.
+    let pass = |from: &[u32], to: &mut [u32], shift: u32| {
+        let mut at = [0usize; 257];
+        for &id in from {
+            at[((id >> shift) & 0xff) as usize + 1] += 1;
+        }
+        for b in 1..257 {
+            at[b] += at[b - 1];
+        }
+        for &id in from {
+            let slot = &mut at[((id >> shift) & 0xff) as usize];
+            to[*slot] = id;
+            *slot += 1;
+        }
+    };
+    pass(ids, scratch, 0);
+    pass(scratch, ids, 8);
+}
+
 /// Sorted, repeated ids to `(id, count)` pairs.
 pub(crate) fn count_sorted(ids: &[u32], out: &mut Vec<(u32, u32)>) {
     for &id in ids {
@@ -193,5 +223,32 @@ impl PartialEq for LazyTermIndex {
 impl std::fmt::Debug for LazyTermIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("LazyTermIndex")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sort_ids_sorts_like_sort_unstable() {
+        let mut seed = 5u64;
+        let mut scratch = Vec::new();
+        for len in [0, 1, 63, 64, 65, 300, 1000] {
+            for max in [10u64, 255, 256, 40_000, 65_536, 70_000] {
+                let mut ids: Vec<u32> = (0..len)
+                    .map(|_| {
+                        seed = seed
+                            .wrapping_mul(6364136223846793005)
+                            .wrapping_add(1442695040888963407);
+                        ((seed >> 33) % max) as u32
+                    })
+                    .collect();
+                let mut expected = ids.clone();
+                expected.sort_unstable();
+                sort_ids(&mut ids, &mut scratch);
+                assert_eq!(ids, expected, "{len} ids below {max}");
+            }
+        }
     }
 }
