@@ -106,7 +106,10 @@ impl TermIndex {
             for &(start, end) in spans {
                 let token = &text[start..end];
                 if let Some(ids) = cache.map.get(token) {
-                    seq.extend_from_slice(ids);
+                    // Mostly one id: pushed, not copied by `memcpy`.
+                    for &id in ids.iter() {
+                        seq.push(id);
+                    }
                     continue;
                 }
                 let mut ids = Vec::new();
