@@ -371,11 +371,28 @@ fn is_heading(line: &str) -> bool {
     if line.len() > 70 || line.starts_with(['-', '*', '•', '·', '–', '▪', '◦']) {
         return false;
     }
-    let words = line.split_whitespace().count();
     let body = line.trim_end_matches(':');
     let colon = body.len() < line.len();
-    let sentence = body.contains(['.', '!', '?', ',']);
-    line.len() <= 70 && !sentence && ((1..=4).contains(&words) || (colon && words <= 8))
+    // Byte tests: the punctuation is ASCII, and so is white space in an
+    // ASCII line (`split_whitespace` takes Unicode white space otherwise).
+    let sentence = body.bytes().any(|b| matches!(b, b'.' | b'!' | b'?' | b','));
+    if sentence {
+        return false;
+    }
+    let words = if line.is_ascii() {
+        // Unicode white space within ASCII: `is_ascii_whitespace` and the
+        // vertical tab.
+        let space = |b: &u8| b.is_ascii_whitespace() || *b == 0x0b;
+        let bytes = line.as_bytes();
+        bytes
+            .iter()
+            .enumerate()
+            .filter(|&(i, b)| !space(b) && (i == 0 || space(&bytes[i - 1])))
+            .count()
+    } else {
+        line.split_whitespace().count()
+    };
+    (1..=4).contains(&words) || (colon && words <= 8)
 }
 
 #[cfg(test)]
@@ -514,6 +531,29 @@ mod tests {
         assert_eq!(s.line_bounds(20), (20, 21));
         assert_eq!(s.line_bounds(text.len() - 1), (21, text.len()));
         assert_eq!(s.level_at(text.len() - 1), Requirement::Required);
+    }
+
+    #[test]
+    fn headings_count_words_as_split_whitespace_does() {
+        for line in [
+            "Requirements",
+            "Nice to have",
+            "What you will bring to us",
+            "Our\u{b}stack",
+            "A\u{b}b\u{b}c\u{b}d\u{b}e",
+            "Skills and experience we need:",
+            "Über uns",
+            "a\u{2003}b\u{2003}c\u{2003}d\u{2003}e",
+            "One, two",
+            "- Rust",
+        ] {
+            let words = line.split_whitespace().count();
+            let body = line.trim_end_matches(':');
+            let expected = !line.starts_with('-')
+                && !body.contains(['.', '!', '?', ','])
+                && ((1..=4).contains(&words) || (body.len() < line.len() && words <= 8));
+            assert_eq!(is_heading(line), expected, "{line:?}");
+        }
     }
 
     #[test]
