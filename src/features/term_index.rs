@@ -151,7 +151,7 @@ impl TermIndex {
 /// comparison sort of a posting's few hundred ids is not; `scratch` is
 /// working space.
 pub(crate) fn sort_ids(ids: &mut [u32], scratch: &mut Vec<u32>) {
-    if ids.len() < 64 || ids.iter().any(|&id| id > 0xffff) {
+    if ids.len() < 64 || ids.len() > u32::MAX as usize || ids.iter().any(|&id| id > 0xffff) {
         ids.sort_unstable();
         return;
     }
@@ -159,7 +159,8 @@ pub(crate) fn sort_ids(ids: &mut [u32], scratch: &mut Vec<u32>) {
     scratch.resize(ids.len(), 0);
     // Least significant byte first; each pass is stable.
     let pass = |from: &[u32], to: &mut [u32], shift: u32| {
-        let mut at = [0usize; 257];
+        // u32 slots: a posting's ids are far fewer than 2^32.
+        let mut at = [0u32; 257];
         for &id in from {
             at[((id >> shift) & 0xff) as usize + 1] += 1;
         }
@@ -168,7 +169,7 @@ pub(crate) fn sort_ids(ids: &mut [u32], scratch: &mut Vec<u32>) {
         }
         for &id in from {
             let slot = &mut at[((id >> shift) & 0xff) as usize];
-            to[*slot] = id;
+            to[*slot as usize] = id;
             *slot += 1;
         }
     };
