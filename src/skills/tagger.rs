@@ -93,24 +93,18 @@ impl SkillTagger {
                     alias.exact_case && (skill.ambiguous || alias.text.chars().count() <= 2);
                 let text = alias.text.as_bytes().into();
                 if alias.exact_case {
-                    exact.push(Entry {
-                        text,
-                        exact: true,
-                        skill: i,
-                        needs_evidence,
-                        where_asked: alias.where_asked,
-                    });
+                    exact.push(Entry::new(text, true, i, needs_evidence, alias.where_asked));
                 } else {
                     // A one-word alias of an ambiguous skill ("Danish",
                     // "Golang") also needs evidence; "Apache Spark" does not.
                     let one_word = alias.text.chars().all(char::is_alphanumeric);
-                    folded.push(Entry {
+                    folded.push(Entry::new(
                         text,
-                        exact: false,
-                        skill: i,
-                        needs_evidence: skill.ambiguous && one_word,
-                        where_asked: alias.where_asked,
-                    });
+                        false,
+                        i,
+                        skill.ambiguous && one_word,
+                        alias.where_asked,
+                    ));
                 }
             }
         }

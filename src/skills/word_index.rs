@@ -29,6 +29,30 @@ pub(crate) struct Entry {
     pub needs_evidence: bool,
     /// Tagged only where the posting asks for it.
     pub where_asked: bool,
+    /// The alias's last byte, ASCII lower-cased: tested first, without
+    /// reading the alias text elsewhere in memory.
+    last_folded: u8,
+}
+
+impl Entry {
+    /// An alias of catalog skill `skill`.
+    pub(crate) fn new(
+        text: Box<[u8]>,
+        exact: bool,
+        skill: usize,
+        needs_evidence: bool,
+        where_asked: bool,
+    ) -> Self {
+        let last_folded = text.last().map_or(0, u8::to_ascii_lowercase);
+        Entry {
+            text,
+            exact,
+            skill,
+            needs_evidence,
+            where_asked,
+            last_folded,
+        }
+    }
 }
 
 /// A leading word and the aliases it leads.
@@ -266,11 +290,7 @@ pub(crate) fn matches_at(entry: &Entry, text: &[u8], start: usize) -> Option<usi
     let here = text.get(start..end)?;
     // The aliases tried at a word all begin with that word ("data ..."), so
     // their last bytes tell most of them apart at once.
-    if !here
-        .last()
-        .zip(entry.text.last())
-        .is_some_and(|(a, b)| a.eq_ignore_ascii_case(b))
-    {
+    if here.last()?.to_ascii_lowercase() != entry.last_folded {
         return None;
     }
     let same = if entry.exact {
