@@ -6,6 +6,8 @@
 //! Weighting: sublinear tf (`1 + ln tf`), smoothed idf
 //! (`ln((1 + n) / (1 + df)) + 1`), rows L2-normalised.
 
+use std::sync::LazyLock;
+
 use rustc_hash::FxHashMap;
 
 use serde::{Deserialize, Serialize};
@@ -96,20 +98,20 @@ impl TfIdf {
         scale: f32,
         row: &mut SparseRow,
     ) {
-        let weight = |&(id, c): &(u32, u32)| (1.0 + (c as f32).ln()) * self.idf[id as usize];
-        let norm = counts
-            .iter()
-            .map(|p| {
-                let w = weight(p);
-                w * w
-            })
-            .sum::<f32>()
-            .sqrt();
+        // Each weight is computed once, into the row, then normalized in
+        // place: the same values, sums and quotients as weighing twice.
+        let from = row.values.len();
+        for &(id, c) in counts {
+            row.values.push(sublinear_tf(c) * self.idf[id as usize]);
+        }
+        let norm = row.values[from..].iter().map(|w| w * w).sum::<f32>().sqrt();
         if norm > 0.0 {
-            for p in counts {
-                row.indices.push(p.0 + offset);
-                row.values.push(weight(p) / norm * scale);
+            row.indices.extend(counts.iter().map(|p| p.0 + offset));
+            for v in &mut row.values[from..] {
+                *v = *v / norm * scale;
             }
+        } else {
+            row.values.truncate(from);
         }
     }
 
@@ -128,6 +130,17 @@ impl TfIdf {
 
     pub(crate) fn check_consistent(&self) -> bool {
         self.vocabulary.check_consistent() && self.vocabulary.len() == self.idf.len()
+    }
+}
+
+/// `1 + ln(count)`, from a table for the small counts that make up nearly all
+/// of a posting's (the table holds the very values `ln` gives).
+fn sublinear_tf(count: u32) -> f32 {
+    static SMALL: LazyLock<[f32; 64]> =
+        LazyLock::new(|| std::array::from_fn(|c| 1.0 + (c as f32).ln()));
+    match SMALL.get(count as usize) {
+        Some(&w) => w,
+        None => 1.0 + (count as f32).ln(),
     }
 }
 
