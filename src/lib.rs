@@ -34,6 +34,8 @@ pub mod posting;
 pub mod report;
 pub mod skills;
 pub mod taxonomy;
+#[cfg(test)]
+mod testing;
 pub mod text;
 pub mod train;
 

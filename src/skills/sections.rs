@@ -489,19 +489,13 @@ mod tests {
 
     #[test]
     fn the_sentence_around_a_byte_is_the_one_the_line_splits_into() {
-        let mut seed = 11u64;
         let alphabet = b"ab .!?\t,:xy.";
-        for _ in 0..3000 {
-            let len = 1 + (seed % 30) as usize;
-            let mut line: Vec<u8> = (0..len)
-                .map(|_| {
-                    seed = seed
-                        .wrapping_mul(6364136223846793005)
-                        .wrapping_add(1442695040888963407);
-                    alphabet[(seed >> 33) as usize % alphabet.len()]
-                })
-                .collect();
-            if seed.is_multiple_of(2) {
+        for (k, mut line) in crate::testing::random_strings(alphabet, 3000, 30, 11)
+            .into_iter()
+            .enumerate()
+        {
+            // Lines with and without their newline.
+            if k % 2 == 0 {
                 line.push(b'\n');
             }
             let text = format!("Head.\n{}", String::from_utf8(line).unwrap());

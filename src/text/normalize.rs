@@ -319,18 +319,8 @@ mod tests {
 
     #[test]
     fn plain_prefixes() {
-        let mut seed = 3u64;
         let alphabet = b"ab <&|;\x80\xc3Z.9";
-        for _ in 0..3000 {
-            let len = (seed % 40) as usize;
-            let bytes: Vec<u8> = (0..len)
-                .map(|_| {
-                    seed = seed
-                        .wrapping_mul(6364136223846793005)
-                        .wrapping_add(1442695040888963407);
-                    alphabet[(seed >> 33) as usize % alphabet.len()]
-                })
-                .collect();
+        for bytes in crate::testing::random_strings(alphabet, 3000, 40, 3) {
             let expected = bytes.iter().take_while(|&&b| is_plain(b)).count();
             assert_eq!(plain_prefix_len(&bytes), expected, "{bytes:?}");
         }

@@ -419,18 +419,9 @@ mod tests {
 
     #[test]
     fn the_byte_path_agrees_with_the_char_path() {
-        let mut seed = 7u64;
         let alphabet: Vec<char> = "ab c.-/&+#'_9Z\n.,:()ne tjsé’–数Ж ".chars().collect();
-        for _ in 0..3000 {
-            let len = (seed % 40) as usize;
-            let text: String = (0..len)
-                .map(|_| {
-                    seed = seed
-                        .wrapping_mul(6364136223846793005)
-                        .wrapping_add(1442695040888963407);
-                    alphabet[(seed >> 33) as usize % alphabet.len()]
-                })
-                .collect();
+        for chars in crate::testing::random_strings(&alphabet, 3000, 40, 7) {
+            let text: String = chars.into_iter().collect();
             let (mut a, mut b) = (Vec::new(), Vec::new());
             token_spans(&text, &mut a);
             char_token_spans(&text, &mut b);
