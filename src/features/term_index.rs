@@ -236,18 +236,11 @@ mod tests {
 
     #[test]
     fn sort_ids_sorts_like_sort_unstable() {
-        let mut seed = 5u64;
+        let mut lcg = crate::testing::Lcg::new(5);
         let mut scratch = Vec::new();
         for len in [0, 1, 63, 64, 65, 300, 1000] {
-            for max in [10u64, 255, 256, 40_000, 65_536, 70_000] {
-                let mut ids: Vec<u32> = (0..len)
-                    .map(|_| {
-                        seed = seed
-                            .wrapping_mul(6364136223846793005)
-                            .wrapping_add(1442695040888963407);
-                        ((seed >> 33) % max) as u32
-                    })
-                    .collect();
+            for max in [10, 255, 256, 40_000, 65_536, 70_000] {
+                let mut ids: Vec<u32> = (0..len).map(|_| (lcg.next() % max) as u32).collect();
                 let mut expected = ids.clone();
                 expected.sort_unstable();
                 sort_ids(&mut ids, &mut scratch);
