@@ -13,6 +13,7 @@
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use hashbrown::HashTable;
 use rustc_hash::FxHashMap;
 
 use super::tfidf::TfIdf;
@@ -99,25 +100,21 @@ impl TermIndex {
     pub(crate) fn stem_ids(&self, text: &str, spans: &[(usize, usize)], seq: &mut Vec<u32>) {
         TOKEN_CACHE.with(|cache| {
             let mut cache = cache.borrow_mut();
-            if cache.uid != self.uid || cache.map.len() >= CACHE_LIMIT {
-                cache.map.clear();
+            if cache.uid != self.uid || cache.len() >= CACHE_LIMIT {
+                cache.clear();
                 cache.uid = self.uid;
             }
             for &(start, end) in spans {
-                let token = &text[start..end];
-                if let Some(ids) = cache.map.get(token) {
-                    // Mostly one id: pushed, not copied by `memcpy`.
-                    for &id in ids.iter() {
-                        seq.push(id);
-                    }
+                if cache.push_cached(text, start, end, seq) {
                     continue;
                 }
+                let token = &text[start..end];
                 let mut ids = Vec::new();
                 content_stems(token, |stem| {
                     ids.push(self.stems.get(stem.as_str()).copied().unwrap_or(UNKNOWN));
                 });
                 seq.extend_from_slice(&ids);
-                cache.map.insert(token.into(), ids.into_boxed_slice());
+                cache.insert(token, ids);
             }
         });
     }
@@ -189,10 +186,134 @@ pub(crate) fn count_sorted(ids: &[u32], out: &mut Vec<(u32, u32)>) {
 
 const CACHE_LIMIT: usize = 200_000;
 
+/// Longest token kept inline in the cache (the top byte of [`ShortKey`]'s
+/// last word holds the length).
+const SHORT: usize = 23;
+
+/// A short token's bytes as three little-endian words, zero above the token,
+/// with its length in the top byte: compared and hashed as three words, with
+/// no pointer to follow.
+type ShortKey = [u64; 3];
+
+/// The bytes `text[at..at + len]` (`len` at most 8) as a little-endian
+/// word, zero above them. Read with one 8-byte load where the text allows,
+/// rather than copied byte by byte into a buffer first: wide loads of narrow
+/// stores stall the processor.
+#[inline]
+fn load_le(text: &[u8], at: usize, len: usize) -> u64 {
+    let mask = if len >= 8 {
+        u64::MAX
+    } else {
+        (1u64 << (8 * len)) - 1
+    };
+    match text
+        .get(at..at + 8)
+        .and_then(|b| <[u8; 8]>::try_from(b).ok())
+    {
+        Some(b) => u64::from_le_bytes(b) & mask,
+        None => {
+            let mut w = [0u8; 8];
+            w[..len].copy_from_slice(&text[at..at + len]);
+            u64::from_le_bytes(w)
+        }
+    }
+}
+
+/// The key of the token `text[start..end]`, if it is short.
+#[inline]
+fn short_key(text: &str, start: usize, end: usize) -> Option<ShortKey> {
+    let len = end - start;
+    if len > SHORT {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let mut key = [0u64; 3];
+    for (k, word) in key.iter_mut().enumerate() {
+        let at = 8 * k;
+        if at >= len {
+            break;
+        }
+        *word = load_le(bytes, start + at, (len - at).min(8));
+    }
+    key[2] |= (len as u64) << 56;
+    Some(key)
+}
+
+fn short_hash(key: &ShortKey) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    for &word in key {
+        h.write_u64(word);
+    }
+    h.finish()
+}
+
+/// A short token and its stem ids (at most two; [`NONE`] marks an empty
+/// slot, as no stem id is [`NONE`]).
+struct ShortEntry {
+    key: ShortKey,
+    ids: [u32; 2],
+}
+
+/// Raw token → stem ids, per thread. Why not one `HashMap<Box<str>,
+/// Box<[u32]>>`: a lookup there follows two pointers (the key to compare, the
+/// ids to copy), and the cache is probed for every token of every posting.
+/// Nearly all tokens are short and have at most two stems, so they live
+/// inline in `short`; the rest go to `long`.
 #[derive(Default)]
 struct TokenCache {
     uid: u64,
-    map: FxHashMap<Box<str>, Box<[u32]>>,
+    short: HashTable<ShortEntry>,
+    long: FxHashMap<Box<str>, Box<[u32]>>,
+}
+
+impl TokenCache {
+    fn len(&self) -> usize {
+        self.short.len() + self.long.len()
+    }
+
+    fn clear(&mut self) {
+        self.short.clear();
+        self.long.clear();
+    }
+
+    /// Push the cached ids of the token `text[start..end]` onto `seq`; false
+    /// if it is not cached.
+    #[inline]
+    fn push_cached(&self, text: &str, start: usize, end: usize, seq: &mut Vec<u32>) -> bool {
+        if let Some(key) = short_key(text, start, end) {
+            let hash = short_hash(&key);
+            if let Some(e) = self.short.find(hash, |e| e.key == key) {
+                for &id in e.ids.iter().filter(|&&id| id != NONE) {
+                    seq.push(id);
+                }
+                return true;
+            }
+            // A short token with more than two stems is in `long`.
+        }
+        match self.long.get(&text[start..end]) {
+            Some(ids) => {
+                seq.extend_from_slice(ids);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn insert(&mut self, token: &str, ids: Vec<u32>) {
+        match (short_key(token, 0, token.len()), ids.as_slice()) {
+            (Some(key), [] | [_] | [_, _]) => {
+                let mut slots = [NONE; 2];
+                slots[..ids.len()].copy_from_slice(&ids);
+                let hash = short_hash(&key);
+                self.short
+                    .insert_unique(hash, ShortEntry { key, ids: slots }, |e| short_hash(&e.key));
+            }
+            _ => {
+                self.long.insert(token.into(), ids.into_boxed_slice());
+            }
+        }
+    }
 }
 
 thread_local! {
@@ -233,6 +354,47 @@ impl std::fmt::Debug for LazyTermIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_token_cache_gives_back_what_it_was_given() {
+        // Short and long tokens, none to three ids, and tokens read from
+        // inside a longer text (the key's wide loads) and at its very end.
+        let long = "y".repeat(SHORT + 1);
+        let edge = "x".repeat(SHORT);
+        let cases: Vec<(&str, Vec<u32>)> = vec![
+            ("", vec![]),
+            ("a", vec![1]),
+            ("the", vec![]),
+            ("node.js", vec![3, 4]),
+            ("c++/java/rust", vec![5, 6, 7]),
+            (edge.as_str(), vec![8]),
+            (long.as_str(), vec![9]),
+            ("déjà", vec![UNKNOWN]),
+        ];
+        let mut cache = TokenCache::default();
+        for (token, ids) in &cases {
+            let mut seq = Vec::new();
+            assert!(!cache.push_cached(token, 0, token.len(), &mut seq));
+            cache.insert(token, ids.clone());
+        }
+        assert_eq!(cache.len(), cases.len());
+        for (token, ids) in &cases {
+            for text in [
+                token.to_string(),
+                format!("  {token} and more text after it"),
+            ] {
+                let start = text.find(token).unwrap_or(0);
+                let mut seq = vec![42];
+                assert!(cache.push_cached(&text, start, start + token.len(), &mut seq));
+                assert_eq!(seq[1..], ids[..], "{token:?} in {text:?}");
+            }
+        }
+        // A prefix or an extension of a cached token is another token.
+        let mut seq = Vec::new();
+        assert!(!cache.push_cached("node", 0, 4, &mut seq));
+        assert!(!cache.push_cached("node.jsx", 0, 8, &mut seq));
+        assert!(seq.is_empty());
+    }
 
     #[test]
     fn sort_ids_sorts_like_sort_unstable() {

@@ -90,6 +90,9 @@ enum Inner {
         headers: Vec<String>,
         index: ColumnIndex,
         done: bool,
+        /// Reused for every record: its buffers grow to the longest record
+        /// once instead of from empty for each.
+        record: csv::ByteRecord,
     },
     Jsonl {
         reader: Box<dyn BufRead + Send>,
@@ -175,6 +178,7 @@ impl RecordReader {
                     headers,
                     index,
                     done: false,
+                    record: csv::ByteRecord::new(),
                 }
             }
             InputFormat::Jsonl => Inner::Jsonl {
@@ -203,12 +207,12 @@ impl RecordReader {
                 headers,
                 index,
                 done,
+                record: rec,
             } => {
                 if *done {
                     return Ok(None);
                 }
-                let mut rec = csv::ByteRecord::new();
-                match reader.read_byte_record(&mut rec) {
+                match reader.read_byte_record(rec) {
                     Ok(false) => {
                         *done = true;
                         Ok(None)
@@ -239,13 +243,7 @@ impl RecordReader {
                         let get = |i: Option<usize>| {
                             i.and_then(|i| cells.get(i)).cloned().unwrap_or_default()
                         };
-                        let text = index
-                            .text
-                            .iter()
-                            .map(|&i| cells[i].as_str())
-                            .filter(|s| !s.trim().is_empty())
-                            .collect::<Vec<_>>()
-                            .join("\n\n");
+                        let text = join_texts(index.text.iter().map(|&i| cells[i].as_str()));
                         let posting = Posting {
                             id: Some(get(index.id)).filter(|s| !s.is_empty()),
                             title: get(index.title),
@@ -340,19 +338,31 @@ fn json_posting(
     let title = field(&columns.title)?;
     let mut texts = Vec::new();
     for c in &columns.text {
-        let t = field(c)?;
-        if !t.trim().is_empty() {
-            texts.push(t);
-        }
+        texts.push(field(c)?);
     }
     check_posting(
         Posting {
             id: Some(id).filter(|s| !s.is_empty()),
             title,
-            description: texts.join("\n\n"),
+            description: join_texts(texts.iter().map(String::as_str)),
         },
         columns,
     )
+}
+
+/// The text columns of a record as one description: the non-blank ones,
+/// separated by a blank line.
+fn join_texts<'a>(texts: impl Iterator<Item = &'a str> + Clone) -> String {
+    let kept = texts.filter(|t| !t.trim().is_empty());
+    let len = kept.clone().map(|t| t.len() + 2).sum::<usize>();
+    let mut out = String::with_capacity(len.saturating_sub(2));
+    for t in kept {
+        if !out.is_empty() {
+            out.push_str("\n\n");
+        }
+        out.push_str(t);
+    }
+    out
 }
 
 fn json_type(v: &Value) -> &'static str {
@@ -404,6 +414,31 @@ mod tests {
         assert!(recs[2].posting.as_ref().unwrap_err().1.contains("empty"));
         assert!(recs[3].lossy);
         assert_eq!(recs[3].posting.as_ref().unwrap().title, "Q\u{fffd}A");
+    }
+
+    #[test]
+    fn a_reused_record_buffer_carries_nothing_over() {
+        // A long record, then shorter ones: each gets only its own fields.
+        let recs = read_all(
+            b"id,title,description\n1,A long title,a long description here\n2,B,\n3,,c\n",
+            InputFormat::Csv,
+        );
+        let posting = |i: usize| recs[i].posting.as_ref().map_err(|e| e.clone());
+        assert_eq!(posting(0).unwrap().description, "a long description here");
+        assert_eq!(posting(1).unwrap().title, "B");
+        assert_eq!(posting(1).unwrap().description, "");
+        assert_eq!(posting(2).unwrap().title, "");
+        assert_eq!(posting(2).unwrap().description, "c");
+    }
+
+    #[test]
+    fn text_columns_join_without_the_blank_ones() {
+        assert_eq!(
+            join_texts(["a", " ", "b", "", "c d"].into_iter()),
+            "a\n\nb\n\nc d"
+        );
+        assert_eq!(join_texts(["", "only"].into_iter()), "only");
+        assert_eq!(join_texts(["\t", ""].into_iter()), "");
     }
 
     #[test]
