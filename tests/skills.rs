@@ -9,7 +9,11 @@ fn tagger() -> &'static SkillTagger {
 }
 
 fn names(text: &str) -> Vec<String> {
-    tagger().tag("", text).into_iter().map(|t| t.name).collect()
+    tagger()
+        .tag("", text)
+        .into_iter()
+        .map(|t| t.name.to_string())
+        .collect()
 }
 
 fn find<'a>(tags: &'a [SkillTag], name: &str) -> &'a SkillTag {
@@ -231,7 +235,7 @@ fn knowledge_areas_degrees_and_look_alikes_with_the_shipped_catalog() {
         tagger()
             .tag(title, text)
             .into_iter()
-            .map(|t| t.name)
+            .map(|t| t.name.to_string())
             .collect()
     };
     let text = "Requirements:\n- Bachelor’s degree in CS or equivalent\n\

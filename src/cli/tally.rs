@@ -224,11 +224,11 @@ pub fn run(args: TallyArgs) -> Result<()> {
                         .by
                         .iter()
                         .map(|b| match b.as_str() {
-                            "role" => labels.role.label.clone(),
+                            "role" => labels.role.label.to_string(),
                             "seniority" => labels
                                 .seniority
                                 .as_ref()
-                                .map_or("(none)".into(), |s| s.label.clone()),
+                                .map_or("(none)".into(), |s| s.label.to_string()),
                             other => fields
                                 .as_ref()
                                 .and_then(|f| field(f, &headers, other))
@@ -243,13 +243,16 @@ pub fn run(args: TallyArgs) -> Result<()> {
                         skills: labels
                             .skills
                             .iter()
-                            .map(|s| (s.name.clone(), s.requirement))
+                            .map(|s| (s.name.to_string(), s.requirement))
                             .collect(),
-                        role: Some((labels.role.label.clone(), f64::from(labels.role.confidence))),
+                        role: Some((
+                            labels.role.label.to_string(),
+                            f64::from(labels.role.confidence),
+                        )),
                         seniority: labels
                             .seniority
                             .as_ref()
-                            .map(|s| (s.label.clone(), f64::from(s.confidence))),
+                            .map(|s| (s.label.to_string(), f64::from(s.confidence))),
                     }
                 })
                 .collect();

@@ -235,10 +235,10 @@ fn skills_cell(labels: &Labels, required_only: bool) -> String {
 
 /// Add the label fields to a JSON object (the JSONL and HTTP shape).
 pub fn add_json_labels(obj: &mut Map<String, Value>, labels: &Labels, explain: bool) {
-    obj.insert("role".into(), Value::String(labels.role.label.clone()));
+    obj.insert("role".into(), Value::String(labels.role.label.to_string()));
     obj.insert("role_confidence".into(), round(labels.role.confidence));
     if let Some(s) = &labels.seniority {
-        obj.insert("seniority".into(), Value::String(s.label.clone()));
+        obj.insert("seniority".into(), Value::String(s.label.to_string()));
         obj.insert("seniority_confidence".into(), round(s.confidence));
     }
     obj.insert(

@@ -12,6 +12,8 @@
 //! each tag then gets its requirement level and any years of experience.
 
 use std::borrow::Cow;
+
+use compact_str::CompactString;
 use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
@@ -43,11 +45,11 @@ pub struct SkillSpan {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SkillTag {
     /// Catalog id.
-    pub id: String,
+    pub id: CompactString,
     /// Canonical name.
-    pub name: String,
+    pub name: CompactString,
     /// Category.
-    pub category: String,
+    pub category: CompactString,
     /// Required, preferred or merely mentioned.
     pub requirement: Requirement,
     /// Minimum years of experience asked for this skill, when stated.
@@ -232,9 +234,9 @@ impl SkillTagger {
                     None => {
                         index.insert(h.skill, tags.len());
                         tags.push(SkillTag {
-                            id: skill.id.clone(),
-                            name: skill.name.clone(),
-                            category: skill.category.clone(),
+                            id: skill.id.as_str().into(),
+                            name: skill.name.as_str().into(),
+                            category: skill.category.as_str().into(),
                             requirement,
                             years: years[k],
                             spans: vec![span],
@@ -762,7 +764,7 @@ mod tests {
         tagger()
             .tag(title, text)
             .into_iter()
-            .map(|t| t.id)
+            .map(|t| t.id.to_string())
             .collect()
     }
 
@@ -856,7 +858,7 @@ mod tests {
         let tagged = |text: &str| -> Vec<(String, Requirement)> {
             t.tag("", text)
                 .into_iter()
-                .map(|t| (t.id, t.requirement))
+                .map(|t| (t.id.to_string(), t.requirement))
                 .collect()
         };
         // Named in passing: not a skill the posting asks for.
@@ -865,7 +867,7 @@ mod tests {
         assert_eq!(
             t.tag("Cloud Engineer", "")
                 .into_iter()
-                .map(|t| (t.id, t.requirement))
+                .map(|t| (t.id.to_string(), t.requirement))
                 .collect::<Vec<_>>(),
             [("cloud-computing".to_string(), Requirement::Required)]
         );
@@ -901,8 +903,12 @@ mod tests {
             chef,Chef,devops-tool,=Chef,yes,,\n\
             engineering-degree,Engineering degree,education,?degree in engineering,no,,\n";
         let t = SkillTagger::new(SkillCatalog::from_reader(csv.as_bytes(), "t").unwrap()).unwrap();
-        let ids =
-            |text: &str| -> Vec<String> { t.tag("", text).into_iter().map(|t| t.id).collect() };
+        let ids = |text: &str| -> Vec<String> {
+            t.tag("", text)
+                .into_iter()
+                .map(|t| t.id.to_string())
+                .collect()
+        };
         // A knowledge word and a preposition right before the name.
         assert_eq!(ids("Good knowledge of SAP"), ["sap"]);
         assert_eq!(ids("Hands-on experience with Chef."), ["chef"]);

@@ -161,13 +161,13 @@ pub fn evaluate_model(model: &Model, test: &[Example]) -> EvalReport {
 fn predict(model: &Model, test: &[&Example]) -> (Vec<String>, Vec<String>) {
     use rayon::prelude::*;
     let labels: Vec<_> = test.par_iter().map(|e| model.label(&e.posting)).collect();
-    let roles = labels.iter().map(|l| l.role.label.clone()).collect();
+    let roles = labels.iter().map(|l| l.role.label.to_string()).collect();
     let sens = labels
         .iter()
         .map(|l| {
             l.seniority
                 .as_ref()
-                .map(|p| p.label.clone())
+                .map(|p| p.label.to_string())
                 .unwrap_or_default()
         })
         .collect();
