@@ -2,6 +2,7 @@
 //! tokens → stemmed terms`. Everything here is a pure function of its input.
 
 pub mod analyze;
+pub mod ascii_run;
 pub mod normalize;
 pub mod tokenize;
 

@@ -169,7 +169,7 @@ pub fn token_spans(text: &str, tokens: &mut Vec<(usize, usize)>) {
             // Lower-case ASCII letters, the bulk of a normalized posting, are
             // taken 8 at a time: the byte loop below mispredicted its exit
             // at the end of nearly every word.
-            if let Some(k) = leading_lowercase(bytes, end) {
+            if let Some(k) = super::ascii_run::leading_lowercase(bytes, end) {
                 end += k;
                 last_word |= k > 0;
                 if k == 8 {
@@ -217,25 +217,6 @@ pub fn token_spans(text: &str, tokens: &mut Vec<(usize, usize)>) {
         }
         i = end;
     }
-}
-
-/// How many of the 8 bytes from `at` are lower-case ASCII letters, counted
-/// from `at` (`None` when fewer than 8 bytes are left).
-#[inline]
-fn leading_lowercase(bytes: &[u8], at: usize) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let chunk: [u8; 8] = bytes.get(at..at + 8)?.try_into().ok()?;
-    let x = u64::from_le_bytes(chunk);
-    // Per byte, on its low 7 bits (no carry crosses into the next byte):
-    // the high bit of `x7 + (0x80 - c)` is set when the byte is at least `c`.
-    let x7 = x & !HIGH;
-    let at_least_a = x7 + ONES * (0x80 - u64::from(b'a'));
-    let past_z = x7 + ONES * (0x80 - u64::from(b'z') - 1);
-    let letters = at_least_a & !past_z & !x & HIGH;
-    let others = !letters & HIGH;
-    // Little-endian: the first byte is the lowest.
-    Some(others.trailing_zeros() as usize / 8)
 }
 
 const OTHER: u8 = 0;
@@ -473,24 +454,6 @@ mod tests {
                 OTHER
             };
             assert_eq!(ASCII_CLASS[b as usize], class, "{c:?}");
-        }
-    }
-
-    #[test]
-    fn leading_lowercase_counts_like_a_byte_loop() {
-        let alphabet: Vec<char> = "az{`@AZ09.-_ \u{e9}\u{7f}".chars().collect();
-        for chars in crate::testing::random_strings(&alphabet, 2000, 12, 11) {
-            let text: String = chars.into_iter().collect();
-            let bytes = text.as_bytes();
-            for at in 0..bytes.len() {
-                let expected = (bytes.len() >= at + 8).then(|| {
-                    bytes[at..at + 8]
-                        .iter()
-                        .take_while(|b| b.is_ascii_lowercase())
-                        .count()
-                });
-                assert_eq!(leading_lowercase(bytes, at), expected, "{text:?} at {at}");
-            }
         }
     }
 
