@@ -154,6 +154,46 @@ const REQUIRED_MARKERS: &[&str] = &[
     "or comparable",
 ];
 
+/// The level a heading line sets, or `None` when it names no section.
+fn heading_level(heading: &str) -> Option<Requirement> {
+    if PREFERRED_HEADING.is_match(heading) {
+        Some(Requirement::Preferred)
+    } else if REQUIRED_HEADING.is_match(heading) || is_skills_field(heading) {
+        Some(Requirement::Required)
+    } else if OTHER_HEADING.is_match(heading) {
+        Some(Requirement::Mentioned)
+    } else {
+        None
+    }
+}
+
+/// Headings seen before, per thread, with their levels (cleared when full).
+const HEADING_CACHE_LIMIT: usize = 4096;
+
+thread_local! {
+    static HEADING_CACHE: std::cell::RefCell<rustc_hash::FxHashMap<Box<str>, Option<Requirement>>> =
+        Default::default();
+}
+
+/// [`heading_level`], remembered: postings repeat a small set of headings
+/// ("Requirements", "About us", "Nice to have"), and up to three regex
+/// searches per heading line were 3% of labelling time, where a lookup is
+/// a hash of a short line.
+fn heading_level_cached(heading: &str) -> Option<Requirement> {
+    HEADING_CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(&level) = cache.get(heading) {
+            return level;
+        }
+        let level = heading_level(heading);
+        if cache.len() >= HEADING_CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(heading.into(), level);
+        level
+    })
+}
+
 /// Is the byte at `i` a word byte for marker boundaries (ASCII letters,
 /// digits, `_`)?
 fn is_marker_word_byte(bytes: &[u8], i: usize) -> bool {
@@ -343,15 +383,14 @@ impl<'a> Sections<'a> {
             let trimmed = line.trim();
             // A short line is a heading only if it names a section; any
             // other short line ("Good knowledge of SAP") is content.
-            let mut heading = is_heading(trimmed);
-            if heading && PREFERRED_HEADING.is_match(trimmed) {
-                current = Requirement::Preferred;
-            } else if heading && (REQUIRED_HEADING.is_match(trimmed) || is_skills_field(trimmed)) {
-                current = Requirement::Required;
-            } else if heading && OTHER_HEADING.is_match(trimmed) {
-                current = Requirement::Mentioned;
+            let level = if is_heading(trimmed) {
+                heading_level_cached(trimmed)
             } else {
-                heading = false;
+                None
+            };
+            let heading = level.is_some();
+            if let Some(level) = level {
+                current = level;
             }
             lines.push(Line {
                 start,
@@ -578,6 +617,40 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    #[test]
+    fn remembered_heading_levels_are_the_computed_ones() {
+        let words = [
+            "Requirements",
+            "nice",
+            "to",
+            "have",
+            "About",
+            "us",
+            "the",
+            "team",
+            "Bonus",
+            "what",
+            "you'll",
+            "bring",
+            "Technologies",
+            "Benefits",
+            "skills",
+            "x",
+        ];
+        let mut lcg = crate::testing::Lcg::new(9);
+        // Past the cache's limit, so that it is cleared and refilled.
+        for _ in 0..2 * HEADING_CACHE_LIMIT {
+            let n = 1 + lcg.next() % 4;
+            let line: Vec<&str> = (0..n).map(|_| words[lcg.next() % words.len()]).collect();
+            let line = format!("{}{}", line.join(" "), [":", ""][lcg.next() % 2]);
+            assert_eq!(
+                heading_level_cached(&line),
+                heading_level(&line),
+                "{line:?}"
+            );
         }
     }
 
