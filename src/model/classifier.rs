@@ -224,19 +224,20 @@ impl Model {
         let title = normalize_keep_case(&posting.title);
         let description = normalize_keep_case(&posting.description);
         // The description's "N years" phrases serve the years cue and the
-        // skills' years alike when lower-casing cannot move them (ASCII text:
-        // the phrases ignore ASCII case).
-        let description_years = description
-            .text
-            .is_ascii()
-            .then(|| years_phrases(&description.text));
-        let row = match &terms {
-            Some(t) => self.featurizer.transform(t),
-            None => self.featurizer.normalized_row_with_years(
-                &title.lowercase_text(),
-                &description.lowercase_text(),
-                description_years.as_deref(),
-            ),
+        // skills' years alike when lower-casing moves no byte offset (the
+        // phrases ignore case), as in all ASCII text and most other text.
+        let (row, description_years) = match &terms {
+            Some(t) => (self.featurizer.transform(t), None),
+            None => {
+                let (lower, same_offsets) = description.lowercase_text_and_offsets();
+                let years = same_offsets.then(|| years_phrases(&description.text));
+                let row = self.featurizer.normalized_row_with_years(
+                    &title.lowercase_text(),
+                    &lower,
+                    years.as_deref(),
+                );
+                (row, years)
+            }
         };
         let (role, role_terms) = self.predict_head(&self.role, &row, terms.as_ref());
         let (seniority, seniority_terms) = match &self.seniority {

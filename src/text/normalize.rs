@@ -52,7 +52,15 @@ impl NormalizedText {
     /// after the same folding), so one pass can serve the skill matcher and
     /// the features.
     pub fn lowercase_text(&self) -> String {
+        self.lowercase_text_and_offsets().0
+    }
+
+    /// [`NormalizedText::lowercase_text`], and whether every character kept
+    /// its length in bytes, so that a byte offset means the same place in
+    /// both texts.
+    pub fn lowercase_text_and_offsets(&self) -> (String, bool) {
         let mut out = String::with_capacity(self.text.len());
+        let mut same_offsets = true;
         let mut rest = self.text.as_str();
         // ASCII stretches in bulk, other characters one by one.
         while !rest.is_empty() {
@@ -63,11 +71,13 @@ impl NormalizedText {
             out[from..].make_ascii_lowercase();
             let mut chars = tail.chars();
             if let Some(c) = chars.next() {
+                let before = out.len();
                 out.extend(c.to_lowercase());
+                same_offsets &= out.len() - before == c.len_utf8();
             }
             rest = chars.as_str();
         }
-        out
+        (out, same_offsets)
     }
 }
 
@@ -262,6 +272,28 @@ fn push_char(out: &mut NormalizedText, c: char, origin: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lowercasing_says_when_offsets_move() {
+        for (text, same) in [
+            ("Senior DATA engineer, 5+ Years", true),
+            ("Über Ünïcödé ΣΑ straße", true),
+            // "İ" lower-cases to two characters, "ẞ" to the shorter "ß" (the
+            // Kelvin sign would be "k", but normalization has made it "K").
+            ("İstanbul", false),
+            ("GRUẞ", false),
+            ("5 \u{212A}m", true),
+            ("", true),
+        ] {
+            let n = normalize_keep_case(text);
+            let (lower, same_offsets) = n.lowercase_text_and_offsets();
+            assert_eq!(lower, n.lowercase_text());
+            assert_eq!(same_offsets, same, "{text:?}");
+            if same_offsets {
+                assert_eq!(lower.len(), n.text.len());
+            }
+        }
+    }
 
     #[test]
     fn strips_tags_and_decodes_entities() {
