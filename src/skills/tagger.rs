@@ -1047,8 +1047,15 @@ mod reference_tests {
             include_str!("../../tests/fixtures/postings.jsonl"),
             include_str!("../../tests/fixtures/labelled.jsonl"),
             include_str!("../../tests/fixtures/tiny_test.jsonl"),
+            // Words that lead aliases, followed by what the aliases need and
+            // by what they do not (the index's second filter), at the end of
+            // the text too.
+            "a b testing, A/B testing; the team and The MathWorks MATLAB; C# c#. c #, .NET",
+            "team player, team-player, teamwork; data.table data table; a/b",
+            "a",
+            "C#",
         ] {
-            assert_eq!(r.tagger.find(text), reference_find(r, text));
+            assert_eq!(r.tagger.find(text), reference_find(r, text), "{text:?}");
         }
     }
 
