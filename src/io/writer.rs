@@ -224,13 +224,18 @@ fn field_name(t: &Contribution) -> &'static str {
 
 /// Skill names joined by `;` (only the required ones with `required_only`).
 fn skills_cell(labels: &Labels, required_only: bool) -> String {
-    labels
+    let mut cell = String::new();
+    let skills = labels
         .skills
         .iter()
-        .filter(|s| !required_only || s.requirement == crate::skills::Requirement::Required)
-        .map(|s| s.name.as_str())
-        .collect::<Vec<_>>()
-        .join(";")
+        .filter(|s| !required_only || s.requirement == crate::skills::Requirement::Required);
+    for (k, s) in skills.enumerate() {
+        if k > 0 {
+            cell.push(';');
+        }
+        cell.push_str(&s.name);
+    }
+    cell
 }
 
 /// Add the label fields to a JSON object (the JSONL and HTTP shape).

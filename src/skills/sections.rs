@@ -168,7 +168,7 @@ fn heading_level(heading: &str) -> Option<Requirement> {
 }
 
 /// Headings seen before, per thread, with their levels (cleared when full).
-const HEADING_CACHE_LIMIT: usize = 4096;
+const HEADING_CACHE_LIMIT: usize = 16_384;
 
 thread_local! {
     static HEADING_CACHE: std::cell::RefCell<rustc_hash::FxHashMap<Box<str>, Option<Requirement>>> =
