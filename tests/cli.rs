@@ -281,6 +281,42 @@ fn keep_columns_carries_only_the_named_input_columns() {
 }
 
 #[test]
+fn a_named_column_the_file_lacks_is_an_error() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    // Named on the command line: the file must have it.
+    for (flag, column) in [
+        ("--title-col", "headline"),
+        ("--text-col", "body"),
+        ("--id-col", "ref"),
+    ] {
+        jobtag()
+            .current_dir(root)
+            .args(["label", "examples/postings.csv", flag, column])
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(format!("{flag}: ")))
+            .stderr(predicate::str::contains(format!("no column \"{column}\"")))
+            .stderr(predicate::str::contains("its columns: id, title"));
+    }
+    // A default column may be missing: descriptions alone are labelled.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("descriptions.csv");
+    std::fs::write(&input, "description\nWe need a Python developer.\n").unwrap();
+    let out = jobtag()
+        .arg("label")
+        .arg(&input)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(
+        csv::Reader::from_reader(out.as_slice()).records().count(),
+        1
+    );
+}
+
+#[test]
 fn bad_rows_become_error_records_and_nothing_is_lost() {
     let dir = tempfile::tempdir().unwrap();
     let model = train_tiny(dir.path());

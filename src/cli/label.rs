@@ -43,14 +43,15 @@ pub struct LabelArgs {
     /// Model file (default: the embedded model).
     #[arg(long)]
     model: Option<PathBuf>,
-    /// Column or field with the posting id.
-    #[arg(long, default_value = "id")]
-    id_col: String,
-    /// Column or field with the title.
-    #[arg(long, default_value = "title")]
-    title_col: String,
-    /// Column or field with the description; repeat to concatenate several.
-    #[arg(long, default_value = "description")]
+    /// Column or field with the posting id (default: id).
+    #[arg(long)]
+    id_col: Option<String>,
+    /// Column or field with the title (default: title).
+    #[arg(long)]
+    title_col: Option<String>,
+    /// Column or field with the description; repeat to concatenate several
+    /// (default: description).
+    #[arg(long)]
     text_col: Vec<String>,
     /// CSV field delimiter (one byte, e.g. ';' or '\t').
     #[arg(long, default_value = ",")]
@@ -108,6 +109,10 @@ struct Output {
     explain: bool,
     /// `--keep-columns`, if given.
     keep: Option<Vec<String>>,
+    /// Columns named on the command line (`--id-col`, `--title-col`,
+    /// `--text-col`), with their flags: a CSV file must have them. (The
+    /// default columns may be missing: a file of descriptions has no title.)
+    named: Vec<(&'static str, String)>,
 }
 
 impl Output {
@@ -121,6 +126,14 @@ impl Output {
             if let Some(missing) = keep.iter().find(|k| !headers.contains(k)) {
                 bail!(
                     "--keep-columns: {name} has no column {missing:?} (its columns: {})",
+                    headers.join(", ")
+                );
+            }
+        }
+        if format == InputFormat::Csv {
+            if let Some((flag, missing)) = self.named.iter().find(|(_, c)| !headers.contains(c)) {
+                bail!(
+                    "{flag}: {name} has no column {missing:?} (its columns: {})",
                     headers.join(", ")
                 );
             }
@@ -276,11 +289,20 @@ pub fn run(args: LabelArgs) -> Result<i32> {
             InputFormat::Jsonl => OutputFormat::Jsonl,
         },
     };
+    let defaults = Columns::default();
     let columns = Columns {
-        id: args.id_col.clone(),
-        title: args.title_col.clone(),
-        text: args.text_col.clone(),
+        id: args.id_col.clone().unwrap_or(defaults.id),
+        title: args.title_col.clone().unwrap_or(defaults.title),
+        text: if args.text_col.is_empty() {
+            defaults.text
+        } else {
+            args.text_col.clone()
+        },
     };
+    let named: Vec<(&'static str, String)> = (args.id_col.iter().map(|c| ("--id-col", c.clone())))
+        .chain(args.title_col.iter().map(|c| ("--title-col", c.clone())))
+        .chain(args.text_col.iter().map(|c| ("--text-col", c.clone())))
+        .collect();
     let delimiter = parse_delimiter(&args.delimiter)?;
 
     let out: Box<dyn Write + Send> = match &args.output {
@@ -321,6 +343,7 @@ pub fn run(args: LabelArgs) -> Result<i32> {
         format: out_format,
         explain: args.explain,
         keep: (!args.keep_columns.is_empty()).then(|| args.keep_columns.clone()),
+        named,
     };
     // A reader thread parses the next batch while this one is labelled; the
     // bounded channel keeps memory flat whatever the input size.
