@@ -218,6 +218,16 @@ struct MarkerIndex {
     slots: Vec<(u16, u16)>,
     /// Marker indices (into [`PREFERRED_MARKERS`] then [`REQUIRED_MARKERS`]).
     order: Vec<u16>,
+    /// Per marker, its first 8 bytes [`fold8`]ed and the mask of those it
+    /// has: a word is compared in full only with the markers whose first
+    /// bytes it shares ("experience" and "expertise in" share a slot).
+    prefix: Vec<(u64, u64)>,
+}
+
+/// Bit 5 set in each byte: ASCII letters to lower case (and some other
+/// bytes onto others, which only lets a full comparison reject them).
+fn fold8(x: u64) -> u64 {
+    x | 0x2020_2020_2020_2020
 }
 
 /// Slot of a marker's first two bytes: the first, a letter, ASCII
@@ -258,7 +268,25 @@ static MARKERS: LazyLock<MarkerIndex> = LazyLock::new(|| {
         order.push(p as u16);
         slots[slot].1 = order.len() as u16;
     }
-    MarkerIndex { slots, order }
+    let prefix = (0..count)
+        .map(|p| {
+            let m = marker(p).as_bytes();
+            let n = m.len().min(8);
+            let mut w = [0u8; 8];
+            w[..n].copy_from_slice(&m[..n]);
+            let mask = if n == 8 {
+                u64::MAX
+            } else {
+                (1u64 << (8 * n)) - 1
+            };
+            (fold8(u64::from_le_bytes(w)) & mask, mask)
+        })
+        .collect();
+    MarkerIndex {
+        slots,
+        order,
+        prefix,
+    }
 });
 
 impl MarkerIndex {
@@ -267,13 +295,28 @@ impl MarkerIndex {
     fn longest_at(&self, bytes: &[u8], i: usize, end: usize) -> Option<usize> {
         let slot = pair_slot(bytes[i], bytes.get(i + 1).copied().unwrap_or(0))?;
         let (from, to) = self.slots[slot];
-        self.order[usize::from(from)..usize::from(to)]
+        let mut candidates = self.order[usize::from(from)..usize::from(to)]
             .iter()
-            .map(|&p| usize::from(p))
-            .find(|&p| {
-                let m = marker(p).as_bytes();
-                i + m.len() <= end && bytes[i..i + m.len()].eq_ignore_ascii_case(m)
-            })
+            .map(|&p| usize::from(p));
+        let matches = |p: usize| {
+            let m = marker(p).as_bytes();
+            i + m.len() <= end && bytes[i..i + m.len()].eq_ignore_ascii_case(m)
+        };
+        match bytes
+            .get(i..i + 8)
+            .and_then(|w| <[u8; 8]>::try_from(w).ok())
+        {
+            Some(w) => {
+                let here = fold8(u64::from_le_bytes(w));
+                candidates
+                    .filter(|&p| {
+                        let (value, mask) = self.prefix[p];
+                        here & mask == value
+                    })
+                    .find(|&p| matches(p))
+            }
+            None => candidates.find(|&p| matches(p)),
+        }
     }
 }
 
