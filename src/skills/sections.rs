@@ -177,7 +177,7 @@ thread_local! {
 
 /// [`heading_level`], remembered: postings repeat a small set of headings
 /// ("Requirements", "About us", "Nice to have"), and up to three regex
-/// searches per heading line were 3% of labelling time, where a lookup is
+/// searches per heading line were 2–3% of labelling time, where a lookup is
 /// a hash of a short line.
 fn heading_level_cached(heading: &str) -> Option<Requirement> {
     HEADING_CACHE.with(|cache| {
