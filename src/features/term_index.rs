@@ -195,30 +195,6 @@ const SHORT: usize = 23;
 /// no pointer to follow.
 type ShortKey = [u64; 3];
 
-/// The bytes `text[at..at + len]` (`len` at most 8) as a little-endian
-/// word, zero above them. Read with one 8-byte load where the text allows,
-/// rather than copied byte by byte into a buffer first: wide loads of narrow
-/// stores stall the processor.
-#[inline]
-fn load_le(text: &[u8], at: usize, len: usize) -> u64 {
-    let mask = if len >= 8 {
-        u64::MAX
-    } else {
-        (1u64 << (8 * len)) - 1
-    };
-    match text
-        .get(at..at + 8)
-        .and_then(|b| <[u8; 8]>::try_from(b).ok())
-    {
-        Some(b) => u64::from_le_bytes(b) & mask,
-        None => {
-            let mut w = [0u8; 8];
-            w[..len].copy_from_slice(&text[at..at + len]);
-            u64::from_le_bytes(w)
-        }
-    }
-}
-
 /// The key of the token `text[start..end]`, if it is short.
 #[inline]
 fn short_key(text: &str, start: usize, end: usize) -> Option<ShortKey> {
@@ -233,7 +209,7 @@ fn short_key(text: &str, start: usize, end: usize) -> Option<ShortKey> {
         if at >= len {
             break;
         }
-        *word = load_le(bytes, start + at, (len - at).min(8));
+        *word = crate::text::ascii_run::load_le(bytes, start + at, (len - at).min(8));
     }
     key[2] |= (len as u64) << 56;
     Some(key)

@@ -302,12 +302,9 @@ impl MarkerIndex {
             let m = marker(p).as_bytes();
             i + m.len() <= end && bytes[i..i + m.len()].eq_ignore_ascii_case(m)
         };
-        match bytes
-            .get(i..i + 8)
-            .and_then(|w| <[u8; 8]>::try_from(w).ok())
-        {
+        match crate::text::ascii_run::load(bytes, i) {
             Some(w) => {
-                let here = fold8(u64::from_le_bytes(w));
+                let here = fold8(w);
                 candidates
                     .filter(|&p| {
                         let (value, mask) = self.prefix[p];

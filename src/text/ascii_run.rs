@@ -1,9 +1,11 @@
-//! Runs of ASCII letters, counted 8 bytes at a time.
+//! Text read 8 bytes at a time: runs of ASCII letters, and short byte
+//! strings as 64-bit words.
 //!
 //! The scans over posting text (the tokenizer, the marker scan) walk words
 //! byte by byte, and such a loop mispredicts its exit at the end of nearly
 //! every word. Letters are most of a posting, so these count a run of them
-//! in one step from a 64-bit load ("SWAR": SIMD within a register).
+//! in one step from a 64-bit load ("SWAR": SIMD within a register). The
+//! token cache and the marker scan compare short strings as such words.
 
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -11,9 +13,34 @@ const HIGH: u64 = 0x8080_8080_8080_8080;
 /// The 8 bytes from `at` as a little-endian word (`None` when fewer are
 /// left).
 #[inline]
-fn load(bytes: &[u8], at: usize) -> Option<u64> {
+pub fn load(bytes: &[u8], at: usize) -> Option<u64> {
     let chunk: [u8; 8] = bytes.get(at..at + 8)?.try_into().ok()?;
     Some(u64::from_le_bytes(chunk))
+}
+
+/// The bytes `bytes[at..at + len]` (`len` at most 8) as a little-endian
+/// word, zero above them. Read with one 8-byte load where the text allows,
+/// rather than copied byte by byte into a buffer first: wide loads of narrow
+/// stores stall the processor.
+///
+/// # Panics
+///
+/// If `at + len` is past the end of `bytes`, or `len` is over 8.
+#[inline]
+pub fn load_le(bytes: &[u8], at: usize, len: usize) -> u64 {
+    let mask = if len >= 8 {
+        u64::MAX
+    } else {
+        (1u64 << (8 * len)) - 1
+    };
+    match load(bytes, at) {
+        Some(w) => w & mask,
+        None => {
+            let mut w = [0u8; 8];
+            w[..len].copy_from_slice(&bytes[at..at + len]);
+            u64::from_le_bytes(w)
+        }
+    }
 }
 
 /// The high bit of each byte of `x` that is in `a..=z` (ASCII only).
@@ -68,6 +95,19 @@ mod tests {
                 assert_eq!(count(bytes, at), expected, "{text:?} at {at}");
             }
         }
+    }
+
+    #[test]
+    fn short_loads_read_only_their_bytes() {
+        let text = b"node.js and more";
+        for at in 0..text.len() {
+            for len in 0..=8.min(text.len() - at) {
+                let mut w = [0u8; 8];
+                w[..len].copy_from_slice(&text[at..at + len]);
+                assert_eq!(load_le(text, at, len), u64::from_le_bytes(w), "{at} {len}");
+            }
+        }
+        assert_eq!(load(text, text.len() - 7), None);
     }
 
     #[test]
