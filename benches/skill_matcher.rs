@@ -1,13 +1,14 @@
 //! Throughput of the skill matcher with the full catalog, and of labelling
 //! whole postings.
 //!
-//! `cargo bench --bench skill_matcher` — reports bytes/s for the raw matcher
-//! (`SkillTagger::find`), for full tagging (normalization, sections,
-//! ambiguity, years) and postings/s for `Model::label`.
+//! `cargo bench --bench skill_matcher` — reports bytes/s for full skill
+//! tagging (matching, normalization, sections, ambiguity, years) and
+//! postings/s for `Labeller::label` with and without skills and with
+//! explanations.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use jobtag::skills::SkillTagger;
-use jobtag::{Model, Posting};
+use jobtag::{LabelOptions, Labeller, Posting};
 
 /// Deterministic posting-like text: sentences from templates with skills,
 /// filler prose, headings and bullets.
@@ -85,37 +86,33 @@ fn bench(c: &mut Criterion) {
     let text = corpus(1 << 20);
     let mut group = c.benchmark_group("skills");
     group.throughput(Throughput::Bytes(text.len() as u64));
-    group.bench_function("find (1 MiB, full catalog)", |b| {
-        b.iter(|| tagger.find(&text).len())
-    });
     group.bench_function("tag (1 MiB, full catalog)", |b| {
         b.iter(|| tagger.tag("", &text).len())
     });
     group.finish();
 
-    let model = Model::embedded().expect("embedded model");
+    let labeller = Labeller::embedded().expect("embedded model");
+    let no_skills = Labeller::builder()
+        .skills(false)
+        .build()
+        .expect("embedded model");
+    let explain = LabelOptions::default().with_explain(true);
     let posting_text = corpus(3000);
     let posting = Posting::new("Senior Data Engineer", posting_text);
     let mut group = c.benchmark_group("label");
     group.throughput(Throughput::Elements(1));
     group.bench_function("one 3 KB posting (role, seniority, skills)", |b| {
-        b.iter(|| model.label(&posting))
+        b.iter(|| labeller.label(&posting))
     });
     group.bench_function("one 3 KB posting: skills only", |b| {
         b.iter(|| tagger.tag(&posting.title, &posting.description).len())
     });
+    group.bench_function("one 3 KB posting: role and seniority only", |b| {
+        b.iter(|| no_skills.label(&posting))
+    });
     group.bench_function(
-        "one 3 KB posting: features only (id path, as labelling)",
-        |b| b.iter(|| model.featurizer().posting_row(&posting).nnz()),
-    );
-    group.bench_function(
-        "one 3 KB posting: features only (spelled-out terms, as --explain)",
-        |b| {
-            b.iter(|| {
-                let terms = jobtag::features::PostingTerms::new(&posting);
-                model.featurizer().transform(&terms).nnz()
-            })
-        },
+        "one 3 KB posting: with explanations (spelled-out terms)",
+        |b| b.iter(|| labeller.label_with(&posting, &explain)),
     );
     group.finish();
 }

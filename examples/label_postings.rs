@@ -2,11 +2,12 @@
 //!
 //! `cargo run --release --example label_postings`
 
-use jobtag::{Model, Posting};
+use jobtag::{LabelOptions, Labeller, Posting};
 
 fn main() -> Result<(), jobtag::Error> {
-    // Load once (a few milliseconds), then share: `Model` is `Sync`.
-    let model = Model::embedded()?;
+    // Load once (the model and the skill catalog, a few tens of
+    // milliseconds), then share: `Labeller` is `Sync` and cheap to clone.
+    let labeller = Labeller::embedded()?;
     let postings = vec![
         Posting::new(
             "Senior Machine Learning Engineer",
@@ -22,7 +23,10 @@ fn main() -> Result<(), jobtag::Error> {
         ),
     ];
     // The batch form labels on all cores and keeps the input order.
-    for (posting, labels) in postings.iter().zip(model.label_batch(&postings)) {
+    for (posting, labels) in postings
+        .iter()
+        .zip(labeller.label_batch(&postings, &LabelOptions::default()))
+    {
         let seniority = labels.seniority.as_ref().map_or("-", |s| s.label.as_str());
         println!(
             "{} -> {} ({:.2}), {}",
@@ -41,7 +45,7 @@ fn main() -> Result<(), jobtag::Error> {
         }
     }
     // Why: the terms behind the role decision, with byte spans into the text.
-    let why = model.label_with(&postings[0], true);
+    let why = labeller.label_with(&postings[0], &LabelOptions::default().with_explain(true));
     for term in why.role_terms.iter().take(3) {
         println!(
             "role evidence: {} ({:.2}) at {:?}",

@@ -32,3 +32,13 @@ impl Posting {
         self.title.trim().is_empty() && self.description.trim().is_empty()
     }
 }
+
+/// A text field of a posting, where a skill span points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TextField {
+    /// The title.
+    Title,
+    /// The description.
+    Description,
+}

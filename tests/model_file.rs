@@ -2,7 +2,7 @@
 
 mod common;
 
-use jobtag::{Error, Model, ModelFileError, Posting};
+use jobtag::{Error, LabelOptions, Labeller, Model, ModelFileError, Posting};
 
 fn postings() -> Vec<Posting> {
     vec![
@@ -24,8 +24,14 @@ fn save_load_round_trip_gives_identical_predictions() {
     model.save(&path).unwrap();
     let loaded = Model::load(&path).unwrap();
     assert_eq!(loaded, model);
+    let explain = LabelOptions::default().with_explain(true);
+    let before = Labeller::builder().model(model).build().unwrap();
+    let after = Labeller::builder().model_file(&path).build().unwrap();
     for p in postings() {
-        assert_eq!(model.label_with(&p, true), loaded.label_with(&p, true));
+        assert_eq!(
+            before.label_with(&p, &explain),
+            after.label_with(&p, &explain)
+        );
     }
     // Atomic write leaves no temporary files behind.
     let names: Vec<_> = std::fs::read_dir(dir.path())
@@ -87,7 +93,7 @@ fn other_format_version_is_rejected() {
     match model_error(&bytes) {
         ModelFileError::UnsupportedVersion { found, supported } => {
             assert_eq!(found, 99);
-            assert_eq!(supported, jobtag::model::persist::FORMAT_VERSION);
+            assert_eq!(supported, jobtag::model::FORMAT_VERSION);
         }
         e => panic!("{e:?}"),
     }
@@ -110,7 +116,8 @@ fn load_names_the_file() {
 fn embedded_model_loads_and_labels() {
     let model = Model::embedded().expect("the default model is embedded");
     assert_eq!(model.taxonomy().roles.len(), 21);
-    let l = model.label(&Posting::new(
+    let labeller = Labeller::builder().model(model).build().unwrap();
+    let l = labeller.label(&Posting::new(
         "Senior Machine Learning Engineer",
         "Deploy PyTorch models to production with Kubernetes and MLOps tooling.",
     ));

@@ -167,7 +167,7 @@ fn sections_and_years_on_a_posting() {
     );
     for t in &tags {
         for s in &t.spans {
-            let text = if s.field == jobtag::features::Field::Title {
+            let text = if s.field == jobtag::TextField::Title {
                 "Senior Python Engineer"
             } else {
                 POSTING
@@ -195,7 +195,7 @@ fn non_ascii_text() {
         let s = t
             .spans
             .iter()
-            .find(|s| s.field == jobtag::features::Field::Description)
+            .find(|s| s.field == jobtag::TextField::Description)
             .unwrap();
         assert_eq!(text[s.start..s.end].to_lowercase(), name.to_lowercase());
     }

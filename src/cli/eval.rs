@@ -4,10 +4,10 @@
 use super::outln;
 use std::path::PathBuf;
 
+use super::args::ModelArgs;
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 use jobtag::train::{self, cross_validate, evaluate_model, EvalReport, Source};
-use jobtag::Model;
 
 use super::DataArgs;
 
@@ -29,8 +29,8 @@ pub struct EvalArgs {
     #[arg(long)]
     test: Option<PathBuf>,
     /// With --test: score this existing model instead of training one.
-    #[arg(long, requires = "test")]
-    model: Option<PathBuf>,
+    #[command(flatten)]
+    model: ModelArgs,
     /// Report format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     format: ReportFormat,
@@ -64,6 +64,9 @@ pub fn run(args: EvalArgs) -> Result<()> {
     if args.folds < 2 && args.test.is_none() {
         bail!("--folds must be at least 2");
     }
+    if args.model.model.is_some() && args.test.is_none() {
+        bail!("--model scores an existing model on a held-out file: it needs --test");
+    }
     let report = match &args.test {
         Some(test_path) => {
             let d = &args.data;
@@ -75,10 +78,10 @@ pub fn run(args: EvalArgs) -> Result<()> {
                 &d.seniority_col,
             );
             let mut test = Vec::new();
-            train::examples::read_table(test_path, &test_source, 0, &mut test)
+            train::read_table(test_path, &test_source, 0, &mut test)
                 .with_context(|| format!("reading {}", test_path.display()))?;
-            let model = match &args.model {
-                Some(p) => Model::load(p)?,
+            let model = match &args.model.model {
+                Some(_) => args.model.load()?,
                 None => {
                     let loaded = super::train::load(&args.data)?;
                     train::train_from_recipe_with(

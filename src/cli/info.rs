@@ -2,18 +2,18 @@
 //! recipe and cross-validated metrics.
 
 use super::outln;
-use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
-use jobtag::model::persist::FORMAT_VERSION;
+use jobtag::model::FORMAT_VERSION;
 use jobtag::Model;
+
+use super::args::ModelArgs;
 
 #[derive(Debug, Args)]
 pub struct InfoArgs {
-    /// Model file (default: the embedded model).
-    #[arg(long)]
-    model: Option<PathBuf>,
+    #[command(flatten)]
+    model: ModelArgs,
     /// Print the metadata as JSON.
     #[arg(long)]
     json: bool,
@@ -31,7 +31,7 @@ pub fn model_json(model: &Model) -> serde_json::Value {
         "name": meta.name,
         "jobtag_version": meta.jobtag_version,
         "trained_on": meta.trained_on,
-        "features": model.featurizer().dim(),
+        "features": model.feature_count(),
         "roles": model.taxonomy().role_ids(),
         "seniorities": model.taxonomy().seniority_ids(),
         "data_files": meta.data_files,
@@ -44,10 +44,7 @@ pub fn model_json(model: &Model) -> serde_json::Value {
 }
 
 pub fn run(args: InfoArgs) -> Result<()> {
-    let model = match &args.model {
-        Some(p) => Model::load(p)?,
-        None => Model::embedded()?,
-    };
+    let model = args.model.load()?;
     let meta = model.meta();
     let metrics: Option<serde_json::Value> = meta
         .metrics_json
@@ -64,7 +61,7 @@ pub fn run(args: InfoArgs) -> Result<()> {
         meta.jobtag_version
     )?;
     outln!("trained on:     {}", meta.trained_on)?;
-    outln!("features:       {}", model.featurizer().dim())?;
+    outln!("features:       {}", model.feature_count())?;
     outln!("roles:          {}", model.taxonomy().role_ids().join(", "))?;
     outln!(
         "seniorities:    {}",

@@ -8,27 +8,21 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use clap::{Args, ValueEnum};
+use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use jobtag::io::reader::{open_input, Fields};
-use jobtag::io::{
-    Columns, ErrorRecord, InputFormat, LabelWriter, OutputFormat, Record, RecordReader,
-};
-use jobtag::{Labels, Model};
-use rayon::prelude::*;
+use jobtag::io::{Columns, ErrorRecord, Fields, InputFormat, LabelWriter, OutputFormat, Record};
+use jobtag::{LabelOptions, Labels};
 
+use super::args::{FormatArg, InputArgs, LabellerArgs};
 use super::exit;
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum FormatArg {
-    Csv,
-    Jsonl,
-}
+use super::pipeline::{self, Sink, Source};
 
 #[derive(Debug, Args)]
 pub struct LabelArgs {
-    /// Input files (CSV or JSONL, optionally .gz); `-` or nothing reads stdin.
-    files: Vec<PathBuf>,
+    #[command(flatten)]
+    input: InputArgs,
+    #[command(flatten)]
+    labeller: LabellerArgs,
     /// Output file (default: stdout).
     #[arg(short, long)]
     output: Option<PathBuf>,
@@ -36,26 +30,6 @@ pub struct LabelArgs {
     /// else of the input).
     #[arg(long, value_enum)]
     format: Option<FormatArg>,
-    /// Input format (default: from the file extension; stdin needs it or is
-    /// read as CSV).
-    #[arg(long, value_enum)]
-    input_format: Option<FormatArg>,
-    /// Model file (default: the embedded model).
-    #[arg(long)]
-    model: Option<PathBuf>,
-    /// Column or field with the posting id (default: id).
-    #[arg(long)]
-    id_col: Option<String>,
-    /// Column or field with the title (default: title).
-    #[arg(long)]
-    title_col: Option<String>,
-    /// Column or field with the description; repeat to concatenate several
-    /// (default: description).
-    #[arg(long)]
-    text_col: Vec<String>,
-    /// CSV field delimiter (one byte, e.g. ';' or '\t').
-    #[arg(long, default_value = ",")]
-    delimiter: String,
     /// Add the terms behind each decision (role_terms, seniority_terms).
     #[arg(long)]
     explain: bool,
@@ -63,13 +37,6 @@ pub struct LabelArgs {
     /// field, reason); by default they are reported on stderr.
     #[arg(long)]
     errors: Option<PathBuf>,
-    /// Use this skill catalog instead of the built-in one (CSV with the
-    /// columns of training/skills/catalog.csv).
-    #[arg(long)]
-    skills: Option<PathBuf>,
-    /// Add the skills of this catalog file to the built-in one.
-    #[arg(long)]
-    add_skills: Vec<PathBuf>,
     /// Carry only these input columns (CSV) or fields (JSONL) into the
     /// output, comma-separated (default: all of them), e.g. `--keep-columns
     /// id` to write ids and labels without the posting text.
@@ -115,7 +82,7 @@ struct Output {
     named: Vec<(&'static str, String)>,
 }
 
-impl Output {
+impl Sink for Output {
     fn start_file(
         &mut self,
         name: String,
@@ -160,7 +127,7 @@ impl Output {
 
     /// Write one labelled batch: a row per labelled record, an error record
     /// for every other one.
-    fn write_batch(&mut self, batch: &[Record], labels: Vec<Option<Labels>>) -> Result<()> {
+    fn batch(&mut self, batch: &[Record], labels: Vec<Option<Labels>>) -> Result<()> {
         let Some(w) = self.writer.as_mut() else {
             bail!("internal: no output writer")
         };
@@ -212,7 +179,9 @@ impl Output {
         }
         Ok(())
     }
+}
 
+impl Output {
     /// Flush everything and hand back the tallies.
     fn finish(mut self) -> Result<Summary> {
         if let Some(w) = self.writer.as_mut() {
@@ -228,13 +197,6 @@ impl Output {
     }
 }
 
-fn to_input(f: FormatArg) -> InputFormat {
-    match f {
-        FormatArg::Csv => InputFormat::Csv,
-        FormatArg::Jsonl => InputFormat::Jsonl,
-    }
-}
-
 fn to_output(f: FormatArg) -> OutputFormat {
     match f {
         FormatArg::Csv => OutputFormat::Csv,
@@ -242,41 +204,15 @@ fn to_output(f: FormatArg) -> OutputFormat {
     }
 }
 
-fn parse_delimiter(d: &str) -> Result<u8> {
-    match d {
-        "\\t" | "tab" => Ok(b'\t'),
-        _ if d.len() == 1 => Ok(d.as_bytes()[0]),
-        _ => bail!("--delimiter must be a single byte, got {d:?}"),
-    }
-}
-
 pub fn run(args: LabelArgs) -> Result<i32> {
     let start = Instant::now();
-    let mut model = match &args.model {
-        Some(p) => Model::load(p)?,
-        None => Model::embedded().context("loading the embedded model")?,
-    };
-    if args.skills.is_some() || !args.add_skills.is_empty() {
-        let catalog = super::skills::load_catalog(args.skills.as_ref(), &args.add_skills)?;
-        model.set_skill_tagger(jobtag::skills::SkillTagger::new(catalog)?);
-    }
-    let files: Vec<PathBuf> = if args.files.is_empty() {
-        vec![PathBuf::from("-")]
-    } else {
-        args.files.clone()
-    };
-    let formats: Vec<InputFormat> = files
+    let labeller = args.labeller.build()?;
+    let options = LabelOptions::default().with_explain(args.explain);
+    let files = args.input.files();
+    let formats = args.input.formats(&files)?;
+    let delimiters: Vec<u8> = files
         .iter()
-        .map(|f| match args.input_format {
-            Some(x) => Ok(to_input(x)),
-            None if f.as_os_str() == "-" => Ok(InputFormat::Csv),
-            None => InputFormat::from_path(f).with_context(|| {
-                format!(
-                    "{}: cannot tell CSV from JSONL by the name; use --input-format",
-                    f.display()
-                )
-            }),
-        })
+        .map(|f| args.input.delimiter(f))
         .collect::<Result<_>>()?;
     let out_format = match (args.format, &args.output) {
         (Some(f), _) => to_output(f),
@@ -289,21 +225,8 @@ pub fn run(args: LabelArgs) -> Result<i32> {
             InputFormat::Jsonl => OutputFormat::Jsonl,
         },
     };
-    let defaults = Columns::default();
-    let columns = Columns {
-        id: args.id_col.clone().unwrap_or(defaults.id),
-        title: args.title_col.clone().unwrap_or(defaults.title),
-        text: if args.text_col.is_empty() {
-            defaults.text
-        } else {
-            args.text_col.clone()
-        },
-    };
-    let named: Vec<(&'static str, String)> = (args.id_col.iter().map(|c| ("--id-col", c.clone())))
-        .chain(args.title_col.iter().map(|c| ("--title-col", c.clone())))
-        .chain(args.text_col.iter().map(|c| ("--text-col", c.clone())))
-        .collect();
-    let delimiter = parse_delimiter(&args.delimiter)?;
+    let columns = args.input.columns();
+    let named = args.input.named_columns();
 
     let out: Box<dyn Write + Send> = match &args.output {
         Some(p) => Box::new(BufWriter::new(
@@ -345,59 +268,23 @@ pub fn run(args: LabelArgs) -> Result<i32> {
         keep: (!args.keep_columns.is_empty()).then(|| args.keep_columns.clone()),
         named,
     };
-    // A reader thread parses the next batch while this one is labelled; the
-    // bounded channel keeps memory flat whatever the input size.
-    let (sender, receiver) = std::sync::mpsc::sync_channel::<Result<Message>>(2);
-    let reader_thread = {
-        let (files, formats, columns) = (files.clone(), formats.clone(), columns.clone());
-        let batch_size = args.batch_size.max(1);
-        std::thread::spawn(move || {
-            read_batches(&files, &formats, &columns, delimiter, batch_size, &sender)
-        })
+    let source = Source {
+        files,
+        formats,
+        delimiters,
+        columns,
+        batch_size: args.batch_size.max(1),
     };
-    // Batch n is written while batch n + 1 is labelled (`rayon::join`), so no
-    // core waits for the output; order is kept because batches are written
-    // one after another.
-    let mut pending: Option<(Vec<Record>, Vec<Option<Labels>>)> = None;
-    for message in receiver {
-        match message? {
-            Message::File {
-                name,
-                headers,
-                format,
-            } => {
-                if let Some((batch, labels)) = pending.take() {
-                    output.write_batch(&batch, labels)?;
-                }
-                output.start_file(name, headers, format)?;
-            }
-            Message::Batch(batch) => {
-                let previous = pending.take();
-                let label = || -> Vec<Option<Labels>> {
-                    batch
-                        .par_iter()
-                        .map(|r| {
-                            r.posting
-                                .as_ref()
-                                .ok()
-                                .map(|p| model.label_with(p, args.explain))
-                        })
-                        .collect()
-                };
-                let (labels, written) = rayon::join(label, || match previous {
-                    Some((b, l)) => output.write_batch(&b, l),
-                    None => Ok(()),
-                });
-                written?;
-                pending = Some((batch, labels));
-            }
-        }
-    }
-    if let Some((batch, labels)) = pending.take() {
-        output.write_batch(&batch, labels)?;
-    }
-    // The channel closed: the reader is done (its errors came through it).
-    let _ = reader_thread.join();
+    pipeline::run(
+        source,
+        |r: &Record| {
+            r.posting
+                .as_ref()
+                .ok()
+                .map(|p| labeller.label_with(p, &options))
+        },
+        &mut output,
+    )?;
     let summary = output.finish()?;
     let secs = start.elapsed().as_secs_f64();
     let mut line = format!(
@@ -425,64 +312,6 @@ pub fn run(args: LabelArgs) -> Result<i32> {
     } else {
         exit::OK
     })
-}
-
-/// What the reader thread sends: the start of a file, or a batch of records.
-enum Message {
-    File {
-        name: String,
-        headers: Vec<String>,
-        format: InputFormat,
-    },
-    Batch(Vec<Record>),
-}
-
-fn read_batches(
-    files: &[PathBuf],
-    formats: &[InputFormat],
-    columns: &Columns,
-    delimiter: u8,
-    batch_size: usize,
-    sender: &std::sync::mpsc::SyncSender<Result<Message>>,
-) {
-    let run = || -> Result<()> {
-        for (path, format) in files.iter().zip(formats) {
-            let name = path.display().to_string();
-            let input = open_input(path)?;
-            let mut reader = RecordReader::new(input, *format, columns.clone(), delimiter, &name)?;
-            let file = Message::File {
-                name: name.clone(),
-                headers: reader.headers(),
-                format: *format,
-            };
-            if sender.send(Ok(file)).is_err() {
-                return Ok(());
-            }
-            loop {
-                let mut batch = Vec::with_capacity(batch_size);
-                while batch.len() < batch_size {
-                    match reader
-                        .next_record()
-                        .with_context(|| format!("reading {name}"))?
-                    {
-                        Some(r) => batch.push(r),
-                        None => break,
-                    }
-                }
-                if batch.is_empty() {
-                    break;
-                }
-                if sender.send(Ok(Message::Batch(batch))).is_err() {
-                    // The labelling side stopped (e.g. a closed pipe).
-                    return Ok(());
-                }
-            }
-        }
-        Ok(())
-    };
-    if let Err(e) = run() {
-        let _ = sender.send(Err(e));
-    }
 }
 
 fn id_hash(id: &str) -> u64 {

@@ -1,8 +1,10 @@
 //! Command-line interface: one module per subcommand.
 
+mod args;
 mod eval;
 mod info;
 mod label;
+mod pipeline;
 mod serve;
 mod skills;
 mod tally;

@@ -8,7 +8,6 @@
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -22,8 +21,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use clap::Args;
-use jobtag::io::writer::add_json_labels;
-use jobtag::{Model, Posting};
+use jobtag::io::add_json_labels;
+use jobtag::{LabelOptions, Labeller, Posting};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use tokio::sync::Semaphore;
@@ -33,9 +32,8 @@ pub struct ServeArgs {
     /// Address to listen on (port 0 picks a free port; the address is printed).
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
-    /// Model file (default: the embedded model).
-    #[arg(long)]
-    model: Option<PathBuf>,
+    #[command(flatten)]
+    labeller: super::args::LabellerArgs,
     /// Largest request body, in bytes.
     #[arg(long, default_value_t = 1 << 20)]
     max_body: usize,
@@ -52,7 +50,7 @@ pub struct ServeArgs {
 
 /// Shared state of the service.
 struct AppState {
-    model: Model,
+    model: Labeller,
     model_json: Value,
     max_body: usize,
     max_batch: usize,
@@ -356,7 +354,9 @@ async fn label(
         items
             .into_iter()
             .map(|(mut obj, posting)| {
-                let labels = worker.model.label_with(&posting, explain);
+                let labels = worker
+                    .model
+                    .label_with(&posting, &LabelOptions::default().with_explain(explain));
                 add_json_labels(&mut obj, &labels, explain);
                 Value::Object(obj)
             })
@@ -421,12 +421,9 @@ pub fn run(args: ServeArgs) -> Result<()> {
         )
         .with_writer(std::io::stderr)
         .try_init();
-    let model = match &args.model {
-        Some(p) => Model::load(p)?,
-        None => Model::embedded().context("loading the embedded model")?,
-    };
+    let model = args.labeller.build()?;
     let state = Arc::new(AppState {
-        model_json: super::info::model_json(&model),
+        model_json: super::info::model_json(model.model()),
         model,
         max_body: args.max_body,
         max_batch: args.max_batch.max(1),

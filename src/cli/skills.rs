@@ -1,11 +1,12 @@
 //! `jobtag skills`: list and search the skill catalog.
 
 use super::outln;
-use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Args, ValueEnum};
-use jobtag::skills::{Skill, SkillCatalog};
+use jobtag::skills::Skill;
+
+use super::args::CatalogArgs;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum ListFormat {
@@ -19,40 +20,14 @@ pub struct SkillsArgs {
     /// Text to look for in names, aliases, ids or categories (all skills
     /// when absent).
     query: Option<String>,
-    /// Use this catalog instead of the built-in one (same columns as
-    /// training/skills/catalog.csv).
-    #[arg(long)]
-    skills: Option<PathBuf>,
-    /// Add these skills to the catalog (same columns; a repeated id replaces).
-    #[arg(long)]
-    add_skills: Vec<PathBuf>,
+    #[command(flatten)]
+    catalog: CatalogArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     format: ListFormat,
     /// Show at most this many skills.
     #[arg(long)]
     limit: Option<usize>,
-}
-
-/// The catalog the user asked for: the built-in one or `--skills`, plus
-/// every `--add-skills` file.
-pub fn load_catalog(replace: Option<&PathBuf>, add: &[PathBuf]) -> Result<SkillCatalog> {
-    let mut catalog = match replace {
-        Some(p) => read(p)?,
-        None => SkillCatalog::default_catalog()?,
-    };
-    for p in add {
-        catalog.extend(read(p)?);
-    }
-    Ok(catalog)
-}
-
-fn read(path: &PathBuf) -> Result<SkillCatalog> {
-    let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
-    Ok(SkillCatalog::from_reader(
-        file,
-        &path.display().to_string(),
-    )?)
 }
 
 fn aliases(s: &Skill) -> String {
@@ -69,7 +44,7 @@ fn aliases(s: &Skill) -> String {
 }
 
 pub fn run(args: SkillsArgs) -> Result<()> {
-    let catalog = load_catalog(args.skills.as_ref(), &args.add_skills)?;
+    let catalog = args.catalog.catalog()?;
     let mut found: Vec<&Skill> = match &args.query {
         Some(q) => catalog.search(q),
         None => catalog.skills().iter().collect(),

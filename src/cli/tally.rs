@@ -5,14 +5,19 @@ use super::outln;
 use std::collections::HashSet;
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
+
+use anyhow::{bail, Result};
 use clap::{Args, ValueEnum};
-use jobtag::io::reader::{open_input, Fields};
-use jobtag::io::{Columns, InputFormat, RecordReader};
-use jobtag::report::{label_summary, period_of, shorten, tally, Tally, TallyRow};
-use jobtag::skills::Requirement;
-use jobtag::Model;
-use rayon::prelude::*;
+use jobtag::io::{Fields, InputFormat, Record};
+use jobtag::report::{
+    bar_chart, period_of, trend_chart, LabelSummary, Tally, TallyBuilder, TallyOptions, TallyRow,
+};
+use jobtag::{LabelOptions, Labeller, Labels, Requirement};
+
+use super::args::{InputArgs, LabellerArgs};
+use super::pipeline::{self, Sink, Source};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum TallyFormat {
@@ -23,9 +28,13 @@ enum TallyFormat {
 
 #[derive(Debug, Args)]
 pub struct TallyArgs {
-    /// Postings (CSV or JSONL, optionally .gz), raw or as written by `jobtag label`.
-    #[arg(required = true)]
-    files: Vec<PathBuf>,
+    /// Postings, raw or as written by `jobtag label` (which are not
+    /// relabelled), and how to read them.
+    #[command(flatten)]
+    input: InputArgs,
+    /// Model and skill catalog for raw postings.
+    #[command(flatten)]
+    labeller: LabellerArgs,
     /// Group by these fields: role, seniority, or any input column (comma-separated).
     #[arg(long, value_delimiter = ',')]
     by: Vec<String>,
@@ -54,30 +63,15 @@ pub struct TallyArgs {
     /// per skill over periods with --period.
     #[arg(long)]
     chart: Option<PathBuf>,
-    /// Input format (default: from the file extension).
-    #[arg(long, value_enum)]
-    input_format: Option<InFormat>,
-    /// Model for raw postings (default: the embedded model).
-    #[arg(long)]
-    model: Option<PathBuf>,
-    /// Column or field with the title (raw postings).
-    #[arg(long, default_value = "title")]
-    title_col: String,
-    /// Column or field with the description (raw postings); repeatable.
-    #[arg(long, default_value = "description")]
-    text_col: Vec<String>,
+    /// Records labelled per parallel batch.
+    #[arg(long, default_value_t = 1024, hide = true)]
+    batch_size: usize,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum Period {
     Month,
     Quarter,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum InFormat {
-    Csv,
-    Jsonl,
 }
 
 /// Field `name` of a record as text.
@@ -164,124 +158,164 @@ fn labelled_row(fields: &Fields, headers: &[String], by: &[String]) -> Option<Ta
     })
 }
 
-pub fn run(args: TallyArgs) -> Result<()> {
-    let period_key = |fields: Option<&Fields>, headers: &[String]| -> Option<String> {
-        let (Some(p), Some(col)) = (args.period, args.date_col.as_deref()) else {
+/// Counts every record the pipeline hands over: jobtag's own output as it
+/// is, raw postings by their fresh labels.
+struct Counter<'a> {
+    args: &'a TallyArgs,
+    builder: TallyBuilder,
+    headers: Vec<String>,
+    /// Shared with the labelling closure: does the current CSV file hold
+    /// jobtag's output (a `role` column)? Set before its first batch.
+    labelled_csv: &'a AtomicBool,
+    skipped: u64,
+    undated: u64,
+}
+
+impl Counter<'_> {
+    fn period(&self, fields: &Fields) -> Option<String> {
+        let (Some(p), Some(col)) = (self.args.period, self.args.date_col.as_deref()) else {
             return None;
         };
-        let date = fields
-            .and_then(|f| field(f, headers, col))
-            .unwrap_or_default();
+        let date = field(fields, &self.headers, col).unwrap_or_default();
         Some(period_of(&date, matches!(p, Period::Quarter)).unwrap_or_else(|| UNDATED.to_string()))
-    };
-    let columns = Columns {
-        id: "id".into(),
-        title: args.title_col.clone(),
-        text: args.text_col.clone(),
-    };
-    let mut model: Option<Model> = None;
-    let mut rows: Vec<TallyRow> = Vec::new();
-    let mut skipped = 0u64;
-    for path in &args.files {
-        let format = match args.input_format {
-            Some(InFormat::Csv) => InputFormat::Csv,
-            Some(InFormat::Jsonl) => InputFormat::Jsonl,
-            None => InputFormat::from_path(path)
-                .with_context(|| format!("{}: use --input-format", path.display()))?,
-        };
-        let name = path.display().to_string();
-        let mut reader =
-            RecordReader::new(open_input(path)?, format, columns.clone(), b',', &name)?;
-        let headers = reader.headers();
-        let mut raw = Vec::new();
-        while let Some(record) = reader.next_record()? {
+    }
+}
+
+impl Sink for Counter<'_> {
+    fn start_file(&mut self, _name: String, headers: Vec<String>, _: InputFormat) -> Result<()> {
+        self.labelled_csv
+            .store(headers.iter().any(|h| h == "role"), Ordering::SeqCst);
+        self.headers = headers;
+        Ok(())
+    }
+
+    fn batch(&mut self, batch: &[Record], labels: Vec<Option<Labels>>) -> Result<()> {
+        for (record, labels) in batch.iter().zip(labels) {
             let Some(fields) = record.fields.as_ref() else {
-                skipped += 1;
+                self.skipped += 1;
                 continue;
             };
-            if let Some(mut row) = labelled_row(fields, &headers, &args.by) {
-                row.group.extend(period_key(Some(fields), &headers));
-                rows.push(row);
-            } else if let Ok(p) = record.posting {
-                raw.push((p, record.fields));
-            } else {
-                skipped += 1;
+            let period = self.period(fields);
+            if period.as_deref() == Some(UNDATED) {
+                self.undated += 1;
             }
-        }
-        if !raw.is_empty() {
-            if model.is_none() {
-                model = Some(match &args.model {
-                    Some(p) => Model::load(p)?,
-                    None => Model::embedded()?,
-                });
-            }
-            let Some(m) = model.as_ref() else { continue };
-            let labelled: Vec<TallyRow> = raw
-                .par_iter()
-                .map(|(posting, fields)| {
-                    let labels = m.label(posting);
-                    let group = args
-                        .by
-                        .iter()
-                        .map(|b| match b.as_str() {
-                            "role" => labels.role.label.to_string(),
-                            "seniority" => labels
-                                .seniority
-                                .as_ref()
-                                .map_or("(none)".into(), |s| s.label.to_string()),
-                            other => fields
-                                .as_ref()
-                                .and_then(|f| field(f, &headers, other))
-                                .filter(|v| !v.is_empty())
-                                .unwrap_or_else(|| "(none)".into()),
-                        })
-                        .collect();
-                    let mut group: Vec<String> = group;
-                    group.extend(period_key(fields.as_ref(), &headers));
-                    TallyRow {
-                        group,
-                        skills: labels
-                            .skills
-                            .iter()
-                            .map(|s| (s.name.to_string(), s.requirement))
-                            .collect(),
-                        role: Some((
-                            labels.role.label.to_string(),
-                            f64::from(labels.role.confidence),
-                        )),
-                        seniority: labels
+            if let Some(mut row) = labelled_row(fields, &self.headers, &self.args.by) {
+                row.group.extend(period);
+                self.builder.add(&row);
+            } else if let Some(labels) = labels {
+                let mut group: Vec<String> = self
+                    .args
+                    .by
+                    .iter()
+                    .map(|b| match b.as_str() {
+                        "role" => labels.role.label.to_string(),
+                        "seniority" => labels
                             .seniority
                             .as_ref()
-                            .map(|s| (s.label.to_string(), f64::from(s.confidence))),
-                    }
-                })
-                .collect();
-            rows.extend(labelled);
+                            .map_or("(none)".into(), |s| s.label.to_string()),
+                        other => field(fields, &self.headers, other)
+                            .filter(|v| !v.is_empty())
+                            .unwrap_or_else(|| "(none)".into()),
+                    })
+                    .collect();
+                group.extend(period);
+                self.builder.add_labels(&group, &labels);
+            } else {
+                self.skipped += 1;
+            }
         }
+        Ok(())
     }
+}
+
+/// Is this record jobtag's own output (labelled already)?
+fn is_labelled(record: &Record, labelled_csv: bool) -> bool {
+    match &record.fields {
+        Some(Fields::Json(o)) => o.contains_key("role"),
+        Some(Fields::Csv(_)) => labelled_csv,
+        None => false,
+    }
+}
+
+pub fn run(args: TallyArgs) -> Result<()> {
+    let files = args.input.files();
+    let formats = args.input.formats(&files)?;
+    let delimiters: Vec<u8> = files
+        .iter()
+        .map(|f| args.input.delimiter(f))
+        .collect::<Result<_>>()?;
+    let source = Source {
+        files,
+        formats,
+        delimiters,
+        columns: args.input.columns(),
+        batch_size: args.batch_size.max(1),
+    };
+    // The model is loaded when the first raw posting needs it: a tally of
+    // jobtag's own output needs none.
+    let labeller: OnceLock<std::result::Result<Labeller, String>> = OnceLock::new();
+    let labelled_csv = AtomicBool::new(false);
+    let mut by = args.by.clone();
+    if args.period.is_some() {
+        by.push("period".into());
+    }
+    let mut builder = TallyBuilder::new(&by);
+    if !args.pairs {
+        builder = builder.without_pairs();
+    }
+    let mut counter = Counter {
+        args: &args,
+        builder,
+        headers: Vec::new(),
+        labelled_csv: &labelled_csv,
+        skipped: 0,
+        undated: 0,
+    };
+    let options = LabelOptions::default();
+    pipeline::run(
+        source,
+        |record: &Record| {
+            if is_labelled(record, labelled_csv.load(Ordering::SeqCst)) {
+                return None;
+            }
+            let posting = record.posting.as_ref().ok()?;
+            let labeller =
+                labeller.get_or_init(|| args.labeller.build().map_err(|e| format!("{e:#}")));
+            labeller
+                .as_ref()
+                .ok()
+                .map(|l| l.label_with(posting, &options))
+        },
+        &mut counter,
+    )?;
+    if let Some(Err(e)) = labeller.get() {
+        bail!("{e}");
+    }
+    let Counter {
+        builder,
+        skipped,
+        undated,
+        ..
+    } = counter;
     if skipped > 0 {
         eprintln!("jobtag: {skipped} records could not be read and are not counted");
     }
     if args.labels_only {
-        return print_labels(&rows, args.format);
+        return print_labels(&builder.label_summary(), args.format);
     }
-    let mut by = args.by.clone();
-    if args.period.is_some() {
-        by.push("period".into());
-        let undated = rows
-            .iter()
-            .filter(|r| r.group.last().is_some_and(|p| p == UNDATED))
-            .count();
-        if undated > 0 {
-            eprintln!("jobtag: {undated} postings have no usable date; they are counted in period {UNDATED:?}");
-        }
+    if args.period.is_some() && undated > 0 {
+        eprintln!("jobtag: {undated} postings have no usable date; they are counted in period {UNDATED:?}");
     }
-    let t = tally(&rows, &by, args.top, args.min_postings, args.pairs);
+    let options = TallyOptions::default()
+        .with_top(args.top)
+        .with_min_postings(args.min_postings)
+        .with_pairs(args.pairs);
+    let t = builder.finish(&options);
     if let Some(path) = &args.chart {
         if args.period.is_some() {
-            jobtag::report::chart::trend_chart(&t, path, args.top)?;
+            trend_chart(&t, path, args.top)?;
         } else {
-            jobtag::report::chart::bar_chart(&t, path, args.top)?;
+            bar_chart(&t, path, args.top)?;
         }
         eprintln!("jobtag: wrote {}", path.display());
     }
@@ -289,7 +323,10 @@ pub fn run(args: TallyArgs) -> Result<()> {
         TallyFormat::Json => outln!("{}", serde_json::to_string_pretty(&t)?)?,
         TallyFormat::Csv if args.pairs => print_pairs_csv(&t)?,
         TallyFormat::Csv => print_csv(&t)?,
-        TallyFormat::Table => print_table(&t)?,
+        TallyFormat::Table => {
+            use std::io::Write as _;
+            write!(std::io::stdout().lock(), "{}", t.to_table())?
+        }
     }
     Ok(())
 }
@@ -380,81 +417,13 @@ fn print_csv(t: &Tally) -> Result<()> {
     Ok(())
 }
 
-fn print_table(t: &Tally) -> std::io::Result<()> {
-    for g in &t.groups {
-        let name = if t.by.is_empty() {
-            "all postings".to_string()
-        } else {
-            t.by.iter()
-                .zip(&g.key)
-                .map(|(b, k)| format!("{b}={k}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        outln!(
-            "{} — {} postings, {} without skills",
-            shorten(&name, 70),
-            g.postings,
-            g.without_skills
-        )?;
-        outln!(
-            "  {:<32} {:>8} {:>7} {:>9} {:>9} {:>9}",
-            "skill",
-            "postings",
-            "share",
-            "required",
-            "preferred",
-            "mentioned"
-        )?;
-        for s in &g.skills {
-            outln!(
-                "  {:<32} {:>8} {:>6.1}% {:>9} {:>9} {:>9}",
-                shorten(&s.skill, 32),
-                s.postings,
-                s.share * 100.0,
-                s.required,
-                s.preferred,
-                s.mentioned
-            )?;
-        }
-        if !g.pairs.is_empty() {
-            outln!(
-                "  {:<44} {:>8} {:>7} {:>7}",
-                "skills named together",
-                "postings",
-                "share",
-                "lift"
-            )?;
-            for p in &g.pairs {
-                let both = format!("{} + {}", p.a, p.b);
-                outln!(
-                    "  {:<44} {:>8} {:>6.1}% {:>7.2}",
-                    shorten(&both, 44),
-                    p.postings,
-                    p.share * 100.0,
-                    p.lift
-                )?;
-            }
-        }
-        outln!()?;
-    }
-    Ok(())
-}
-
-fn print_labels(rows: &[TallyRow], format: TallyFormat) -> Result<()> {
-    let roles = label_summary(rows, false);
-    let levels = label_summary(rows, true);
+fn print_labels(summary: &LabelSummary, format: TallyFormat) -> Result<()> {
     match format {
-        TallyFormat::Json => outln!(
-            "{}",
-            serde_json::to_string_pretty(
-                &serde_json::json!({"postings": rows.len(), "role": roles, "seniority": levels})
-            )?
-        )?,
+        TallyFormat::Json => outln!("{}", serde_json::to_string_pretty(summary)?)?,
         TallyFormat::Csv => {
             let mut w = csv::Writer::from_writer(std::io::stdout().lock());
             w.write_record(["field", "label", "postings", "share", "mean_confidence"])?;
-            for (f, list) in [("role", &roles), ("seniority", &levels)] {
+            for (f, list) in [("role", &summary.role), ("seniority", &summary.seniority)] {
                 for l in list {
                     w.write_record([
                         f,
@@ -468,25 +437,8 @@ fn print_labels(rows: &[TallyRow], format: TallyFormat) -> Result<()> {
             w.flush()?;
         }
         TallyFormat::Table => {
-            outln!("{} postings", rows.len())?;
-            for (f, list) in [("role", &roles), ("seniority", &levels)] {
-                outln!(
-                    "  {:<24} {:>8} {:>7} {:>15}",
-                    f,
-                    "postings",
-                    "share",
-                    "mean confidence"
-                )?;
-                for l in list {
-                    outln!(
-                        "  {:<24} {:>8} {:>6.1}% {:>15.2}",
-                        shorten(&l.label, 24),
-                        l.postings,
-                        l.share * 100.0,
-                        l.mean_confidence
-                    )?;
-                }
-            }
+            use std::io::Write as _;
+            write!(std::io::stdout().lock(), "{}", summary.to_table())?
         }
     }
     Ok(())

@@ -158,7 +158,7 @@ pub fn run(args: TrainArgs) -> Result<()> {
         "jobtag: wrote {} ({:.1} MB, {} features) in {:.1}s; role: {} iterations, {}; seniority: {}",
         args.output.display(),
         size as f64 / 1e6,
-        model.featurizer().dim(),
+        model.feature_count(),
         start.elapsed().as_secs_f64(),
         meta.role_training.iterations,
         meta.role_training.stop_reason,

@@ -134,6 +134,7 @@ pub struct YearsMention {
 /// when "experience" (or "exp") follows within the same sentence, or when it is
 /// introduced by "at least"/"minimum"; numbers over 20 are company ages, not
 /// requirements.
+#[cfg(test)]
 pub fn years_mentions(text: &str) -> Vec<YearsMention> {
     years_phrases(text)
         .into_iter()

@@ -46,12 +46,8 @@ impl TfIdf {
         self.idf.len()
     }
 
-    /// True when there are no features.
-    pub fn is_empty(&self) -> bool {
-        self.idf.is_empty()
-    }
-
     /// IDF weight of feature `id`.
+    #[cfg(test)]
     pub fn idf(&self, id: usize) -> f32 {
         self.idf[id]
     }
@@ -59,6 +55,7 @@ impl TfIdf {
     /// TF-IDF row of a document given as feature keys; unknown keys are ignored.
     /// Indices are offset by `offset` and values scaled by `scale` after
     /// normalisation, so several fields can share one feature space.
+    #[cfg(test)]
     pub fn transform<'a>(
         &self,
         keys: impl IntoIterator<Item = &'a str>,

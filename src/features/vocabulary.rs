@@ -135,11 +135,6 @@ impl Vocabulary {
         self.terms.len()
     }
 
-    /// True when no term was kept.
-    pub fn is_empty(&self) -> bool {
-        self.terms.is_empty()
-    }
-
     /// Document frequency of term `id` in the fitting corpus.
     pub fn doc_freq(&self, id: usize) -> u32 {
         self.doc_freq[id]

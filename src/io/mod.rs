@@ -3,8 +3,8 @@
 //! record comes out as a [`Record`]: a posting to label, or a reason it
 //! cannot be, with its line number, so nothing is lost silently.
 
-pub mod reader;
-pub mod writer;
+mod reader;
+mod writer;
 
-pub use reader::{Columns, InputFormat, Record, RecordReader};
-pub use writer::{ErrorRecord, LabelWriter, OutputFormat};
+pub use reader::{open_input, Columns, Fields, InputFormat, Record, RecordReader};
+pub use writer::{add_json_labels, ErrorRecord, LabelWriter, OutputFormat};

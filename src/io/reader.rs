@@ -20,8 +20,9 @@ pub enum InputFormat {
 }
 
 impl InputFormat {
-    /// Guess from a file name (`.csv`, `.jsonl`, `.ndjson`, `.json`, each
-    /// optionally followed by `.gz`).
+    /// The one rule for telling the format from a file name: `.csv` and
+    /// `.tsv` are CSV, `.jsonl`, `.ndjson` and `.json` are JSON lines, each
+    /// optionally followed by `.gz`; case does not matter.
     pub fn from_path(path: &Path) -> Option<Self> {
         let name = path.file_name()?.to_string_lossy().to_lowercase();
         let name = name.strip_suffix(".gz").unwrap_or(&name);
@@ -31,6 +32,20 @@ impl InputFormat {
             Some(InputFormat::Jsonl)
         } else {
             None
+        }
+    }
+
+    /// The CSV delimiter a file name implies: a tab for `.tsv` (or
+    /// `.tsv.gz`), else a comma.
+    pub fn default_delimiter(path: &Path) -> u8 {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        if name.strip_suffix(".gz").unwrap_or(&name).ends_with(".tsv") {
+            b'\t'
+        } else {
+            b','
         }
     }
 }

@@ -2,18 +2,17 @@
 //! turning postings into labelled predictions with confidences and, on
 //! request, the terms that drove each decision.
 
-use std::sync::Arc;
-
 use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 use super::softmax::{argmax, SoftmaxRegression, TrainingReport};
-use crate::features::cues::years_phrases;
+use crate::features::cues::{years_phrases, YearsMention};
 use crate::features::{Featurizer, Field, PostingTerms, SparseRow};
+use crate::labeller::LabelOptions;
 use crate::posting::Posting;
-use crate::skills::{SkillTag, SkillTagger};
+use crate::skills::SkillTag;
 use crate::taxonomy::Taxonomy;
-use crate::text::normalize_keep_case;
+use crate::text::{normalize_keep_case, NormalizedText};
 
 /// One classification head: its label ids and its regression.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -81,26 +80,6 @@ pub struct Labels {
     pub skills: Vec<SkillTag>,
 }
 
-/// The skill tagger a model uses. It is rebuilt from a catalog when a model
-/// is loaded (it is not part of the model file), and two models compare
-/// equal whatever their taggers.
-#[derive(Debug, Clone, Default)]
-pub struct Tagger(Option<Arc<SkillTagger>>);
-
-impl PartialEq for Tagger {
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
-}
-
-impl Tagger {
-    /// The default catalog's tagger (none if the embedded catalog were broken,
-    /// which a unit test rules out).
-    pub fn default_catalog() -> Self {
-        Tagger(SkillTagger::default_tagger().ok().map(Arc::new))
-    }
-}
-
 /// How many terms an explanation lists per decision.
 pub const EXPLAIN_TERMS: usize = 8;
 
@@ -155,8 +134,6 @@ pub struct Model {
     pub(crate) featurizer: Featurizer,
     pub(crate) role: Head,
     pub(crate) seniority: Option<Head>,
-    #[serde(skip)]
-    pub(crate) skills: Tagger,
 }
 
 impl Model {
@@ -174,18 +151,7 @@ impl Model {
             featurizer,
             role,
             seniority,
-            skills: Tagger::default_catalog(),
         }
-    }
-
-    /// Use another skill catalog (already compiled).
-    pub fn set_skill_tagger(&mut self, tagger: SkillTagger) {
-        self.skills = Tagger(Some(Arc::new(tagger)));
-    }
-
-    /// The skill tagger, if any.
-    pub fn skill_tagger(&self) -> Option<&SkillTagger> {
-        self.skills.0.as_deref()
     }
 
     /// Training metadata.
@@ -203,26 +169,34 @@ impl Model {
         &self.taxonomy
     }
 
-    /// The feature space.
-    pub fn featurizer(&self) -> &Featurizer {
-        &self.featurizer
+    /// Number of features (title and description terms and cues).
+    pub fn feature_count(&self) -> usize {
+        self.featurizer.dim()
     }
 
-    /// Label one posting.
-    pub fn label(&self, posting: &Posting) -> Labels {
-        self.label_with(posting, false)
-    }
-
-    /// Label one posting, listing the terms behind each decision when
-    /// `explain` is set.
-    pub fn label_with(&self, posting: &Posting, explain: bool) -> Labels {
-        // Explanations need the spelled-out terms and their spans; plain
-        // labelling takes the id-based path to the same feature row.
-        let terms = explain.then(|| PostingTerms::new(posting));
-        // One case-kept normalization serves the skill matcher and, lower-cased,
-        // the features.
+    /// Role and seniority of one posting, without skills (training,
+    /// cross-validation and evaluation need no skill tagger).
+    pub(crate) fn classify(&self, posting: &Posting, options: &LabelOptions) -> Labels {
         let title = normalize_keep_case(&posting.title);
         let description = normalize_keep_case(&posting.description);
+        self.classify_normalized(posting, &title, &description, options)
+            .0
+    }
+
+    /// Role and seniority from the case-kept normalizations of a posting's
+    /// title and description (one normalization serves the features and the
+    /// skill tagger), with the description's "N years" phrases when they were
+    /// computed on the way, for the skill tagger to reuse.
+    pub(crate) fn classify_normalized(
+        &self,
+        posting: &Posting,
+        title: &NormalizedText,
+        description: &NormalizedText,
+        options: &LabelOptions,
+    ) -> (Labels, Option<Vec<YearsMention>>) {
+        // Explanations need the spelled-out terms and their spans; plain
+        // labelling takes the id-based path to the same feature row.
+        let terms = options.explain.then(|| PostingTerms::new(posting));
         // The description's "N years" phrases serve the years cue and the
         // skills' years alike when lower-casing moves no byte offset (the
         // phrases ignore case), as in all ASCII text and most other text.
@@ -247,25 +221,14 @@ impl Model {
             }
             None => (None, Vec::new()),
         };
-        let skills = match &self.skills.0 {
-            Some(t) => {
-                t.tag_normalized_with_years(&title, &description, description_years.as_deref())
-            }
-            None => Vec::new(),
-        };
-        Labels {
+        let labels = Labels {
             role,
             seniority,
             role_terms,
             seniority_terms,
-            skills,
-        }
-    }
-
-    /// Label many postings on all cores, in input order.
-    pub fn label_batch(&self, postings: &[Posting]) -> Vec<Labels> {
-        use rayon::prelude::*;
-        postings.par_iter().map(|p| self.label(p)).collect()
+            skills: Vec::new(),
+        };
+        (labels, description_years)
     }
 
     fn predict_head(

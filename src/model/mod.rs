@@ -2,14 +2,18 @@
 //! heads for role and seniority, the fitted [`Model`] that applies them, and
 //! its versioned file format.
 
-pub mod classifier;
-pub mod persist;
-pub mod softmax;
+mod classifier;
+#[cfg(test)]
+mod linfa_reference_tests;
+mod persist;
+pub(crate) mod softmax;
 
+pub use crate::features::Field;
+pub(crate) use classifier::Head;
 pub use classifier::{
-    Contribution, DataFile, ExampleCounts, Head, LabelProbability, Labels, Model, ModelMeta,
-    Prediction,
+    Contribution, DataFile, ExampleCounts, LabelProbability, Labels, Model, ModelMeta, Prediction,
 };
-pub use softmax::{
-    ClassWeight, SoftmaxParams, SoftmaxRegression, SoftmaxValidParams, TrainingReport,
-};
+pub(crate) use persist::sha256_hex;
+pub use persist::FORMAT_VERSION;
+pub use softmax::{ClassWeight, TrainingReport};
+pub(crate) use softmax::{SoftmaxParams, SoftmaxRegression};

@@ -102,7 +102,6 @@ impl Model {
         let mut model: Model =
             bincode::deserialize(&decoded).map_err(|e| ModelFileError::Decode(e.to_string()))?;
         model.featurizer.rebuild_index();
-        model.skills = super::classifier::Tagger::default_catalog();
         model
             .check_consistent()
             .map_err(ModelFileError::Inconsistent)?;

@@ -1,18 +1,20 @@
 //! Reports: the last stage, turning labels into numbers people read
 //! (evaluation metrics now; tallies and charts later).
 
-pub mod chart;
-pub mod metrics;
-pub mod tally;
+mod chart;
+mod metrics;
+mod tally;
 
+pub use chart::{bar_chart, trend_chart};
 pub use metrics::{score, ClassScore, Gold, Metrics};
 pub use tally::{
-    label_summary, period_of, tally, Group, LabelShare, PairCount, SkillCount, Tally, TallyRow,
+    period_of, tally, Group, LabelShare, LabelSummary, PairCount, SkillCount, Tally, TallyBuilder,
+    TallyOptions, TallyRow,
 };
 
 /// `s` cut to at most `width` characters, with an ellipsis when cut (for
 /// table cells and chart labels).
-pub fn shorten(s: &str, width: usize) -> String {
+pub(crate) fn shorten(s: &str, width: usize) -> String {
     if s.chars().count() <= width {
         s.to_string()
     } else {

@@ -7,8 +7,11 @@
 
 use std::collections::BTreeMap;
 
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
+use super::shorten;
+use crate::model::Labels;
 use crate::skills::Requirement;
 
 /// One posting as the tally sees it.
@@ -88,9 +91,385 @@ pub struct Tally {
     pub groups: Vec<Group>,
 }
 
-/// Count skills per group. Groups with fewer than `min_postings` postings
-/// are left out (the overall group never is); each group keeps its `top`
-/// skills.
+impl Tally {
+    /// The tally as a plain-text table, one block per group (what `jobtag
+    /// tally` prints).
+    pub fn to_table(&self) -> String {
+        use std::fmt::Write as _;
+        let t = self;
+        let mut out = String::new();
+        for g in &t.groups {
+            let name = if t.by.is_empty() {
+                "all postings".to_string()
+            } else {
+                t.by.iter()
+                    .zip(&g.key)
+                    .map(|(b, k)| format!("{b}={k}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let _ = writeln!(
+                out,
+                "{} — {} postings, {} without skills",
+                shorten(&name, 70),
+                g.postings,
+                g.without_skills
+            );
+            let _ = writeln!(
+                out,
+                "  {:<32} {:>8} {:>7} {:>9} {:>9} {:>9}",
+                "skill", "postings", "share", "required", "preferred", "mentioned"
+            );
+            for s in &g.skills {
+                let _ = writeln!(
+                    out,
+                    "  {:<32} {:>8} {:>6.1}% {:>9} {:>9} {:>9}",
+                    shorten(&s.skill, 32),
+                    s.postings,
+                    s.share * 100.0,
+                    s.required,
+                    s.preferred,
+                    s.mentioned
+                );
+            }
+            if !g.pairs.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "  {:<44} {:>8} {:>7} {:>7}",
+                    "skills named together", "postings", "share", "lift"
+                );
+                for p in &g.pairs {
+                    let both = format!("{} + {}", p.a, p.b);
+                    let _ = writeln!(
+                        out,
+                        "  {:<44} {:>8} {:>6.1}% {:>7.2}",
+                        shorten(&both, 44),
+                        p.postings,
+                        p.share * 100.0,
+                        p.lift
+                    );
+                }
+            }
+            let _ = writeln!(out);
+        }
+        out
+    }
+}
+
+/// How a [`Tally`] is cut: skills shown per group, the smallest group shown,
+/// whether skill pairs are counted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TallyOptions {
+    /// Skills (and pairs) kept per group, most frequent first.
+    pub top: usize,
+    /// Groups with fewer postings are left out (the overall group never is).
+    pub min_postings: usize,
+    /// Count skills named together in a posting.
+    pub pairs: bool,
+}
+
+impl Default for TallyOptions {
+    fn default() -> Self {
+        TallyOptions {
+            top: 20,
+            min_postings: 1,
+            pairs: false,
+        }
+    }
+}
+
+impl TallyOptions {
+    /// Keep `top` skills per group.
+    pub fn with_top(mut self, top: usize) -> Self {
+        self.top = top;
+        self
+    }
+
+    /// Leave out groups smaller than `min_postings`.
+    pub fn with_min_postings(mut self, min_postings: usize) -> Self {
+        self.min_postings = min_postings;
+        self
+    }
+
+    /// Count skill pairs too.
+    pub fn with_pairs(mut self, pairs: bool) -> Self {
+        self.pairs = pairs;
+        self
+    }
+}
+
+/// Counts of one group while postings stream in. Skills are interned ids:
+/// memory grows with the number of distinct groups and skills (and, with
+/// pairs, of pairs), never with the number of postings.
+#[derive(Debug, Default)]
+struct GroupCounts {
+    postings: usize,
+    without_skills: usize,
+    /// Skill id → postings, required, preferred, mentioned.
+    skills: FxHashMap<u32, [usize; 4]>,
+    /// Skill id → postings naming it (each name once per posting), for lift.
+    singles: FxHashMap<u32, usize>,
+    /// (smaller name's id, larger name's id) → postings naming both.
+    pairs: FxHashMap<(u32, u32), usize>,
+}
+
+/// Builds a [`Tally`] one posting at a time, in memory that does not grow
+/// with the number of postings (`jobtag tally` streams any input through
+/// it).
+#[derive(Debug)]
+pub struct TallyBuilder {
+    by: Vec<String>,
+    count_pairs: bool,
+    names: Vec<String>,
+    ids: FxHashMap<String, u32>,
+    overall: GroupCounts,
+    groups: BTreeMap<Vec<String>, GroupCounts>,
+    roles: BTreeMap<String, (usize, f64)>,
+    seniorities: BTreeMap<String, (usize, f64)>,
+    rows: usize,
+    /// Scratch: one posting's skill ids.
+    scratch: Vec<(u32, Requirement)>,
+}
+
+impl TallyBuilder {
+    /// A builder grouping by the fields named in `by` (each posting then
+    /// gives one value per field); skill pairs are counted as well.
+    pub fn new<S: AsRef<str>>(by: &[S]) -> Self {
+        TallyBuilder {
+            by: by.iter().map(|b| b.as_ref().to_string()).collect(),
+            count_pairs: true,
+            names: Vec::new(),
+            ids: FxHashMap::default(),
+            overall: GroupCounts::default(),
+            groups: BTreeMap::new(),
+            roles: BTreeMap::new(),
+            seniorities: BTreeMap::new(),
+            rows: 0,
+            scratch: Vec::new(),
+        }
+    }
+
+    /// Do not count skill pairs (less memory when they are not wanted).
+    pub fn without_pairs(mut self) -> Self {
+        self.count_pairs = false;
+        self
+    }
+
+    /// Postings counted so far.
+    pub fn len(&self) -> usize {
+        self.rows
+    }
+
+    /// True before the first posting.
+    pub fn is_empty(&self) -> bool {
+        self.rows == 0
+    }
+
+    /// Count one posting from its labels; `group` holds one value per
+    /// field of `by`.
+    pub fn add_labels<S: AsRef<str>>(&mut self, group: &[S], labels: &Labels) {
+        let skills = labels
+            .skills
+            .iter()
+            .map(|s| (s.name.as_str(), s.requirement));
+        let role = Some((
+            labels.role.label.as_str(),
+            f64::from(labels.role.confidence),
+        ));
+        let seniority = labels
+            .seniority
+            .as_ref()
+            .map(|s| (s.label.as_str(), f64::from(s.confidence)));
+        self.add_parts(group, skills, role, seniority);
+    }
+
+    /// Count one posting given as a [`TallyRow`].
+    pub fn add(&mut self, row: &TallyRow) {
+        let skills = row.skills.iter().map(|(s, r)| (s.as_str(), *r));
+        let role = row.role.as_ref().map(|(l, c)| (l.as_str(), *c));
+        let seniority = row.seniority.as_ref().map(|(l, c)| (l.as_str(), *c));
+        self.add_parts(&row.group, skills, role, seniority);
+    }
+
+    fn add_parts<'a, S: AsRef<str>>(
+        &mut self,
+        group: &[S],
+        skills: impl Iterator<Item = (&'a str, Requirement)>,
+        role: Option<(&str, f64)>,
+        seniority: Option<(&str, f64)>,
+    ) {
+        self.rows += 1;
+        for (labels, label) in [(&mut self.roles, role), (&mut self.seniorities, seniority)] {
+            if let Some((l, c)) = label {
+                let e = match labels.get_mut(l) {
+                    Some(e) => e,
+                    None => labels.entry(l.to_string()).or_insert((0, 0.0)),
+                };
+                e.0 += 1;
+                e.1 += c;
+            }
+        }
+        let mut ids = std::mem::take(&mut self.scratch);
+        ids.clear();
+        for (name, requirement) in skills {
+            let id = match self.ids.get(name) {
+                Some(&id) => id,
+                None => {
+                    let id = self.names.len() as u32;
+                    self.names.push(name.to_string());
+                    self.ids.insert(name.to_string(), id);
+                    id
+                }
+            };
+            ids.push((id, requirement));
+        }
+        let pairs = self.count_pairs;
+        let names = &self.names;
+        self.overall.count(&ids, pairs, names);
+        if !self.by.is_empty() {
+            let key: Vec<String> = group.iter().map(|g| g.as_ref().to_string()).collect();
+            let counts = self.groups.entry(key).or_default();
+            counts.count(&ids, pairs, names);
+        }
+        self.scratch = ids;
+    }
+
+    /// The tally: the overall group first, then every group (in key order)
+    /// with at least `min_postings` postings, each with its `top` skills.
+    pub fn finish(&self, options: &TallyOptions) -> Tally {
+        let overall_key = vec!["all".to_string(); self.by.len().max(1)];
+        let mut groups = vec![self.group(overall_key, &self.overall, options)];
+        for (key, counts) in &self.groups {
+            if counts.postings >= options.min_postings {
+                groups.push(self.group(key.clone(), counts, options));
+            }
+        }
+        Tally {
+            by: self.by.clone(),
+            groups,
+        }
+    }
+
+    /// The role and seniority distributions of the postings counted, with
+    /// mean confidence.
+    pub fn label_summary(&self) -> LabelSummary {
+        LabelSummary {
+            postings: self.rows,
+            role: self.shares(&self.roles),
+            seniority: self.shares(&self.seniorities),
+        }
+    }
+
+    fn shares(&self, labels: &BTreeMap<String, (usize, f64)>) -> Vec<LabelShare> {
+        let mut out: Vec<LabelShare> = labels
+            .iter()
+            .map(|(label, &(n, sum))| LabelShare {
+                label: label.clone(),
+                postings: n,
+                share: ratio(n, self.rows),
+                mean_confidence: if n > 0 { sum / n as f64 } else { 0.0 },
+            })
+            .collect();
+        out.sort_by(|a, b| b.postings.cmp(&a.postings).then(a.label.cmp(&b.label)));
+        out
+    }
+
+    fn group(&self, key: Vec<String>, counts: &GroupCounts, options: &TallyOptions) -> Group {
+        let n = counts.postings;
+        let mut skills: Vec<SkillCount> = counts
+            .skills
+            .iter()
+            .map(
+                |(&id, &[postings, required, preferred, mentioned])| SkillCount {
+                    skill: self.names[id as usize].clone(),
+                    postings,
+                    required,
+                    preferred,
+                    mentioned,
+                    share: ratio(postings, n),
+                    required_share: ratio(required, n),
+                    preferred_share: ratio(preferred, n),
+                    mentioned_share: ratio(mentioned, n),
+                },
+            )
+            .collect();
+        skills.sort_by(|a, b| {
+            b.postings
+                .cmp(&a.postings)
+                .then(b.required.cmp(&a.required))
+                .then(a.skill.cmp(&b.skill))
+        });
+        skills.truncate(options.top);
+        let pairs = if options.pairs && self.count_pairs {
+            let mut pairs: Vec<PairCount> = counts
+                .pairs
+                .iter()
+                .map(|(&(a, b), &c)| {
+                    let (na, nb) = (counts.singles[&a] as f64, counts.singles[&b] as f64);
+                    PairCount {
+                        a: self.names[a as usize].clone(),
+                        b: self.names[b as usize].clone(),
+                        postings: c,
+                        share: ratio(c, n),
+                        lift: c as f64 * n as f64 / (na * nb),
+                    }
+                })
+                .collect();
+            pairs.sort_by(|x, y| {
+                y.postings
+                    .cmp(&x.postings)
+                    .then(y.lift.total_cmp(&x.lift))
+                    .then(x.a.cmp(&y.a))
+                    .then(x.b.cmp(&y.b))
+            });
+            pairs.truncate(options.top);
+            pairs
+        } else {
+            Vec::new()
+        };
+        Group {
+            key,
+            postings: n,
+            without_skills: counts.without_skills,
+            skills,
+            pairs,
+        }
+    }
+}
+
+impl GroupCounts {
+    fn count(&mut self, skills: &[(u32, Requirement)], pairs: bool, names: &[String]) {
+        self.postings += 1;
+        if skills.is_empty() {
+            self.without_skills += 1;
+        }
+        for &(id, requirement) in skills {
+            let c = self.skills.entry(id).or_insert([0; 4]);
+            c[0] += 1;
+            match requirement {
+                Requirement::Required => c[1] += 1,
+                Requirement::Preferred => c[2] += 1,
+                Requirement::Mentioned => c[3] += 1,
+            }
+        }
+        if pairs {
+            // Each name once per posting, pairs ordered by name.
+            let mut ids: Vec<u32> = skills.iter().map(|&(id, _)| id).collect();
+            ids.sort_unstable_by(|&a, &b| names[a as usize].cmp(&names[b as usize]));
+            ids.dedup();
+            for (i, &a) in ids.iter().enumerate() {
+                *self.singles.entry(a).or_insert(0) += 1;
+                for &b in &ids[i + 1..] {
+                    *self.pairs.entry((a, b)).or_insert(0) += 1;
+                }
+            }
+        }
+    }
+}
+
+/// Count skills per group of `rows` (see [`TallyBuilder`], which does the
+/// same one posting at a time).
 pub fn tally(
     rows: &[TallyRow],
     by: &[String],
@@ -98,114 +477,18 @@ pub fn tally(
     min_postings: usize,
     pairs: bool,
 ) -> Tally {
-    let mut groups: BTreeMap<Vec<String>, Vec<&TallyRow>> = BTreeMap::new();
+    let mut builder = TallyBuilder::new(by);
+    if !pairs {
+        builder = builder.without_pairs();
+    }
     for r in rows {
-        if !by.is_empty() {
-            groups.entry(r.group.clone()).or_default().push(r);
-        }
+        builder.add(r);
     }
-    let overall_key = vec!["all".to_string(); by.len().max(1)];
-    let mut out = vec![count(overall_key, rows.iter().collect(), top, pairs)];
-    for (key, members) in groups {
-        if members.len() >= min_postings {
-            out.push(count(key, members, top, pairs));
-        }
-    }
-    Tally {
-        by: by.to_vec(),
-        groups: out,
-    }
-}
-
-fn count(key: Vec<String>, members: Vec<&TallyRow>, top: usize, pairs: bool) -> Group {
-    let n = members.len();
-    let pair_counts = if pairs {
-        count_pairs(&members, top)
-    } else {
-        Vec::new()
-    };
-    let mut skills: BTreeMap<&str, SkillCount> = BTreeMap::new();
-    let mut without_skills = 0;
-    for r in &members {
-        if r.skills.is_empty() {
-            without_skills += 1;
-        }
-        for (name, req) in &r.skills {
-            let c = skills.entry(name.as_str()).or_insert_with(|| SkillCount {
-                skill: name.clone(),
-                ..Default::default()
-            });
-            c.postings += 1;
-            match req {
-                Requirement::Required => c.required += 1,
-                Requirement::Preferred => c.preferred += 1,
-                Requirement::Mentioned => c.mentioned += 1,
-            }
-        }
-    }
-    let mut list: Vec<SkillCount> = skills
-        .into_values()
-        .map(|mut c| {
-            c.share = ratio(c.postings, n);
-            c.required_share = ratio(c.required, n);
-            c.preferred_share = ratio(c.preferred, n);
-            c.mentioned_share = ratio(c.mentioned, n);
-            c
-        })
-        .collect();
-    list.sort_by(|a, b| {
-        b.postings
-            .cmp(&a.postings)
-            .then(b.required.cmp(&a.required))
-            .then(a.skill.cmp(&b.skill))
-    });
-    list.truncate(top);
-    Group {
-        key,
-        postings: n,
-        without_skills,
-        skills: list,
-        pairs: pair_counts,
-    }
-}
-
-fn count_pairs(members: &[&TallyRow], top: usize) -> Vec<PairCount> {
-    let n = members.len();
-    let mut single: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut both: BTreeMap<(&str, &str), usize> = BTreeMap::new();
-    for r in members {
-        let mut names: Vec<&str> = r.skills.iter().map(|(s, _)| s.as_str()).collect();
-        names.sort_unstable();
-        names.dedup();
-        for (i, a) in names.iter().enumerate() {
-            *single.entry(a).or_insert(0) += 1;
-            for b in &names[i + 1..] {
-                *both.entry((a, b)).or_insert(0) += 1;
-            }
-        }
-    }
-    let mut out: Vec<PairCount> = both
-        .into_iter()
-        .map(|((a, b), c)| {
-            let (na, nb) = (single[a] as f64, single[b] as f64);
-            PairCount {
-                a: a.to_string(),
-                b: b.to_string(),
-                postings: c,
-                share: ratio(c, n),
-                lift: c as f64 * n as f64 / (na * nb),
-            }
-        })
-        .collect();
-    out.sort_by(|x, y| {
-        y.postings
-            .cmp(&x.postings)
-            .then(y.lift.total_cmp(&x.lift))
-            .then(x.a.cmp(&y.a))
-            .then(x.b.cmp(&y.b))
-    });
-    out.truncate(top);
-    out
+    builder.finish(&TallyOptions {
+        top,
+        min_postings,
+        pairs,
+    })
 }
 
 /// The period (`2026-03` for months, `2026-Q1` for quarters) of a date
@@ -236,6 +519,44 @@ fn ratio(a: usize, n: usize) -> f64 {
     }
 }
 
+/// How the postings of a tally were labelled: the role and seniority
+/// distributions.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LabelSummary {
+    /// Postings counted.
+    pub postings: usize,
+    /// Roles, most frequent first.
+    pub role: Vec<LabelShare>,
+    /// Seniorities, most frequent first.
+    pub seniority: Vec<LabelShare>,
+}
+
+impl LabelSummary {
+    /// The distributions as a plain-text table.
+    pub fn to_table(&self) -> String {
+        use std::fmt::Write as _;
+        let mut out = format!("{} postings\n", self.postings);
+        for (f, list) in [("role", &self.role), ("seniority", &self.seniority)] {
+            let _ = writeln!(
+                out,
+                "  {:<24} {:>8} {:>7} {:>15}",
+                f, "postings", "share", "mean confidence"
+            );
+            for l in list {
+                let _ = writeln!(
+                    out,
+                    "  {:<24} {:>8} {:>6.1}% {:>15.2}",
+                    shorten(&l.label, 24),
+                    l.postings,
+                    l.share * 100.0,
+                    l.mean_confidence
+                );
+            }
+        }
+        out
+    }
+}
+
 /// The label distribution of one field: count, share and mean confidence.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LabelShare {
@@ -249,34 +570,158 @@ pub struct LabelShare {
     pub mean_confidence: f64,
 }
 
-/// Distribution of roles (`seniority == false`) or seniorities.
-pub fn label_summary(rows: &[TallyRow], seniority: bool) -> Vec<LabelShare> {
-    let mut acc: BTreeMap<&str, (usize, f64)> = BTreeMap::new();
-    for r in rows {
-        let label = if seniority { &r.seniority } else { &r.role };
-        if let Some((l, c)) = label {
-            let e = acc.entry(l.as_str()).or_insert((0, 0.0));
-            e.0 += 1;
-            e.1 += c;
-        }
-    }
-    let mut out: Vec<LabelShare> = acc
-        .into_iter()
-        .map(|(label, (n, sum))| LabelShare {
-            label: label.to_string(),
-            postings: n,
-            share: ratio(n, rows.len()),
-            mean_confidence: if n > 0 { sum / n as f64 } else { 0.0 },
-        })
-        .collect();
-    out.sort_by(|a, b| b.postings.cmp(&a.postings).then(a.label.cmp(&b.label)));
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use Requirement::*;
+
+    /// The tally as first written: every row kept, grouped, then counted.
+    /// Count skills per group. Groups with fewer than `min_postings` postings
+    /// are left out (the overall group never is); each group keeps its `top`
+    /// skills.
+    fn reference_tally(
+        rows: &[TallyRow],
+        by: &[String],
+        top: usize,
+        min_postings: usize,
+        pairs: bool,
+    ) -> Tally {
+        let mut groups: BTreeMap<Vec<String>, Vec<&TallyRow>> = BTreeMap::new();
+        for r in rows {
+            if !by.is_empty() {
+                groups.entry(r.group.clone()).or_default().push(r);
+            }
+        }
+        let overall_key = vec!["all".to_string(); by.len().max(1)];
+        let mut out = vec![count(overall_key, rows.iter().collect(), top, pairs)];
+        for (key, members) in groups {
+            if members.len() >= min_postings {
+                out.push(count(key, members, top, pairs));
+            }
+        }
+        Tally {
+            by: by.to_vec(),
+            groups: out,
+        }
+    }
+
+    fn count(key: Vec<String>, members: Vec<&TallyRow>, top: usize, pairs: bool) -> Group {
+        let n = members.len();
+        let pair_counts = if pairs {
+            count_pairs(&members, top)
+        } else {
+            Vec::new()
+        };
+        let mut skills: BTreeMap<&str, SkillCount> = BTreeMap::new();
+        let mut without_skills = 0;
+        for r in &members {
+            if r.skills.is_empty() {
+                without_skills += 1;
+            }
+            for (name, req) in &r.skills {
+                let c = skills.entry(name.as_str()).or_insert_with(|| SkillCount {
+                    skill: name.clone(),
+                    ..Default::default()
+                });
+                c.postings += 1;
+                match req {
+                    Requirement::Required => c.required += 1,
+                    Requirement::Preferred => c.preferred += 1,
+                    Requirement::Mentioned => c.mentioned += 1,
+                }
+            }
+        }
+        let mut list: Vec<SkillCount> = skills
+            .into_values()
+            .map(|mut c| {
+                c.share = ratio(c.postings, n);
+                c.required_share = ratio(c.required, n);
+                c.preferred_share = ratio(c.preferred, n);
+                c.mentioned_share = ratio(c.mentioned, n);
+                c
+            })
+            .collect();
+        list.sort_by(|a, b| {
+            b.postings
+                .cmp(&a.postings)
+                .then(b.required.cmp(&a.required))
+                .then(a.skill.cmp(&b.skill))
+        });
+        list.truncate(top);
+        Group {
+            key,
+            postings: n,
+            without_skills,
+            skills: list,
+            pairs: pair_counts,
+        }
+    }
+
+    fn count_pairs(members: &[&TallyRow], top: usize) -> Vec<PairCount> {
+        let n = members.len();
+        let mut single: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut both: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+        for r in members {
+            let mut names: Vec<&str> = r.skills.iter().map(|(s, _)| s.as_str()).collect();
+            names.sort_unstable();
+            names.dedup();
+            for (i, a) in names.iter().enumerate() {
+                *single.entry(a).or_insert(0) += 1;
+                for b in &names[i + 1..] {
+                    *both.entry((a, b)).or_insert(0) += 1;
+                }
+            }
+        }
+        let mut out: Vec<PairCount> = both
+            .into_iter()
+            .map(|((a, b), c)| {
+                let (na, nb) = (single[a] as f64, single[b] as f64);
+                PairCount {
+                    a: a.to_string(),
+                    b: b.to_string(),
+                    postings: c,
+                    share: ratio(c, n),
+                    lift: c as f64 * n as f64 / (na * nb),
+                }
+            })
+            .collect();
+        out.sort_by(|x, y| {
+            y.postings
+                .cmp(&x.postings)
+                .then(y.lift.total_cmp(&x.lift))
+                .then(x.a.cmp(&y.a))
+                .then(x.b.cmp(&y.b))
+        });
+        out.truncate(top);
+        out
+    }
+
+    #[test]
+    fn the_streaming_builder_counts_what_the_row_by_row_reference_counts() {
+        let mut lcg = crate::testing::Lcg::new(11);
+        let skills = ["Python", "SQL", "Go", "Rust", "Excel", "AWS", "Docker"];
+        let reqs = [Required, Preferred, Mentioned];
+        let rows: Vec<TallyRow> = (0..400)
+            .map(|_| TallyRow {
+                group: vec![
+                    ["a", "b", "c"][lcg.next() % 3].to_string(),
+                    ["x", "y"][lcg.next() % 2].to_string(),
+                ],
+                skills: (0..lcg.next() % 6)
+                    .map(|_| (skills[lcg.next() % 7].to_string(), reqs[lcg.next() % 3]))
+                    .collect(),
+                role: Some(("r".into(), 0.5)),
+                seniority: None,
+            })
+            .collect();
+        let by = ["role".to_string(), "seniority".to_string()];
+        for (top, min, pairs) in [(3, 1, true), (10, 50, false), (1, 200, true)] {
+            assert_eq!(
+                tally(&rows, &by, top, min, pairs),
+                reference_tally(&rows, &by, top, min, pairs)
+            );
+        }
+    }
 
     #[test]
     fn periods() {

@@ -77,6 +77,13 @@ impl SkillCatalog {
         Self::from_reader(DEFAULT_CATALOG.as_bytes(), "training/skills/catalog.csv")
     }
 
+    /// Read a catalog CSV file (the columns of `training/skills/catalog.csv`).
+    pub fn load(path: impl AsRef<std::path::Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        Self::from_reader(std::io::BufReader::new(file), &path.display().to_string())
+    }
+
     /// Read a catalog CSV; `name` is used in error messages.
     pub fn from_reader(reader: impl Read, name: &str) -> Result<Self> {
         let mut csv = csv::Reader::from_reader(reader);

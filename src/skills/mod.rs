@@ -3,11 +3,12 @@
 //! posting states them. Matching reads the original (normalized, case-kept)
 //! text, never stemmed tokens.
 
-pub mod catalog;
-pub mod sections;
-pub mod tagger;
+mod catalog;
+mod sections;
+mod tagger;
 mod word_index;
 
+pub use crate::posting::TextField;
 pub use catalog::{Alias, Skill, SkillCatalog};
-pub use sections::{Requirement, Sections};
-pub use tagger::{Hit, SkillSpan, SkillTag, SkillTagger};
+pub use sections::Requirement;
+pub use tagger::{SkillSpan, SkillTag, SkillTagger};

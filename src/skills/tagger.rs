@@ -23,14 +23,15 @@ use super::sections::{Requirement, Sections};
 use super::word_index::{is_word_byte, matches_at, Entry, WordIndex};
 use crate::error::Result;
 use crate::features::cues::{years_phrases, YearsMention};
-use crate::features::Field;
+use crate::posting::TextField;
+use crate::posting::TextField as Field;
 use crate::text::{normalize_keep_case, NormalizedText};
 
 /// A place where a skill was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SkillSpan {
     /// Title or description.
-    pub field: Field,
+    pub field: TextField,
     /// Start byte in the original field text.
     pub start: usize,
     /// End byte in the original field text.
@@ -60,7 +61,7 @@ pub struct SkillTag {
 
 /// One raw match: a catalog alias at a byte range of normalized text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Hit {
+pub(crate) struct Hit {
     /// Index of the skill in the catalog.
     pub skill: usize,
     /// Start byte (normalized text).
@@ -129,7 +130,7 @@ impl SkillTagger {
 
     /// Whole-word, leftmost-longest, non-overlapping matches in `text`
     /// (before the ambiguity check).
-    pub fn find(&self, text: &str) -> Vec<Hit> {
+    pub(crate) fn find(&self, text: &str) -> Vec<Hit> {
         let bytes = text.as_bytes();
         let mut chosen: Vec<Hit> = Vec::with_capacity(text.len() / 64 + 1);
         self.index.for_each_start(bytes, |start, candidates| {

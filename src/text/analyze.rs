@@ -116,6 +116,7 @@ fn parse_term_map(text: &str) -> Result<FxHashMap<String, String>, toml::de::Err
 }
 
 /// Feature keys (unigrams and bigrams) of `raw`, without spans.
+#[cfg(test)]
 pub fn feature_terms(raw: &str) -> Vec<String> {
     analyze(raw).ngrams().map(|(t, _, _)| t).collect()
 }

@@ -73,7 +73,7 @@ pub struct FoldTraining {
 }
 
 /// Fold of the `i`-th example of the folded source.
-pub fn fold_of(i: usize, k: usize) -> usize {
+pub(crate) fn fold_of(i: usize, k: usize) -> usize {
     i % k
 }
 
@@ -160,7 +160,10 @@ pub fn evaluate_model(model: &Model, test: &[Example]) -> EvalReport {
 
 fn predict(model: &Model, test: &[&Example]) -> (Vec<String>, Vec<String>) {
     use rayon::prelude::*;
-    let labels: Vec<_> = test.par_iter().map(|e| model.label(&e.posting)).collect();
+    let labels: Vec<_> = test
+        .par_iter()
+        .map(|e| model.classify(&e.posting, &Default::default()))
+        .collect();
     let roles = labels.iter().map(|l| l.role.label.to_string()).collect();
     let sens = labels
         .iter()

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::recipe::{Recipe, Source, SourceFormat};
 use crate::error::{Error, Result};
-use crate::model::persist::sha256_hex;
+use crate::model::sha256_hex;
 use crate::model::DataFile;
 use crate::posting::Posting;
 

@@ -14,7 +14,7 @@ use crate::model::{ExampleCounts, Head, Model, ModelMeta, SoftmaxParams, Softmax
 use crate::taxonomy::Taxonomy;
 
 /// Analyze examples on all cores (order preserved).
-pub fn analyze_all(examples: &[&Example]) -> Vec<PostingTerms> {
+pub(crate) fn analyze_all(examples: &[&Example]) -> Vec<PostingTerms> {
     examples
         .par_iter()
         .map(|e| PostingTerms::new(&e.posting))
@@ -23,7 +23,7 @@ pub fn analyze_all(examples: &[&Example]) -> Vec<PostingTerms> {
 
 /// Train a model on `examples`. `meta` is completed with example counts and
 /// training reports.
-pub fn fit_model(
+pub(crate) fn fit_model(
     examples: &[&Example],
     taxonomy: &Taxonomy,
     params: &TrainParams,

@@ -6,14 +6,16 @@
 //! file, byte for byte (the training date comes from `SOURCE_DATE_EPOCH`
 //! when set).
 
-pub mod cv;
-pub mod examples;
-pub mod fit;
-pub mod recipe;
+mod cv;
+mod examples;
+mod fit;
+mod recipe;
 
-pub use cv::{cross_validate, evaluate_model, EvalReport};
-pub use examples::{load_recipe_sources, Corpus, Example};
-pub use fit::fit_model;
+pub use crate::features::{FeaturizerParams, VocabularyParams};
+pub use crate::model::ClassWeight;
+pub use cv::{cross_validate, evaluate_model, EvalReport, FoldTraining, PredictionRow};
+pub use examples::{load_recipe_sources, read_table, Corpus, Example};
+pub(crate) use fit::fit_model;
 pub use recipe::{HeadParams, Recipe, Source, SourceFormat, TrainParams};
 
 use crate::error::Result;
@@ -23,7 +25,7 @@ use crate::taxonomy::Taxonomy;
 impl ModelMeta {
     /// Metadata with nothing filled in (for models trained inside
     /// cross-validation folds).
-    pub fn empty() -> Self {
+    pub(crate) fn empty() -> Self {
         ModelMeta {
             name: String::new(),
             jobtag_version: env!("CARGO_PKG_VERSION").to_string(),

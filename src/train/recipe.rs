@@ -185,14 +185,22 @@ impl Source {
 }
 
 impl Recipe {
-    /// Read a recipe file.
+    /// Read a recipe file; its paths are relative to its folder.
     pub fn load(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        let mut recipe: Recipe =
-            toml::from_str(&text).map_err(|e| Error::Recipe(format!("{}: {e}", path.display())))?;
-        recipe.base = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        recipe.text = text;
+        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        Self::from_toml(&text, &base).map_err(|e| match e {
+            Error::Recipe(m) => Error::Recipe(format!("{}: {m}", path.display())),
+            other => other,
+        })
+    }
+
+    /// A recipe from its TOML text, with paths relative to `base`.
+    pub fn from_toml(text: &str, base: &Path) -> Result<Self> {
+        let mut recipe: Recipe = toml::from_str(text).map_err(|e| Error::Recipe(e.to_string()))?;
+        recipe.base = base.to_path_buf();
+        recipe.text = text.to_string();
         recipe.check()?;
         Ok(recipe)
     }

@@ -4,8 +4,7 @@
 
 use std::path::PathBuf;
 
-use jobtag::model::ModelMeta;
-use jobtag::train::{fit_model, load_recipe_sources, Recipe, TrainParams};
+use jobtag::train::{load_recipe_sources, train_from_recipe_with, Recipe};
 use jobtag::{Model, Taxonomy};
 
 pub fn fixture(name: &str) -> PathBuf {
@@ -46,11 +45,7 @@ pub fn tiny_taxonomy() -> Taxonomy {
 pub fn tiny_model() -> Model {
     let recipe = tiny_recipe();
     let corpus = load_recipe_sources(&recipe).unwrap();
-    let refs: Vec<_> = corpus.examples.iter().collect();
-    let params = TrainParams {
-        ..recipe.params.clone()
-    };
-    fit_model(&refs, &tiny_taxonomy(), &params, ModelMeta::empty()).unwrap()
+    train_from_recipe_with(&recipe, &corpus, &tiny_taxonomy(), "2026-01-01").unwrap()
 }
 
 /// One tiny model per test binary (training takes a moment).

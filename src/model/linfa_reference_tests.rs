@@ -1,8 +1,8 @@
 //! Our sparse softmax trainer against `linfa-logistic`'s dense multinomial
 //! regression on the same objective: probabilities must agree.
 
-use jobtag::features::{CsrMatrix, SparseRow};
-use jobtag::model::{ClassWeight, SoftmaxParams};
+use crate::features::{CsrMatrix, SparseRow};
+use crate::model::{ClassWeight, SoftmaxParams};
 use linfa::prelude::*;
 use linfa_logistic::MultiLogisticRegression;
 use ndarray::Array1;

@@ -1,12 +1,19 @@
 //! Tokenizer and analysis edge cases, plus property tests: any input is
-//! handled without panics and every span points into the original text.
+//! handled without panics, every span points into the original text, and
+//! the labelling fast path (stem ids) gives the rows the spelled-out path
+//! gives. (Unit tests, not tests/: they reach the crate-private pipeline.)
 
-mod common;
-
-use jobtag::features::PostingTerms;
-use jobtag::text::{analyze, normalize, normalize_keep_case, tokenize};
-use jobtag::Posting;
+use crate::features::{Field, PostingTerms};
+use crate::testing::{tiny_labeller, tiny_labeller_cached};
+use crate::text::analyze::analyze;
+use crate::text::normalize::{normalize, normalize_keep_case};
+use crate::text::tokenize::tokenize;
+use crate::{LabelOptions, Posting};
 use proptest::prelude::*;
+
+fn explained() -> LabelOptions {
+    LabelOptions::default().with_explain(true)
+}
 
 fn tokens(raw: &str) -> Vec<String> {
     tokenize(&normalize(raw).text)
@@ -73,25 +80,25 @@ fn a_one_megabyte_posting() {
     assert!(description.len() >= 1_000_000);
     let terms = PostingTerms::new(&Posting::new("Senior Engineer", description.clone()));
     assert!(terms.text.terms.len() > 100_000);
-    let model = common::tiny_model();
+    let model = tiny_labeller();
     let labels = model.label(&Posting::new("Senior Engineer", description));
     assert!(labels.role.confidence > 0.0);
 }
 
 #[test]
 fn explanation_spans_point_at_the_raw_text() {
-    let model = common::tiny_model();
+    let model = tiny_labeller();
     let posting = Posting::new(
         "Senior <b>Frontend</b> Developer",
         "React &amp; TypeScript, CSS",
     );
-    let labels = model.label_with(&posting, true);
+    let labels = model.label_with(&posting, &explained());
     assert!(!labels.role_terms.is_empty());
     for t in labels.role_terms.iter().chain(&labels.seniority_terms) {
         let text = match t.field {
-            jobtag::features::Field::Title => &posting.title,
-            jobtag::features::Field::Description => &posting.description,
-            jobtag::features::Field::Cue => continue,
+            Field::Title => &posting.title,
+            Field::Description => &posting.description,
+            Field::Cue => continue,
         };
         for &(s, e) in &t.spans {
             let slice = &text[s..e];
@@ -102,12 +109,12 @@ fn explanation_spans_point_at_the_raw_text() {
 
 #[test]
 fn the_default_model_gets_the_same_rows_by_ids_and_by_terms() {
-    let model = jobtag::Model::embedded().expect("embedded model");
-    let f = model.featurizer();
+    let model = crate::Model::embedded().expect("embedded model");
+    let f = &model.featurizer;
     let fixtures = [
-        include_str!("fixtures/postings.jsonl"),
-        include_str!("fixtures/labelled.jsonl"),
-        include_str!("fixtures/tiny_test.jsonl"),
+        include_str!("../tests/fixtures/postings.jsonl"),
+        include_str!("../tests/fixtures/labelled.jsonl"),
+        include_str!("../tests/fixtures/tiny_test.jsonl"),
     ];
     let mut n = 0;
     for line in fixtures.iter().flat_map(|f| f.lines()) {
@@ -156,13 +163,13 @@ proptest! {
         title in "((senior|sr\\.|data|engineer|developer|scientist|młodszy|programista|intern|lead|[A-Za-z]{1,8})[ ,/-]){0,6}",
         description in "((python|sql|the|and|of|5\\+ years of experience|YEARS|Ünï|İ|ΣΑ|\u{212A}|c\\+\\+|node\\.js|ci/cd|<b>|</li>|&amp;|machine|learning|models|data|pipelines|[A-Za-z]{1,8}|\\PC)[ ,.\n]){0,60}",
     ) {
-        let model = common::tiny_model_cached();
+        let model = tiny_labeller_cached();
         let p = Posting::new(title, description);
-        let f = model.featurizer();
+        let f = &model.model().featurizer;
         prop_assert_eq!(f.posting_row(&p), f.transform(&PostingTerms::new(&p)));
         // Labelling takes the id path (with the years phrases shared with the
         // skill tagger); explaining takes the term path. Same labels.
-        let (plain, explained) = (model.label_with(&p, false), model.label_with(&p, true));
+        let (plain, explained) = (model.label(&p), model.label_with(&p, &explained()));
         prop_assert_eq!(plain.role, explained.role);
         prop_assert_eq!(plain.seniority, explained.seniority);
         prop_assert_eq!(plain.skills, explained.skills);
@@ -170,7 +177,7 @@ proptest! {
 
     #[test]
     fn labelling_never_panics(title in "\\PC{0,60}", description in "\\PC{0,300}") {
-        let model = common::tiny_model_cached();
+        let model = tiny_labeller_cached();
         let l = model.label(&Posting::new(title, description));
         let total: f32 = l.role.probabilities.iter().map(|p| p.probability).sum();
         prop_assert!((total - 1.0).abs() < 1e-4);

@@ -1,0 +1,430 @@
+//! The labelling entry point: a [`Labeller`] composes a classifier (a
+//! [`Model`]: featurizer, role and seniority heads, taxonomy, training
+//! metadata — what a model file holds) with a skill tagger compiled from a
+//! [`SkillCatalog`].
+//!
+//! The two are separate because they change separately: a model file says
+//! nothing about skills, and the 2,100-skill catalog is compiled once per
+//! labeller (about 20 ms), never per model load or cross-validation fold.
+//! A labeller is cheap to clone (both halves are shared) and `Send + Sync`,
+//! so one serves every thread.
+//!
+//! Labelling a posting normalizes its text once, case kept: the skill
+//! matcher reads that text, the features read its lower-cased copy, and the
+//! description's "N years" phrases are found once for both.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::error::Result;
+use crate::model::{Labels, Model};
+use crate::posting::Posting;
+use crate::skills::{SkillCatalog, SkillTag, SkillTagger};
+use crate::text::normalize_keep_case;
+
+/// What to compute for each posting, beyond the labels themselves.
+///
+/// ```
+/// let options = jobtag::LabelOptions::default().with_explain(true);
+/// assert!(options.explain);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LabelOptions {
+    /// List the terms behind the role and seniority decisions
+    /// ([`Labels::role_terms`], [`Labels::seniority_terms`]), with their
+    /// byte spans in the original text. Slower: the terms are spelled out.
+    pub explain: bool,
+}
+
+impl LabelOptions {
+    /// These options with explanations on or off.
+    pub fn with_explain(mut self, explain: bool) -> Self {
+        self.explain = explain;
+        self
+    }
+}
+
+/// Labels postings: role and seniority from a [`Model`], skills from a
+/// compiled [`SkillCatalog`].
+///
+/// ```
+/// use jobtag::{Labeller, LabelOptions, Posting};
+///
+/// let labeller = Labeller::embedded()?;
+/// let posting = Posting::new("Senior Data Engineer", "<p>Spark, Airflow, 6+ years of Python</p>");
+/// let labels = labeller.label(&posting);
+/// assert_eq!(labels.role.label, "data-engineer");
+/// assert!(labels.skills.iter().any(|s| s.name == "Apache Airflow"));
+///
+/// // The terms behind each decision, with byte spans into the original text:
+/// let why = labeller.label_with(&posting, &LabelOptions::default().with_explain(true));
+/// assert!(!why.role_terms.is_empty());
+/// # Ok::<(), jobtag::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Labeller {
+    model: Arc<Model>,
+    skills: Option<Arc<SkillTagger>>,
+}
+
+impl Labeller {
+    /// The embedded default model with the default skill catalog.
+    pub fn embedded() -> Result<Self> {
+        Self::builder().build()
+    }
+
+    /// A builder: model, skill catalog, skills on or off.
+    pub fn builder() -> LabellerBuilder {
+        LabellerBuilder::default()
+    }
+
+    /// Label one posting.
+    pub fn label(&self, posting: &Posting) -> Labels {
+        self.label_with(posting, &LabelOptions::default())
+    }
+
+    /// Label one posting with options (explanations, ...).
+    pub fn label_with(&self, posting: &Posting, options: &LabelOptions) -> Labels {
+        // One case-kept normalization serves the skill matcher and,
+        // lower-cased, the features.
+        let title = normalize_keep_case(&posting.title);
+        let description = normalize_keep_case(&posting.description);
+        let (mut labels, description_years) =
+            self.model
+                .classify_normalized(posting, &title, &description, options);
+        if let Some(tagger) = &self.skills {
+            labels.skills = tagger.tag_normalized_with_years(
+                &title,
+                &description,
+                description_years.as_deref(),
+            );
+        }
+        labels
+    }
+
+    /// Label many postings on all cores; the labels come back in input
+    /// order.
+    pub fn label_batch(&self, postings: &[Posting], options: &LabelOptions) -> Vec<Labels> {
+        postings
+            .par_iter()
+            .map(|p| self.label_with(p, options))
+            .collect()
+    }
+
+    /// Label a stream of postings of any length: it is read in chunks of
+    /// `chunk` items, each chunk is labelled on all cores, and the items come
+    /// back in input order with their labels. Memory holds one chunk.
+    ///
+    /// ```
+    /// use jobtag::{Labeller, Posting};
+    ///
+    /// let labeller = Labeller::embedded()?;
+    /// let postings = (0..3).map(|i| Posting::new(format!("Rust Engineer {i}"), "Tokio and axum"));
+    /// for (posting, labels) in labeller.label_stream(postings, &Default::default(), 1024) {
+    ///     println!("{}: {}", posting.title, labels.role.label);
+    /// }
+    /// # Ok::<(), jobtag::Error>(())
+    /// ```
+    pub fn label_stream<I, T>(
+        &self,
+        items: I,
+        options: &LabelOptions,
+        chunk: usize,
+    ) -> LabelStream<'_, I::IntoIter>
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<Posting> + Send + Sync,
+    {
+        LabelStream {
+            labeller: self,
+            options: options.clone(),
+            items: items.into_iter(),
+            chunk: chunk.max(1),
+            ready: std::collections::VecDeque::new(),
+        }
+    }
+
+    /// Only the skills of a posting (no classification).
+    pub fn tag_skills(&self, posting: &Posting) -> Vec<SkillTag> {
+        match &self.skills {
+            Some(t) => t.tag(&posting.title, &posting.description),
+            None => Vec::new(),
+        }
+    }
+
+    /// The classifier.
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// The skill catalog, when skills are on.
+    pub fn catalog(&self) -> Option<&SkillCatalog> {
+        self.skills.as_deref().map(SkillTagger::catalog)
+    }
+
+    /// The compiled skill catalog, when skills are on.
+    pub fn skill_tagger(&self) -> Option<&SkillTagger> {
+        self.skills.as_deref()
+    }
+}
+
+/// Labelled items of [`Labeller::label_stream`], in input order.
+pub struct LabelStream<'a, I: Iterator> {
+    labeller: &'a Labeller,
+    options: LabelOptions,
+    items: I,
+    chunk: usize,
+    ready: std::collections::VecDeque<(I::Item, Labels)>,
+}
+
+impl<I, T> Iterator for LabelStream<'_, I>
+where
+    I: Iterator<Item = T>,
+    T: AsRef<Posting> + Send + Sync,
+{
+    type Item = (T, Labels);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.ready.is_empty() {
+            let chunk: Vec<T> = self.items.by_ref().take(self.chunk).collect();
+            let labels: Vec<Labels> = chunk
+                .par_iter()
+                .map(|item| self.labeller.label_with(item.as_ref(), &self.options))
+                .collect();
+            self.ready.extend(chunk.into_iter().zip(labels));
+        }
+        self.ready.pop_front()
+    }
+}
+
+impl AsRef<Posting> for Posting {
+    fn as_ref(&self) -> &Posting {
+        self
+    }
+}
+
+/// Where the model comes from.
+#[derive(Debug, Default)]
+enum ModelSource {
+    #[default]
+    Embedded,
+    Given(Arc<Model>),
+    File(PathBuf),
+}
+
+/// Where the skill catalog comes from.
+#[derive(Debug, Default)]
+enum CatalogSource {
+    #[default]
+    Default,
+    Given(SkillCatalog),
+    File(PathBuf),
+}
+
+/// Builds a [`Labeller`]: the embedded model and the default catalog unless
+/// told otherwise.
+///
+/// ```
+/// use jobtag::{Labeller, Posting, SkillCatalog};
+///
+/// let mine = SkillCatalog::from_reader(
+///     "id,name,category,aliases\nacme-ql,AcmeQL,language,acmeql\n".as_bytes(),
+///     "mine.csv",
+/// )?;
+/// let labeller = Labeller::builder().add_catalog(mine).build()?;
+/// let labels = labeller.label(&Posting::new("Engineer", "Must know AcmeQL and SQL."));
+/// assert!(labels.skills.iter().any(|s| s.name == "AcmeQL"));
+/// assert!(labels.skills.iter().any(|s| s.name == "SQL"));
+///
+/// let no_skills = Labeller::builder().skills(false).build()?;
+/// assert!(no_skills.label(&Posting::new("Engineer", "SQL")).skills.is_empty());
+/// # Ok::<(), jobtag::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct LabellerBuilder {
+    model: ModelSource,
+    catalog: CatalogSource,
+    additions: Vec<CatalogSource>,
+    skills: bool,
+}
+
+impl Default for LabellerBuilder {
+    fn default() -> Self {
+        LabellerBuilder {
+            model: ModelSource::Embedded,
+            catalog: CatalogSource::Default,
+            additions: Vec::new(),
+            skills: true,
+        }
+    }
+}
+
+impl LabellerBuilder {
+    /// Use this model (default: the embedded one).
+    pub fn model(mut self, model: impl Into<Arc<Model>>) -> Self {
+        self.model = ModelSource::Given(model.into());
+        self
+    }
+
+    /// Load the model from this file when building.
+    pub fn model_file(mut self, path: impl AsRef<Path>) -> Self {
+        self.model = ModelSource::File(path.as_ref().to_path_buf());
+        self
+    }
+
+    /// Use this skill catalog instead of the default one.
+    pub fn catalog(mut self, catalog: SkillCatalog) -> Self {
+        self.catalog = CatalogSource::Given(catalog);
+        self
+    }
+
+    /// Read the skill catalog from this CSV file instead of using the
+    /// default one.
+    pub fn catalog_file(mut self, path: impl AsRef<Path>) -> Self {
+        self.catalog = CatalogSource::File(path.as_ref().to_path_buf());
+        self
+    }
+
+    /// Add these skills to the catalog (a repeated id replaces the skill).
+    pub fn add_catalog(mut self, catalog: SkillCatalog) -> Self {
+        self.additions.push(CatalogSource::Given(catalog));
+        self
+    }
+
+    /// Add the skills of this CSV file to the catalog.
+    pub fn add_catalog_file(mut self, path: impl AsRef<Path>) -> Self {
+        self.additions
+            .push(CatalogSource::File(path.as_ref().to_path_buf()));
+        self
+    }
+
+    /// Tag skills (default) or not.
+    pub fn skills(mut self, on: bool) -> Self {
+        self.skills = on;
+        self
+    }
+
+    /// Load the model and compile the catalog.
+    pub fn build(self) -> Result<Labeller> {
+        let model = match self.model {
+            ModelSource::Embedded => Arc::new(Model::embedded()?),
+            ModelSource::Given(m) => m,
+            ModelSource::File(p) => Arc::new(Model::load(p)?),
+        };
+        let skills = if self.skills {
+            let mut catalog = read_catalog(self.catalog)?;
+            for extra in self.additions {
+                catalog.extend(read_catalog(extra)?);
+            }
+            Some(Arc::new(SkillTagger::new(catalog)?))
+        } else {
+            None
+        };
+        Ok(Labeller { model, skills })
+    }
+}
+
+fn read_catalog(source: CatalogSource) -> Result<SkillCatalog> {
+    match source {
+        CatalogSource::Default => SkillCatalog::default_catalog(),
+        CatalogSource::Given(c) => Ok(c),
+        CatalogSource::File(p) => SkillCatalog::load(p),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalog(csv: &str) -> SkillCatalog {
+        SkillCatalog::from_reader(csv.as_bytes(), "test.csv").expect("catalog")
+    }
+
+    fn names(labels: &Labels) -> Vec<&str> {
+        labels.skills.iter().map(|s| s.name.as_str()).collect()
+    }
+
+    #[test]
+    fn the_builder_turns_skills_off_replaces_and_extends_the_catalog() {
+        let posting = Posting::new("Data Engineer", "Requirements: Python, SQL and Zorblang.");
+        let default = Labeller::embedded().expect("embedded");
+        let all = names(&default.label(&posting)).join(",");
+        assert!(all.contains("Python") && all.contains("SQL"), "{all}");
+        assert!(!all.contains("Zorblang"));
+
+        let off = Labeller::builder().skills(false).build().expect("off");
+        let labels = off.label(&posting);
+        assert!(labels.skills.is_empty());
+        assert!(off.catalog().is_none());
+        // Skills never change role or seniority.
+        assert_eq!(labels.role, default.label(&posting).role);
+
+        let zorb = "id,name,category,aliases\nzorblang,Zorblang,language,zorb\n";
+        let replaced = Labeller::builder()
+            .catalog(catalog(zorb))
+            .build()
+            .expect("replaced");
+        assert_eq!(names(&replaced.label(&posting)), ["Zorblang"]);
+        assert_eq!(replaced.catalog().map(SkillCatalog::len), Some(1));
+
+        let extended = Labeller::builder()
+            .add_catalog(catalog(zorb))
+            .build()
+            .expect("extended");
+        let labels = extended.label(&posting);
+        let got = names(&labels);
+        assert!(got.contains(&"Zorblang") && got.contains(&"Python") && got.contains(&"SQL"));
+
+        // A repeated id replaces the skill.
+        let renamed = "id,name,category,aliases\npython,Python 3,language,python3\n";
+        let extended = Labeller::builder()
+            .add_catalog(catalog(renamed))
+            .build()
+            .expect("renamed");
+        let labels = extended.label(&Posting::new("", "Requirements: python3"));
+        let got = names(&labels);
+        assert_eq!(got, ["Python 3"]);
+    }
+
+    #[test]
+    fn batch_and_stream_give_what_one_by_one_gives_in_order() {
+        let labeller = Labeller::embedded().expect("embedded");
+        let postings: Vec<Posting> = (0..50)
+            .map(|i| {
+                let title = ["Senior Rust Engineer", "Data Scientist", "QA Intern"][i % 3];
+                Posting::new(format!("{title} {i}"), format!("{i}+ years of SQL, Kafka"))
+            })
+            .collect();
+        let one_by_one: Vec<Labels> = postings.iter().map(|p| labeller.label(p)).collect();
+        assert_eq!(
+            labeller.label_batch(&postings, &LabelOptions::default()),
+            one_by_one
+        );
+        for chunk in [1, 7, 50, 1000] {
+            let streamed: Vec<(Posting, Labels)> = labeller
+                .label_stream(postings.clone(), &LabelOptions::default(), chunk)
+                .collect();
+            assert_eq!(streamed.len(), postings.len());
+            for ((p, l), (q, m)) in streamed.iter().zip(postings.iter().zip(&one_by_one)) {
+                assert_eq!((p, l), (q, m));
+            }
+        }
+    }
+
+    #[test]
+    fn missing_files_are_errors_that_name_them() {
+        let e = Labeller::builder()
+            .model_file("/no/such/model.jtm")
+            .build()
+            .expect_err("no model");
+        assert!(e.to_string().contains("/no/such/model.jtm"), "{e}");
+        let e = Labeller::builder()
+            .catalog_file("/no/such/skills.csv")
+            .build()
+            .expect_err("no catalog");
+        assert!(e.to_string().contains("/no/such/skills.csv"), "{e}");
+    }
+}
