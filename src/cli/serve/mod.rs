@@ -1,0 +1,564 @@
+//! `jobtag serve`: an HTTP service for job boards (axum + tower).
+//!
+//! The model is loaded once and shared. Labelling is CPU work, so it runs on
+//! the blocking pool, never on the async executor. Every error is JSON of one
+//! shape, `{"error": {"code", "message"}}`, with the status that fits; no input
+//! can panic the server. SIGTERM and Ctrl-C stop accepting connections and let
+//! requests in flight finish. Only this module knows HTTP.
+//!
+//! # Layers
+//!
+//! Every route, outermost first: `SetRequestId` (`x-request-id`: the
+//! client's, or a counter), `Trace` (a span per request with the id, method,
+//! matched route, then status and latency; never a posting's text),
+//! `PropagateRequestId`, the metrics recorder, axum's `DefaultBodyLimit`
+//! (`--max-body`; over it is a JSON 413). `POST /v1/label` alone adds, outermost
+//! first: `HandleError` (tower's `Overloaded` becomes a JSON 503 `overloaded`),
+//! `LoadShed`, `ConcurrencyLimit` (`--max-concurrent`) and tower-http's
+//! `RequestBodyTimeout` (a client that stops sending its body is cut off).
+//! Health, readiness, metrics and the OpenAPI document are outside the limit,
+//! so they answer when the service is saturated.
+//!
+//! # A request's labelling never escapes the concurrency limit
+//!
+//! The old service wrapped the blocking job in `tokio::time::timeout`: at the
+//! deadline the handler answered 503 and released its permit while the job
+//! ran on, so `--max-concurrent` no longer capped CPU. Now:
+//!
+//! - the job gets the request's deadline (`--timeout-ms` from the moment the
+//!   handler has the request's body) and a cancel flag, and checks both before each
+//!   posting of a batch: it stops at the first posting boundary past either;
+//! - the handler waits for the job until the deadline, then sets the flag and
+//!   **keeps waiting until the job has returned**, and only then answers the
+//!   JSON 503 `timeout`. The `ConcurrencyLimit` permit belongs to the
+//!   handler's future, so it is held for as long as labelling runs;
+//! - if the handler's future is dropped (the client went away), a drop guard
+//!   sets the flag, so the job stops after the posting it is working on (the
+//!   permit goes with the future: this is the only overrun, one posting,
+//!   itself capped by `--max-body`).
+//!
+//! tower's `TimeoutLayer` is deliberately not put around the handler: it
+//! would drop the handler at the deadline, and the permit with it, while the
+//! job runs on, which is the bug above.
+
+mod api;
+mod metrics;
+
+use std::io::IsTerminal;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use axum::body::Bytes;
+use axum::error_handling::HandleErrorLayer;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{DefaultBodyLimit, MatchedPath, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{BoxError, Json, Router};
+use clap::{Args, ValueEnum};
+use jobtag::io::writer::add_json_labels;
+use jobtag::{Model, Posting};
+use serde_json::{Map, Value};
+use tower::ServiceBuilder;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::timeout::RequestBodyTimeoutLayer;
+use tower_http::trace::TraceLayer;
+use tracing::Span;
+use utoipa::OpenApi;
+
+use api::{ApiError, LabelQuery, Status};
+use metrics::Metrics;
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port; the address is printed).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// Model file (default: the embedded model).
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// Largest request body, in bytes.
+    #[arg(long, default_value_t = 1 << 20)]
+    max_body: usize,
+    /// Most postings in one request.
+    #[arg(long, default_value_t = 100)]
+    max_batch: usize,
+    /// Labelling requests handled at once; more get 503 at once.
+    #[arg(long, default_value_t = 256)]
+    max_concurrent: usize,
+    /// Per-request time limit, in milliseconds.
+    #[arg(long, default_value_t = 10_000)]
+    timeout_ms: u64,
+    /// Log format on stderr: `text` (coloured only on a terminal) or `json`
+    /// (one object per line, for log shippers).
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Shared state of the service.
+struct AppState {
+    model: Model,
+    model_json: Value,
+    openapi_json: String,
+    max_batch: usize,
+    timeout: Duration,
+    metrics: Metrics,
+}
+
+/// Routes, error fallbacks and the layers described in the module docs.
+fn router(state: Arc<AppState>, max_body: usize, max_concurrent: usize) -> Router {
+    let label_limits = ServiceBuilder::new()
+        .layer(HandleErrorLayer::new(shed_error))
+        .load_shed()
+        .concurrency_limit(max_concurrent)
+        .layer(RequestBodyTimeoutLayer::new(state.timeout));
+    let trace = TraceLayer::new_for_http()
+        .make_span_with(request_span)
+        .on_request(())
+        .on_response(|response: &Response, latency: Duration, span: &Span| {
+            span.record("status", response.status().as_u16());
+            span.record("latency_ms", latency.as_secs_f64() * 1e3);
+            tracing::info!("answered");
+        })
+        .on_failure(());
+    Router::new()
+        .route("/v1/label", post(label).layer(label_limits))
+        .route("/v1/model", get(model_info))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .route("/openapi.json", get(openapi_json))
+        .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "method not allowed on this route",
+            )
+        })
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::x_request_id(CountRequests::default()))
+                .layer(trace)
+                .layer(PropagateRequestIdLayer::x_request_id())
+                .layer(middleware::from_fn_with_state(state.clone(), record))
+                .layer(DefaultBodyLimit::max(max_body)),
+        )
+        .with_state(state)
+}
+
+/// Request ids for requests that come without one: 1, 2, 3, ...
+#[derive(Clone, Default)]
+struct CountRequests(Arc<AtomicU64>);
+
+impl MakeRequestId for CountRequests {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        let id = self.0.fetch_add(1, Ordering::Relaxed) + 1;
+        Some(RequestId::new(HeaderValue::from(id)))
+    }
+}
+
+/// The span of one request: id, method and route now, status and latency
+/// when answered. The URI and the body are not logged.
+fn request_span(request: &Request) -> Span {
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!(
+        "request",
+        request_id = %id,
+        method = %request.method(),
+        route = route_of(request),
+        status = tracing::field::Empty,
+        latency_ms = tracing::field::Empty,
+    )
+}
+
+fn route_of(request: &Request) -> &str {
+    request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", |p| p.as_str())
+}
+
+/// Requests by route and status, latency by route.
+async fn record(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let route = route_of(&request).to_string();
+    let response = next.run(request).await;
+    state
+        .metrics
+        .record(&route, response.status().as_u16(), start.elapsed());
+    response
+}
+
+/// `LoadShed` says `Overloaded` when every labelling slot is taken.
+async fn shed_error(error: BoxError) -> ApiError {
+    if error.is::<tower::load_shed::error::Overloaded>() {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "overloaded",
+            "too many requests in flight; retry later",
+        )
+    } else {
+        tracing::error!(%error, "labelling route failed");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the request failed",
+        )
+    }
+}
+
+/// Liveness: the process is up.
+#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "The process is up.", body = Status)))]
+async fn healthz() -> Json<Status> {
+    Json(Status { status: "ok" })
+}
+
+/// Readiness: the model is loaded (it is before the service listens).
+#[utoipa::path(get, path = "/readyz", tag = "operations", responses((status = 200, description = "Ready to label.", body = Status)))]
+async fn readyz() -> Json<Status> {
+    Json(Status { status: "ready" })
+}
+
+/// Prometheus metrics (text format 0.0.4).
+#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200,
+    description = "jobtag_requests_total{route,status}, jobtag_request_duration_seconds{route} \
+                   (histogram), jobtag_postings_labelled_total, jobtag_label_jobs_running, \
+                   jobtag_model_info{version}.",
+    body = String, content_type = "text/plain")))]
+async fn metrics(State(state): State<Arc<AppState>>) -> Response {
+    (
+        [(header::CONTENT_TYPE, metrics::CONTENT_TYPE)],
+        state.metrics.render(),
+    )
+        .into_response()
+}
+
+/// Metadata of the model being served.
+#[utoipa::path(get, path = "/v1/model", tag = "labelling", responses((status = 200,
+    description = "Format version, labels, training data and metrics.", body = api::schema::ModelInfo)))]
+async fn model_info(State(state): State<Arc<AppState>>) -> Json<Value> {
+    Json(state.model_json.clone())
+}
+
+/// This document.
+#[utoipa::path(get, path = "/openapi.json", tag = "operations", responses((status = 200,
+    description = "The OpenAPI document of the service.", body = Object)))]
+async fn openapi_json(State(state): State<Arc<AppState>>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        state.openapi_json.clone(),
+    )
+        .into_response()
+}
+
+/// Turn one JSON value into a posting, or say which field is wrong.
+fn posting_of(
+    value: &Value,
+    index: Option<usize>,
+) -> Result<(Map<String, Value>, Posting), ApiError> {
+    let at = |field: &str| match index {
+        Some(i) => format!("[{i}].{field}"),
+        None => field.to_string(),
+    };
+    let Value::Object(obj) = value else {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_type",
+            format!("{}: expected a posting object", at("$")),
+        ));
+    };
+    let text = |field: &str| -> Result<String, ApiError> {
+        match obj.get(field) {
+            None | Some(Value::Null) => Ok(String::new()),
+            Some(Value::String(s)) => Ok(s.clone()),
+            Some(Value::Number(n)) if field == "id" => Ok(n.to_string()),
+            Some(_) => Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_type",
+                format!("{}: expected a string", at(field)),
+            )),
+        }
+    };
+    let posting = Posting {
+        id: Some(text("id")?).filter(|s| !s.is_empty()),
+        title: text("title")?,
+        description: text("description")?,
+    };
+    if posting.is_empty() {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "empty_posting",
+            format!("{}: a posting needs a title or a description", at("$")),
+        ));
+    }
+    Ok((obj.clone(), posting))
+}
+
+/// Sets the job's cancel flag when dropped: when the handler's future is
+/// dropped, or when the handler gives up at the deadline.
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Label one posting, or an array of postings (up to `--max-batch`).
+///
+/// Returns exactly what `jobtag label --format jsonl` writes for the same
+/// input: the posting's own fields plus the label fields.
+#[utoipa::path(post, path = "/v1/label", tag = "labelling", params(LabelQuery),
+    request_body(content = api::schema::LabelRequest, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The labelled posting (an object for an object, an array for an array).",
+            body = api::schema::LabelResponse),
+        (status = 400, description = "Malformed JSON, or a field of the wrong type.", body = api::ErrorBody),
+        (status = 413, description = "Body or batch too large.", body = api::ErrorBody),
+        (status = 415, description = "Not `application/json`.", body = api::ErrorBody),
+        (status = 422, description = "A posting with no title and no description.", body = api::ErrorBody),
+        (status = 503, description = "`overloaded` (every labelling slot is taken; retry later) \
+            or `timeout` (over `--timeout-ms`).", body = api::ErrorBody),
+    ))]
+async fn label(
+    State(state): State<Arc<AppState>>,
+    query: Result<Query<LabelQuery>, QueryRejection>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let admitted = Instant::now();
+    let json_content = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("application/json")
+        });
+    if !json_content {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send Content-Type: application/json",
+        ));
+    }
+    let Query(query) = query
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", e.body_text()))?;
+    let bytes = body.map_err(body_error)?;
+    let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+            format!("invalid JSON: {e}"),
+        )
+    })?;
+    let (items, batch) = match &value {
+        Value::Array(list) => {
+            if list.len() > state.max_batch {
+                return Err(ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "batch_too_large",
+                    format!(
+                        "{} postings; at most {} per request",
+                        list.len(),
+                        state.max_batch
+                    ),
+                ));
+            }
+            let items = list
+                .iter()
+                .enumerate()
+                .map(|(i, v)| posting_of(v, Some(i)))
+                .collect::<Result<Vec<_>, _>>()?;
+            (items, true)
+        }
+        other => (vec![posting_of(other, None)?], false),
+    };
+    drop(value);
+    let explain = query.explain;
+    let deadline = admitted + state.timeout;
+    let cancel = Arc::new(AtomicBool::new(false));
+    let cancel_guard = CancelOnDrop(cancel.clone());
+    let worker = state.clone();
+    let mut job = tokio::task::spawn_blocking(move || {
+        let _running = worker.metrics.job_started();
+        let mut labelled = Vec::with_capacity(items.len());
+        for (mut obj, posting) in items {
+            if cancel.load(Ordering::Relaxed) || Instant::now() >= deadline {
+                return None;
+            }
+            let labels = worker.model.label_with(&posting, explain);
+            add_json_labels(&mut obj, &labels, explain);
+            labelled.push(Value::Object(obj));
+        }
+        Some(labelled)
+    });
+    let joined = match tokio::time::timeout_at(deadline.into(), &mut job).await {
+        Ok(joined) => joined,
+        Err(_elapsed) => {
+            // Stop the job at its next posting, and hold the concurrency
+            // slot until it has returned (see the module docs).
+            drop(cancel_guard);
+            let _ = job.await;
+            return Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "timeout",
+                "the request took too long",
+            ));
+        }
+    };
+    let labelled = match joined {
+        Ok(Some(labelled)) => labelled,
+        // The deadline passed between two postings, as the timer fired.
+        Ok(None) => {
+            return Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "timeout",
+                "the request took too long",
+            ))
+        }
+        Err(_) => {
+            return Err(ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "labelling failed",
+            ))
+        }
+    };
+    state.metrics.labelled(labelled.len());
+    let body = if batch {
+        Value::Array(labelled)
+    } else {
+        labelled.into_iter().next().unwrap_or(Value::Null)
+    };
+    Ok(Json(body).into_response())
+}
+
+/// A body that could not be read: too large (413), too slow (503), or cut.
+fn body_error(rejection: BytesRejection) -> ApiError {
+    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        return ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            rejection.body_text(),
+        );
+    }
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&rejection);
+    while let Some(e) = source {
+        if e.is::<tower_http::timeout::TimeoutError>() {
+            return ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "timeout",
+                "the request body came too slowly",
+            );
+        }
+        source = e.source();
+    }
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "invalid_body",
+        rejection.body_text(),
+    )
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: draining requests in flight");
+}
+
+/// Logs on stderr: `RUST_LOG` (default `info`), colour only on a terminal,
+/// text or JSON lines.
+fn init_logs(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => builder
+            .with_ansi(std::io::stderr().is_terminal())
+            .try_init(),
+        LogFormat::Json => builder.json().with_ansi(false).try_init(),
+    };
+}
+
+pub fn run(args: ServeArgs) -> Result<()> {
+    init_logs(args.log_format);
+    let model = match &args.model {
+        Some(p) => Model::load(p)?,
+        None => Model::embedded().context("loading the embedded model")?,
+    };
+    let model_json = super::info::model_json(&model);
+    let version = format!(
+        "{}@{}",
+        model_json["name"].as_str().unwrap_or("model"),
+        model_json["trained_on"].as_str().unwrap_or("unknown")
+    );
+    let state = Arc::new(AppState {
+        metrics: Metrics::new(&version),
+        model_json,
+        model,
+        openapi_json: api::ApiDoc::openapi()
+            .to_json()
+            .context("writing the OpenAPI document")?,
+        max_batch: args.max_batch.max(1),
+        timeout: Duration::from_millis(args.timeout_ms.max(1)),
+    });
+    let app = router(state, args.max_body, args.max_concurrent.max(1));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(args.addr)
+            .await
+            .with_context(|| format!("binding {}", args.addr))?;
+        let local = listener.local_addr()?;
+        // The first stdout line says where the service listens (tests and
+        // scripts read it when --addr has port 0).
+        println!("jobtag serve listening on http://{local}");
+        tracing::info!(%local, "listening");
+        axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .context("serving")?;
+        tracing::info!("stopped");
+        Ok(())
+    })
+}
