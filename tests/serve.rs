@@ -146,6 +146,11 @@ fn batches_and_explanations() {
 fn bad_requests_get_json_errors() {
     let s = Server::start(&["--max-body", "2000"]);
     assert_error(s.post("/v1/label", "{not json"), 400, "invalid_json");
+    assert_error(
+        s.post("/v1/label?explain=maybe", r#"{"title":"ok"}"#),
+        400,
+        "invalid_query",
+    );
     assert_error(s.post("/v1/label", r#"{"title": 5}"#), 400, "invalid_type");
     assert_error(
         s.post("/v1/label", r#"[{"title":"ok"}, 7]"#),

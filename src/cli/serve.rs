@@ -332,7 +332,7 @@ impl Drop for CancelOnDrop {
     responses(
         (status = 200, description = "The labelled posting (an object for an object, an array for an array).",
             body = api::schema::LabelResponse),
-        (status = 400, description = "Malformed JSON, or a field of the wrong type.", body = api::ErrorBody),
+        (status = 400, description = "Malformed JSON, a field of the wrong type, or a bad query.", body = api::ErrorBody),
         (status = 413, description = "Body or batch too large.", body = api::ErrorBody),
         (status = 415, description = "Not `application/json`.", body = api::ErrorBody),
         (status = 422, description = "A posting with no title and no description.", body = api::ErrorBody),
