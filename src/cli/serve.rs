@@ -94,7 +94,8 @@ pub struct ServeArgs {
     /// Labelling requests handled at once; more get 503 at once.
     #[arg(long, default_value_t = 256)]
     max_concurrent: usize,
-    /// Per-request time limit, in milliseconds.
+    /// Time limit of a labelling request, in milliseconds: a batch stops
+    /// between two postings once over it, and the request gets 503 `timeout`.
     #[arg(long, default_value_t = 10_000)]
     timeout_ms: u64,
     /// Log format on stderr: `text` (coloured only on a terminal) or `json`
@@ -122,7 +123,7 @@ struct AppState {
 /// Routes, error fallbacks and the layers described in the module docs.
 fn router(state: Arc<AppState>, max_body: usize, max_concurrent: usize) -> Router {
     let label_limits = ServiceBuilder::new()
-        .layer(HandleErrorLayer::new(shed_error))
+        .layer(HandleErrorLayer::new(limit_error))
         .load_shed()
         .concurrency_limit(max_concurrent)
         .layer(RequestBodyTimeoutLayer::new(state.timeout));
@@ -152,7 +153,7 @@ fn router(state: Arc<AppState>, max_body: usize, max_concurrent: usize) -> Route
         })
         .layer(
             ServiceBuilder::new()
-                .layer(SetRequestIdLayer::x_request_id(CountRequests::default()))
+                .layer(SetRequestIdLayer::x_request_id(RequestCounter::default()))
                 .layer(trace)
                 .layer(PropagateRequestIdLayer::x_request_id())
                 .layer(middleware::from_fn_with_state(state.clone(), record))
@@ -163,9 +164,9 @@ fn router(state: Arc<AppState>, max_body: usize, max_concurrent: usize) -> Route
 
 /// Request ids for requests that come without one: 1, 2, 3, ...
 #[derive(Clone, Default)]
-struct CountRequests(Arc<AtomicU64>);
+struct RequestCounter(Arc<AtomicU64>);
 
-impl MakeRequestId for CountRequests {
+impl MakeRequestId for RequestCounter {
     fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
         let id = self.0.fetch_add(1, Ordering::Relaxed) + 1;
         Some(RequestId::new(HeaderValue::from(id)))
@@ -209,7 +210,7 @@ async fn record(State(state): State<Arc<AppState>>, request: Request, next: Next
 }
 
 /// `LoadShed` says `Overloaded` when every labelling slot is taken.
-async fn shed_error(error: BoxError) -> ApiError {
+async fn limit_error(error: BoxError) -> ApiError {
     if error.is::<tower::load_shed::error::Overloaded>() {
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -346,15 +347,7 @@ async fn label(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let admitted = Instant::now();
-    let json_content = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.trim_start()
-                .to_ascii_lowercase()
-                .starts_with("application/json")
-        });
-    if !json_content {
+    if !is_json(&headers) {
         return Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
@@ -363,25 +356,49 @@ async fn label(
     }
     let Query(query) = query
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", e.body_text()))?;
-    let bytes = body.map_err(body_error)?;
-    let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
+    let (items, batch) = postings_of(&body.map_err(body_error)?, state.max_batch)?;
+    let labelled = label_blocking(&state, items, query.explain, admitted + state.timeout).await?;
+    state.metrics.labelled(labelled.len());
+    let body = if batch {
+        Value::Array(labelled)
+    } else {
+        labelled.into_iter().next().unwrap_or(Value::Null)
+    };
+    Ok(Json(body).into_response())
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("application/json")
+        })
+}
+
+/// A posting as sent (its JSON object, answered with the labels added) and
+/// as the model reads it.
+type Item = (Map<String, Value>, Posting);
+
+/// The postings of a request body (one object, or an array of at most
+/// `max_batch`), and whether it was an array.
+fn postings_of(bytes: &[u8], max_batch: usize) -> Result<(Vec<Item>, bool), ApiError> {
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "invalid_json",
             format!("invalid JSON: {e}"),
         )
     })?;
-    let (items, batch) = match &value {
+    match &value {
         Value::Array(list) => {
-            if list.len() > state.max_batch {
+            if list.len() > max_batch {
                 return Err(ApiError::new(
                     StatusCode::PAYLOAD_TOO_LARGE,
                     "batch_too_large",
-                    format!(
-                        "{} postings; at most {} per request",
-                        list.len(),
-                        state.max_batch
-                    ),
+                    format!("{} postings; at most {max_batch} per request", list.len()),
                 ));
             }
             let items = list
@@ -389,13 +406,20 @@ async fn label(
                 .enumerate()
                 .map(|(i, v)| posting_of(v, Some(i)))
                 .collect::<Result<Vec<_>, _>>()?;
-            (items, true)
+            Ok((items, true))
         }
-        other => (vec![posting_of(other, None)?], false),
-    };
-    drop(value);
-    let explain = query.explain;
-    let deadline = admitted + state.timeout;
+        other => Ok((vec![posting_of(other, None)?], false)),
+    }
+}
+
+/// Label on the blocking pool, by `deadline`; the caller's concurrency slot
+/// is held until the job has returned (see the module docs).
+async fn label_blocking(
+    state: &Arc<AppState>,
+    items: Vec<Item>,
+    explain: bool,
+    deadline: Instant,
+) -> Result<Vec<Value>, ApiError> {
     let cancel = Arc::new(AtomicBool::new(false));
     let cancel_guard = CancelOnDrop(cancel.clone());
     let worker = state.clone();
@@ -412,45 +436,33 @@ async fn label(
         }
         Some(labelled)
     });
+    let timeout = || {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "timeout",
+            "the request took too long",
+        )
+    };
     let joined = match tokio::time::timeout_at(deadline.into(), &mut job).await {
         Ok(joined) => joined,
         Err(_elapsed) => {
             // Stop the job at its next posting, and hold the concurrency
-            // slot until it has returned (see the module docs).
+            // slot until it has returned.
             drop(cancel_guard);
             let _ = job.await;
-            return Err(ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "timeout",
-                "the request took too long",
-            ));
+            return Err(timeout());
         }
     };
-    let labelled = match joined {
-        Ok(Some(labelled)) => labelled,
-        // The deadline passed between two postings, as the timer fired.
-        Ok(None) => {
-            return Err(ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "timeout",
-                "the request took too long",
-            ))
-        }
-        Err(_) => {
-            return Err(ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "labelling failed",
-            ))
-        }
-    };
-    state.metrics.labelled(labelled.len());
-    let body = if batch {
-        Value::Array(labelled)
-    } else {
-        labelled.into_iter().next().unwrap_or(Value::Null)
-    };
-    Ok(Json(body).into_response())
+    match joined {
+        Ok(Some(labelled)) => Ok(labelled),
+        // The deadline passed between two postings as the timer fired.
+        Ok(None) => Err(timeout()),
+        Err(_) => Err(ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "labelling failed",
+        )),
+    }
 }
 
 /// A body that could not be read: too large (413), too slow (503), or cut.

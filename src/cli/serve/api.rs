@@ -285,6 +285,10 @@ pub(super) mod schema {
         super::metrics,
         super::openapi_json
     ),
-    components(schemas(ErrorBody, Status, schema::ModelInfo, schema::LabelledPosting))
+    components(schemas(ErrorBody, Status, schema::ModelInfo, schema::LabelledPosting)),
+    tags(
+        (name = "labelling", description = "Labels for postings, and the model behind them."),
+        (name = "operations", description = "Health, readiness, metrics and this document.")
+    )
 )]
 pub(super) struct ApiDoc;
