@@ -120,7 +120,8 @@ fn every_route_answers() {
         "{metrics}"
     );
     assert!(
-        metrics.contains("jobtag_request_duration_seconds_bucket{le=\"+Inf\"}"),
+        metrics
+            .contains("jobtag_request_duration_seconds_bucket{route=\"/v1/label\",le=\"+Inf\"} 1"),
         "{metrics}"
     );
     assert!(metrics.contains("jobtag_model_info{version="), "{metrics}");
@@ -145,6 +146,11 @@ fn batches_and_explanations() {
 fn bad_requests_get_json_errors() {
     let s = Server::start(&["--max-body", "2000"]);
     assert_error(s.post("/v1/label", "{not json"), 400, "invalid_json");
+    assert_error(
+        s.post("/v1/label?explain=maybe", r#"{"title":"ok"}"#),
+        400,
+        "invalid_query",
+    );
     assert_error(s.post("/v1/label", r#"{"title": 5}"#), 400, "invalid_type");
     assert_error(
         s.post("/v1/label", r#"[{"title":"ok"}, 7]"#),
@@ -266,188 +272,360 @@ fn sigterm_drains_requests_in_flight() {
     );
 }
 
-// ---- docs/openapi.yaml against the real service ----
+// ---- metrics, parsed as Prometheus text ----
 
-fn load_spec() -> Value {
-    let text =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/openapi.yaml")).unwrap();
-    serde_yaml::from_str(&text).unwrap()
-}
-
-fn resolve<'a>(spec: &'a Value, schema: &'a Value) -> &'a Value {
-    match schema.get("$ref").and_then(Value::as_str) {
-        Some(r) => {
-            let path = r.trim_start_matches("#/");
-            let target = path.split('/').fold(spec, |v, k| &v[k]);
-            resolve(spec, target)
-        }
-        None => schema,
-    }
-}
-
-/// A small validator for the subset of JSON Schema the spec uses.
-fn check(spec: &Value, schema: &Value, value: &Value, at: &str) -> Result<(), String> {
-    let schema = resolve(spec, schema);
-    if value.is_null() {
-        return if schema["nullable"] == true
-            || schema.get("type").is_none() && schema.get("oneOf").is_none()
-        {
-            Ok(())
-        } else {
-            Err(format!("{at}: null is not allowed"))
-        };
-    }
-    if let Some(options) = schema["oneOf"].as_array() {
-        return if options.iter().any(|o| check(spec, o, value, at).is_ok()) {
-            Ok(())
-        } else {
-            Err(format!("{at}: matches no oneOf option"))
-        };
-    }
-    if let Some(all) = schema["allOf"].as_array() {
-        for s in all {
-            check(spec, s, value, at)?;
-        }
-    }
-    match schema["type"].as_str() {
-        Some("object") => {
-            let obj = value
-                .as_object()
-                .ok_or(format!("{at}: expected an object"))?;
-            for r in schema["required"].as_array().into_iter().flatten() {
-                let key = r.as_str().unwrap();
-                if !obj.contains_key(key) {
-                    return Err(format!("{at}: missing required {key}"));
-                }
-            }
-            if let Some(props) = schema["properties"].as_object() {
-                for (k, s) in props {
-                    if let Some(v) = obj.get(k) {
-                        check(spec, s, v, &format!("{at}.{k}"))?;
-                    }
-                }
-            }
-        }
-        Some("array") => {
-            let items = value.as_array().ok_or(format!("{at}: expected an array"))?;
-            for (i, v) in items.iter().enumerate() {
-                check(spec, &schema["items"], v, &format!("{at}[{i}]"))?;
-            }
-        }
-        Some("string") => {
-            let s = value.as_str().ok_or(format!("{at}: expected a string"))?;
-            if let Some(e) = schema["enum"].as_array() {
-                if !e.iter().any(|x| x == s) {
-                    return Err(format!("{at}: {s:?} is not in the enum"));
-                }
-            }
-        }
-        Some("integer") => {
-            value.as_i64().ok_or(format!("{at}: expected an integer"))?;
-        }
-        Some("number") => {
-            let n = value.as_f64().ok_or(format!("{at}: expected a number"))?;
-            if schema["minimum"].as_f64().is_some_and(|m| n < m)
-                || schema["maximum"].as_f64().is_some_and(|m| n > m)
-            {
-                return Err(format!("{at}: {n} out of range"));
-            }
-        }
-        Some("boolean") => {
-            value.as_bool().ok_or(format!("{at}: expected a boolean"))?;
-        }
-        _ => {}
-    }
-    Ok(())
-}
-
-fn response_schema<'a>(
-    spec: &'a Value,
-    path: &str,
-    method: &str,
-    status: u16,
-    mime: &str,
-) -> &'a Value {
-    let responses = &spec["paths"][path][method]["responses"];
-    let response = resolve(spec, &responses[status.to_string()]);
+fn scrape(s: &Server) -> prometheus_parse::Scrape {
+    let r = ureq::get(&s.url("/metrics")).call().unwrap();
     assert!(
-        !response.is_null(),
-        "{method} {path}: status {status} is not documented"
+        r.content_type().starts_with("text/plain"),
+        "{}",
+        r.content_type()
     );
-    &response["content"][mime]["schema"]
+    let text = r.into_string().unwrap();
+    prometheus_parse::Scrape::parse(text.lines().map(|l| Ok(l.to_string()))).unwrap()
+}
+
+/// The value of a counter or gauge sample with these labels.
+fn sample(scrape: &prometheus_parse::Scrape, metric: &str, labels: &[(&str, &str)]) -> Option<f64> {
+    scrape
+        .samples
+        .iter()
+        .filter(|s| s.metric == metric)
+        .filter(|s| labels.iter().all(|(k, v)| s.labels.get(k) == Some(*v)))
+        .find_map(|s| match s.value {
+            prometheus_parse::Value::Counter(v)
+            | prometheus_parse::Value::Gauge(v)
+            | prometheus_parse::Value::Untyped(v) => Some(v),
+            _ => None,
+        })
 }
 
 #[test]
-fn the_openapi_document_matches_the_service() {
-    let spec = load_spec();
+fn metrics_parse_as_prometheus_text() {
     let s = Server::start(&[]);
-    let paths = spec["paths"].as_object().unwrap();
-    assert_eq!(paths.len(), 5);
-    for (path, methods) in paths {
-        for (method, op) in methods.as_object().unwrap() {
-            match method.as_str() {
-                "get" => {
-                    let r = ureq::get(&s.url(path)).call().unwrap();
-                    let status = r.status();
-                    let mime = r.content_type().to_string();
-                    let body = r.into_string().unwrap();
-                    if mime == "application/json" {
-                        let schema =
-                            response_schema(&spec, path, "get", status, "application/json");
-                        let value: Value = serde_json::from_str(&body).unwrap();
-                        check(&spec, schema, &value, path).unwrap();
-                    } else {
-                        assert_eq!(mime, "text/plain", "{path}");
-                        assert!(
-                            !response_schema(&spec, path, "get", status, "text/plain").is_null()
-                        );
-                    }
-                }
-                "post" => {
-                    let example = &op["requestBody"]["content"]["application/json"]["example"];
-                    for (query, body) in [
-                        ("", example.clone()),
-                        (
-                            "?explain=true",
-                            Value::Array(vec![example.clone(), example.clone()]),
-                        ),
-                    ] {
-                        let (status, value) = s.post(&format!("{path}{query}"), &body.to_string());
-                        assert_eq!(status, 200);
-                        check(
-                            &spec,
-                            response_schema(&spec, path, "post", status, "application/json"),
-                            &value,
-                            path,
-                        )
-                        .unwrap();
-                    }
-                    for (body, status) in [("{oops", 400), (r#"{"title": ""}"#, 422)] {
-                        let (code, value) = s.post(path, body);
-                        assert_eq!(code, status);
-                        check(
-                            &spec,
-                            response_schema(&spec, path, "post", code, "application/json"),
-                            &value,
-                            path,
-                        )
-                        .unwrap();
-                    }
-                }
-                other => panic!("undocumented method {other}"),
-            }
+    let body = r#"[{"title":"Backend Developer"},{"title":"Nurse"}]"#;
+    assert_eq!(s.post("/v1/label", body).0, 200);
+    assert_eq!(s.post("/v1/label", "{oops").0, 400);
+    assert_eq!(s.get("/healthz").0, 200);
+    let m = scrape(&s);
+    for family in [
+        "jobtag_requests_total",
+        "jobtag_request_duration_seconds",
+        "jobtag_postings_labelled_total",
+        "jobtag_label_jobs_running",
+        "jobtag_model_info",
+    ] {
+        assert!(
+            m.docs.contains_key(family),
+            "no HELP for {family}: {:?}",
+            m.docs
+        );
+    }
+    let requests = |route, status| {
+        sample(
+            &m,
+            "jobtag_requests_total",
+            &[("route", route), ("status", status)],
+        )
+    };
+    assert_eq!(requests("/v1/label", "200"), Some(1.0));
+    assert_eq!(requests("/v1/label", "400"), Some(1.0));
+    assert_eq!(requests("/healthz", "200"), Some(1.0));
+    assert_eq!(sample(&m, "jobtag_postings_labelled_total", &[]), Some(2.0));
+    assert_eq!(sample(&m, "jobtag_label_jobs_running", &[]), Some(0.0));
+    let info = m
+        .samples
+        .iter()
+        .find(|s| s.metric == "jobtag_model_info")
+        .expect("jobtag_model_info");
+    assert!(info.labels.get("version").is_some_and(|v| v.contains('@')));
+    let latency = m
+        .samples
+        .iter()
+        .find(|s| {
+            s.metric == "jobtag_request_duration_seconds"
+                && s.labels.get("route") == Some("/v1/label")
+        })
+        .expect("latency of /v1/label");
+    match &latency.value {
+        prometheus_parse::Value::Histogram(buckets) => {
+            let all = buckets.iter().find(|b| b.less_than.is_infinite()).unwrap();
+            assert_eq!(all.count, 2.0);
         }
+        other => panic!("not a histogram: {other:?}"),
+    }
+}
+
+// ---- request ids ----
+
+#[test]
+fn request_ids_are_kept_or_made() {
+    let s = Server::start(&[]);
+    let r = ureq::get(&s.url("/healthz"))
+        .set("x-request-id", "client-7")
+        .call()
+        .unwrap();
+    assert_eq!(r.header("x-request-id"), Some("client-7"));
+    let r = ureq::get(&s.url("/healthz")).call().unwrap();
+    let made = r.header("x-request-id").unwrap();
+    assert!(made.parse::<u64>().is_ok(), "{made}");
+    // Errors carry one too.
+    match ureq::get(&s.url("/nope")).call() {
+        Err(ureq::Error::Status(404, r)) => assert!(r.header("x-request-id").is_some()),
+        other => panic!("{other:?}"),
+    }
+}
+
+// ---- concurrency limit and timeout ----
+
+fn jobs_running(s: &Server) -> f64 {
+    sample(&scrape(s), "jobtag_label_jobs_running", &[]).unwrap()
+}
+
+/// A request that timed out keeps its labelling slot until its work has
+/// stopped: a second request sent after the first one's deadline, while its
+/// work still runs, is refused; once the first has answered (with the
+/// timeout), a new request is served.
+#[test]
+fn a_timed_out_request_keeps_its_slot_until_its_work_ends() {
+    let s = Server::start(&[
+        "--max-concurrent",
+        "1",
+        "--timeout-ms",
+        "200",
+        "--max-body",
+        "100000000",
+    ]);
+    // Labelling stops only between postings: two postings so long that the
+    // first one alone takes seconds in a debug build.
+    let long = "Spark, Kafka and Airflow pipelines; Python and SQL required. ".repeat(60_000);
+    let body = json!([
+        {"id": 1, "title": "Data Engineer", "description": long},
+        {"id": 2, "title": "Data Engineer", "description": long},
+    ])
+    .to_string();
+    let url = s.url("/v1/label");
+    let slow = std::thread::spawn(move || {
+        respond(
+            ureq::post(&url)
+                .set("Content-Type", "application/json")
+                .send_string(&body),
+        )
+    });
+    let mut polls = 0;
+    while jobs_running(&s) < 1.0 {
+        polls += 1;
+        assert!(polls < 600, "the slow job never started");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // Past the first request's deadline: the old service had released its
+    // slot by now, with the work still running.
+    std::thread::sleep(std::time::Duration::from_millis(600));
+    let small = r#"{"title":"Backend Developer"}"#;
+    assert_error(s.post("/v1/label", small), 503, "overloaded");
+    assert!(
+        !slow.is_finished(),
+        "the slow request should still be working"
+    );
+    assert_eq!(jobs_running(&s), 1.0);
+    // Health, readiness and metrics still answer while saturated.
+    assert_eq!(s.get("/healthz").0, 200);
+    assert_eq!(s.get("/readyz").0, 200);
+    assert_error(slow.join().unwrap(), 503, "timeout");
+    assert_eq!(jobs_running(&s), 0.0);
+    let (code, labelled) = s.post("/v1/label", small);
+    assert_eq!(code, 200, "{labelled}");
+    assert_eq!(labelled["role"], "backend-developer");
+    let m = scrape(&s);
+    assert_eq!(
+        sample(
+            &m,
+            "jobtag_requests_total",
+            &[("route", "/v1/label"), ("status", "503")]
+        ),
+        Some(2.0)
+    );
+}
+
+// ---- logs ----
+
+#[test]
+fn logs_to_a_pipe_have_no_colour() {
+    let s = Server::start(&[]);
+    assert_eq!(s.post("/v1/label", r#"{"title":"Nurse"}"#).0, 200);
+    let output = s.terminate();
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(log.contains("answered"), "{log}");
+    assert!(log.contains("/v1/label"), "{log}");
+    assert!(!log.contains("\x1b["), "ANSI codes in a piped log: {log:?}");
+}
+
+#[test]
+fn json_logs_are_one_object_per_line() {
+    let s = Server::start(&["--log-format", "json"]);
+    let r = ureq::post(&s.url("/v1/label"))
+        .set("Content-Type", "application/json")
+        .set("x-request-id", "req-json-1")
+        .send_string(r#"{"title":"Nurse","description":"Secret posting text"}"#)
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let output = s.terminate();
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(!log.contains("\x1b["), "{log:?}");
+    assert!(!log.contains("Secret posting text"), "{log}");
+    let lines: Vec<Value> = log
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert!(lines.len() >= 3, "{log}");
+    let answered = lines
+        .iter()
+        .find(|l| l["fields"]["message"] == "answered")
+        .unwrap_or_else(|| panic!("no 'answered' line: {log}"));
+    let span = &answered["span"];
+    assert_eq!(span["request_id"], "req-json-1", "{answered}");
+    assert_eq!(span["route"], "/v1/label", "{answered}");
+    assert_eq!(span["method"], "POST", "{answered}");
+    assert_eq!(span["status"], 200, "{answered}");
+}
+
+// ---- the OpenAPI document, generated from code, against the real service ----
+
+fn openapi(s: &Server) -> Value {
+    let (code, body) = s.get("/openapi.json");
+    assert_eq!(code, 200);
+    serde_json::from_str(&body).unwrap()
+}
+
+/// A validator for `schema`, whose `$ref`s point into the document's
+/// components.
+fn validator(spec: &Value, schema: &Value) -> jsonschema::Validator {
+    let mut root = schema.clone();
+    root.as_object_mut()
+        .unwrap()
+        .insert("components".into(), spec["components"].clone());
+    jsonschema::validator_for(&root).unwrap()
+}
+
+fn response_schema<'a>(spec: &'a Value, path: &str, method: &str, status: u16) -> &'a Value {
+    let schema = &spec["paths"][path][method]["responses"][status.to_string()]["content"]
+        ["application/json"]["schema"];
+    assert!(
+        schema.is_object(),
+        "{method} {path}: status {status} is not documented as JSON"
+    );
+    schema
+}
+
+fn assert_valid(spec: &Value, schema: &Value, value: &Value, what: &str) {
+    let v = validator(spec, schema);
+    let errors: Vec<String> = v.iter_errors(value).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{what}: {errors:?}\n{value}");
+}
+
+#[test]
+fn the_openapi_document_lists_every_route() {
+    let s = Server::start(&[]);
+    let spec = openapi(&s);
+    assert!(spec["openapi"].as_str().unwrap().starts_with("3."));
+    let mut routes: Vec<String> = spec["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, ops)| {
+            ops.as_object()
+                .unwrap()
+                .keys()
+                .map(move |m| format!("{m} {path}"))
+        })
+        .collect();
+    routes.sort();
+    assert_eq!(
+        routes,
+        [
+            "get /healthz",
+            "get /metrics",
+            "get /openapi.json",
+            "get /readyz",
+            "get /v1/model",
+            "post /v1/label",
+        ]
+    );
+    let label = &spec["paths"]["/v1/label"]["post"];
+    for status in ["200", "400", "413", "415", "422", "503"] {
+        assert!(
+            label["responses"][status].is_object(),
+            "{status} undocumented"
+        );
+    }
+    assert_eq!(label["parameters"][0]["name"], "explain");
+    assert!(
+        spec["paths"]["/metrics"]["get"]["responses"]["200"]["content"]["text/plain"].is_object()
+    );
+}
+
+#[test]
+fn real_responses_validate_against_the_openapi_document() {
+    let s = Server::start(&["--max-body", "5000"]);
+    let spec = openapi(&s);
+    for path in ["/healthz", "/readyz", "/v1/model", "/openapi.json"] {
+        let (code, body) = s.get(path);
+        assert_eq!(code, 200);
+        let value: Value = serde_json::from_str(&body).unwrap();
+        assert_valid(
+            &spec,
+            response_schema(&spec, path, "get", 200),
+            &value,
+            path,
+        );
+    }
+    let request_schema =
+        &spec["paths"]["/v1/label"]["post"]["requestBody"]["content"]["application/json"]["schema"];
+    let ok = response_schema(&spec, "/v1/label", "post", 200);
+    let one = json!({"id": 42, "title": "Senior Data Engineer", "company": "Acme",
+        "description": "<p>Spark and Airflow pipelines, 6+ years of experience. Nice to have: Kubernetes.</p>"});
+    for (query, body) in [
+        ("", one.clone()),
+        ("?explain=true", one.clone()),
+        ("?explain=true", json!([one.clone(), {"title": "Nurse"}])),
+    ] {
+        assert_valid(&spec, request_schema, &body, "request");
+        let (status, value) = s.post(&format!("/v1/label{query}"), &body.to_string());
+        assert_eq!(status, 200, "{value}");
+        assert_valid(&spec, ok, &value, &format!("/v1/label{query}"));
+    }
+    let big = json!({"title": "x", "description": "y".repeat(6000)}).to_string();
+    for (body, status) in [
+        ("{oops", 400),
+        (r#"{"title": 5}"#, 400),
+        (r#"{"title": ""}"#, 422),
+        (big.as_str(), 413),
+    ] {
+        let (code, value) = s.post("/v1/label", body);
+        assert_eq!(code, status, "{value}");
+        assert_valid(
+            &spec,
+            response_schema(&spec, "/v1/label", "post", code),
+            &value,
+            &format!("{status}"),
+        );
     }
 }
 
 #[test]
-fn the_validator_rejects_wrong_shapes() {
-    let spec = load_spec();
+fn the_generated_schemas_reject_wrong_shapes() {
+    let s = Server::start(&[]);
+    let spec = openapi(&s);
     let schema = json!({"$ref": "#/components/schemas/SkillTag"});
-    let good = json!({"id": "x", "name": "X", "category": "tool", "requirement": "required", "years": null, "spans": []});
-    assert!(check(&spec, &schema, &good, "$").is_ok());
+    let span = json!({"field": "description", "start": 0, "end": 4, "requirement": "required"});
+    let good = json!({"id": "x", "name": "X", "category": "tool", "requirement": "required", "years": null, "spans": [span]});
+    assert!(validator(&spec, &schema).is_valid(&good));
     let bad = json!({"id": "x", "name": "X", "category": "tool", "requirement": "maybe", "years": null, "spans": []});
-    assert!(check(&spec, &schema, &bad, "$").is_err());
-    let missing = json!({"id": "x"});
-    assert!(check(&spec, &schema, &missing, "$").is_err());
+    assert!(!validator(&spec, &schema).is_valid(&bad));
+    assert!(!validator(&spec, &schema).is_valid(&json!({"id": "x"})));
+    let labelled = json!({"$ref": "#/components/schemas/LabelledPosting"});
+    assert!(!validator(&spec, &labelled).is_valid(&json!({"title": "no labels"})));
+    let error = json!({"$ref": "#/components/schemas/ErrorBody"});
+    assert!(!validator(&spec, &error).is_valid(&json!({"error": "flat"})));
 }

@@ -1,31 +1,80 @@
-//! `jobtag serve`: an HTTP service for job boards (axum + tokio).
+//! `jobtag serve`: an HTTP service for job boards (axum + tower).
 //!
 //! The model is loaded once and shared. Labelling is CPU work, so it runs on
 //! the blocking pool, never on the async executor. Every error is JSON of one
 //! shape, `{"error": {"code", "message"}}`, with the status that fits; no input
 //! can panic the server. SIGTERM and Ctrl-C stop accepting connections and let
 //! requests in flight finish. Only this module knows HTTP.
+//!
+//! # Layers
+//!
+//! Every route, outermost first: `SetRequestId` (`x-request-id`: the
+//! client's, or a counter), `Trace` (a span per request with the id, method,
+//! matched route, then status and latency; never a posting's text),
+//! `PropagateRequestId`, the metrics recorder, axum's `DefaultBodyLimit`
+//! (`--max-body`; over it is a JSON 413). `POST /v1/label` alone adds, outermost
+//! first: `HandleError` (tower's `Overloaded` becomes a JSON 503 `overloaded`),
+//! `LoadShed`, `ConcurrencyLimit` (`--max-concurrent`) and tower-http's
+//! `RequestBodyTimeout` (a client that stops sending its body is cut off).
+//! Health, readiness, metrics and the OpenAPI document are outside the limit,
+//! so they answer when the service is saturated.
+//!
+//! # A request's labelling never escapes the concurrency limit
+//!
+//! The old service wrapped the blocking job in `tokio::time::timeout`: at the
+//! deadline the handler answered 503 and released its permit while the job
+//! ran on, so `--max-concurrent` no longer capped CPU. Now:
+//!
+//! - the job gets the request's deadline (`--timeout-ms` from the moment the
+//!   handler has the request's body) and a cancel flag, and checks both before each
+//!   posting of a batch: it stops at the first posting boundary past either;
+//! - the handler waits for the job until the deadline, then sets the flag and
+//!   **keeps waiting until the job has returned**, and only then answers the
+//!   JSON 503 `timeout`. The `ConcurrencyLimit` permit belongs to the
+//!   handler's future, so it is held for as long as labelling runs;
+//! - if the handler's future is dropped (the client went away), a drop guard
+//!   sets the flag, so the job stops after the posting it is working on (the
+//!   permit goes with the future: this is the only overrun, one posting,
+//!   itself capped by `--max-body`).
+//!
+//! tower's `TimeoutLayer` is deliberately not put around the handler: it
+//! would drop the handler at the deadline, and the permit with it, while the
+//! job runs on, which is the bug above.
 
-use std::collections::BTreeMap;
+mod api;
+mod metrics;
+
+use std::io::IsTerminal;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use axum::body::to_bytes;
-use axum::extract::{MatchedPath, Query, Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::body::Bytes;
+use axum::error_handling::HandleErrorLayer;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{DefaultBodyLimit, MatchedPath, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
-use clap::Args;
+use axum::{BoxError, Json, Router};
+use clap::{Args, ValueEnum};
 use jobtag::io::add_json_labels;
 use jobtag::{LabelOptions, Labeller, Posting};
-use serde::Deserialize;
-use serde_json::{json, Map, Value};
-use tokio::sync::Semaphore;
+use serde_json::{Map, Value};
+use tower::ServiceBuilder;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::timeout::RequestBodyTimeoutLayer;
+use tower_http::trace::TraceLayer;
+use tracing::Span;
+use utoipa::OpenApi;
+
+use api::{ApiError, LabelQuery, Status};
+use metrics::Metrics;
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -43,149 +92,55 @@ pub struct ServeArgs {
     /// Labelling requests handled at once; more get 503 at once.
     #[arg(long, default_value_t = 256)]
     max_concurrent: usize,
-    /// Per-request time limit, in milliseconds.
+    /// Time limit of a labelling request, in milliseconds: a batch stops
+    /// between two postings once over it, and the request gets 503 `timeout`.
     #[arg(long, default_value_t = 10_000)]
     timeout_ms: u64,
+    /// Log format on stderr: `text` (coloured only on a terminal) or `json`
+    /// (one object per line, for log shippers).
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 /// Shared state of the service.
 struct AppState {
     model: Labeller,
     model_json: Value,
-    max_body: usize,
+    openapi_json: String,
     max_batch: usize,
     timeout: Duration,
-    permits: Semaphore,
     metrics: Metrics,
 }
 
-/// Prometheus counters and the latency histogram.
-#[derive(Default)]
-struct Metrics {
-    requests: Mutex<BTreeMap<(String, u16), u64>>,
-    buckets: [AtomicU64; BUCKETS.len()],
-    latency_sum_us: AtomicU64,
-    latency_count: AtomicU64,
-    postings: AtomicU64,
-    next_request_id: AtomicU64,
-}
-
-/// Latency histogram bucket bounds, in seconds.
-const BUCKETS: [f64; 10] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0];
-
-impl Metrics {
-    fn record(&self, route: &str, status: u16, elapsed: Duration) {
-        if let Ok(mut r) = self.requests.lock() {
-            *r.entry((route.to_string(), status)).or_insert(0) += 1;
-        }
-        let secs = elapsed.as_secs_f64();
-        for (bound, bucket) in BUCKETS.iter().zip(&self.buckets) {
-            if secs <= *bound {
-                bucket.fetch_add(1, Ordering::Relaxed);
-            }
-        }
-        self.latency_sum_us
-            .fetch_add(elapsed.as_micros() as u64, Ordering::Relaxed);
-        self.latency_count.fetch_add(1, Ordering::Relaxed);
-    }
-
-    fn render(&self, model_version: &str) -> String {
-        use std::fmt::Write;
-        let mut s = String::new();
-        let _ = writeln!(
-            s,
-            "# HELP jobtag_requests_total HTTP requests by route and status."
-        );
-        let _ = writeln!(s, "# TYPE jobtag_requests_total counter");
-        if let Ok(r) = self.requests.lock() {
-            for ((route, status), n) in r.iter() {
-                let _ = writeln!(
-                    s,
-                    "jobtag_requests_total{{route=\"{route}\",status=\"{status}\"}} {n}"
-                );
-            }
-        }
-        let _ = writeln!(s, "# HELP jobtag_request_duration_seconds Request latency.");
-        let _ = writeln!(s, "# TYPE jobtag_request_duration_seconds histogram");
-        for (bound, bucket) in BUCKETS.iter().zip(&self.buckets) {
-            let _ = writeln!(
-                s,
-                "jobtag_request_duration_seconds_bucket{{le=\"{bound}\"}} {}",
-                bucket.load(Ordering::Relaxed)
-            );
-        }
-        let count = self.latency_count.load(Ordering::Relaxed);
-        let _ = writeln!(
-            s,
-            "jobtag_request_duration_seconds_bucket{{le=\"+Inf\"}} {count}"
-        );
-        let _ = writeln!(
-            s,
-            "jobtag_request_duration_seconds_sum {}",
-            self.latency_sum_us.load(Ordering::Relaxed) as f64 / 1e6
-        );
-        let _ = writeln!(s, "jobtag_request_duration_seconds_count {count}");
-        let _ = writeln!(
-            s,
-            "# HELP jobtag_postings_labelled_total Postings labelled."
-        );
-        let _ = writeln!(s, "# TYPE jobtag_postings_labelled_total counter");
-        let _ = writeln!(
-            s,
-            "jobtag_postings_labelled_total {}",
-            self.postings.load(Ordering::Relaxed)
-        );
-        let _ = writeln!(s, "# HELP jobtag_model_info The model being served.");
-        let _ = writeln!(s, "# TYPE jobtag_model_info gauge");
-        let _ = writeln!(s, "jobtag_model_info{{version=\"{model_version}\"}} 1");
-        s
-    }
-}
-
-/// An error response: `{"error": {"code", "message"}}`.
-struct ApiError {
-    status: StatusCode,
-    code: &'static str,
-    message: String,
-}
-
-impl ApiError {
-    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError {
-            status,
-            code,
-            message: message.into(),
-        }
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        (
-            self.status,
-            Json(json!({"error": {"code": self.code, "message": self.message}})),
-        )
-            .into_response()
-    }
-}
-
-#[derive(Debug, Deserialize)]
-struct LabelQuery {
-    #[serde(default)]
-    explain: bool,
-}
-
-/// Routes, error fallbacks and the observing middleware.
-fn router(state: Arc<AppState>) -> Router {
+/// Routes, error fallbacks and the layers described in the module docs.
+fn router(state: Arc<AppState>, max_body: usize, max_concurrent: usize) -> Router {
+    let label_limits = ServiceBuilder::new()
+        .layer(HandleErrorLayer::new(limit_error))
+        .load_shed()
+        .concurrency_limit(max_concurrent)
+        .layer(RequestBodyTimeoutLayer::new(state.timeout));
+    let trace = TraceLayer::new_for_http()
+        .make_span_with(request_span)
+        .on_request(())
+        .on_response(|response: &Response, latency: Duration, span: &Span| {
+            span.record("status", response.status().as_u16());
+            span.record("latency_ms", latency.as_secs_f64() * 1e3);
+            tracing::info!("answered");
+        })
+        .on_failure(());
     Router::new()
-        .route("/v1/label", post(label))
+        .route("/v1/label", post(label).layer(label_limits))
         .route("/v1/model", get(model_info))
-        .route("/healthz", get(|| async { Json(json!({"status": "ok"})) }))
-        .route(
-            "/readyz",
-            get(|| async { Json(json!({"status": "ready"})) }),
-        )
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
+        .route("/openapi.json", get(openapi_json))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(
@@ -194,49 +149,124 @@ fn router(state: Arc<AppState>) -> Router {
                 "method not allowed on this route",
             )
         })
-        .layer(middleware::from_fn_with_state(state.clone(), observe))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::x_request_id(RequestCounter::default()))
+                .layer(trace)
+                .layer(PropagateRequestIdLayer::x_request_id())
+                .layer(middleware::from_fn_with_state(state.clone(), record))
+                .layer(DefaultBodyLimit::max(max_body)),
+        )
         .with_state(state)
 }
 
-/// Request id, structured log line (no posting text), metrics.
-async fn observe(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
-    let start = Instant::now();
-    let id = state
-        .metrics
-        .next_request_id
-        .fetch_add(1, Ordering::Relaxed)
-        + 1;
-    let route = request
+/// Request ids for requests that come without one: 1, 2, 3, ...
+#[derive(Clone, Default)]
+struct RequestCounter(Arc<AtomicU64>);
+
+impl MakeRequestId for RequestCounter {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        let id = self.0.fetch_add(1, Ordering::Relaxed) + 1;
+        Some(RequestId::new(HeaderValue::from(id)))
+    }
+}
+
+/// The span of one request: id, method and route now, status and latency
+/// when answered. The URI and the body are not logged.
+fn request_span(request: &Request) -> Span {
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!(
+        "request",
+        request_id = %id,
+        method = %request.method(),
+        route = route_of(request),
+        status = tracing::field::Empty,
+        latency_ms = tracing::field::Empty,
+    )
+}
+
+fn route_of(request: &Request) -> &str {
+    request
         .extensions()
         .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
-    let method = request.method().clone();
-    let mut response = next.run(request).await;
-    let elapsed = start.elapsed();
-    let status = response.status().as_u16();
-    state.metrics.record(&route, status, elapsed);
-    if let Ok(v) = HeaderValue::from_str(&id.to_string()) {
-        response.headers_mut().insert("x-request-id", v);
-    }
-    tracing::info!(request_id = id, %method, route, status, latency_us = elapsed.as_micros() as u64, "request");
+        .map_or("unmatched", |p| p.as_str())
+}
+
+/// Requests by route and status, latency by route.
+async fn record(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let route = route_of(&request).to_string();
+    let response = next.run(request).await;
+    state
+        .metrics
+        .record(&route, response.status().as_u16(), start.elapsed());
     response
 }
 
-async fn metrics(State(state): State<Arc<AppState>>) -> Response {
-    let version = state.model_json["trained_on"]
-        .as_str()
-        .unwrap_or("unknown")
-        .to_string();
-    let body = state.metrics.render(&format!(
-        "{}@{}",
-        state.model_json["name"].as_str().unwrap_or("model"),
-        version
-    ));
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
+/// `LoadShed` says `Overloaded` when every labelling slot is taken.
+async fn limit_error(error: BoxError) -> ApiError {
+    if error.is::<tower::load_shed::error::Overloaded>() {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "overloaded",
+            "too many requests in flight; retry later",
+        )
+    } else {
+        tracing::error!(%error, "labelling route failed");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the request failed",
+        )
+    }
 }
 
+/// Liveness: the process is up.
+#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "The process is up.", body = Status)))]
+async fn healthz() -> Json<Status> {
+    Json(Status { status: "ok" })
+}
+
+/// Readiness: the model is loaded (it is before the service listens).
+#[utoipa::path(get, path = "/readyz", tag = "operations", responses((status = 200, description = "Ready to label.", body = Status)))]
+async fn readyz() -> Json<Status> {
+    Json(Status { status: "ready" })
+}
+
+/// Prometheus metrics (text format 0.0.4).
+#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200,
+    description = "jobtag_requests_total{route,status}, jobtag_request_duration_seconds{route} \
+                   (histogram), jobtag_postings_labelled_total, jobtag_label_jobs_running, \
+                   jobtag_model_info{version}.",
+    body = String, content_type = "text/plain")))]
+async fn metrics(State(state): State<Arc<AppState>>) -> Response {
+    (
+        [(header::CONTENT_TYPE, metrics::CONTENT_TYPE)],
+        state.metrics.render(),
+    )
+        .into_response()
+}
+
+/// Metadata of the model being served.
+#[utoipa::path(get, path = "/v1/model", tag = "labelling", responses((status = 200,
+    description = "Format version, labels, training data and metrics.", body = api::schema::ModelInfo)))]
 async fn model_info(State(state): State<Arc<AppState>>) -> Json<Value> {
     Json(state.model_json.clone())
+}
+
+/// This document.
+#[utoipa::path(get, path = "/openapi.json", tag = "operations", responses((status = 200,
+    description = "The OpenAPI document of the service.", body = Object)))]
+async fn openapi_json(State(state): State<Arc<AppState>>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        state.openapi_json.clone(),
+    )
+        .into_response()
 }
 
 /// Turn one JSON value into a posting, or say which field is wrong.
@@ -282,61 +312,91 @@ fn posting_of(
     Ok((obj.clone(), posting))
 }
 
+/// Sets the job's cancel flag when dropped: when the handler's future is
+/// dropped, or when the handler gives up at the deadline.
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Label one posting, or an array of postings (up to `--max-batch`).
+///
+/// Returns exactly what `jobtag label --format jsonl` writes for the same
+/// input: the posting's own fields plus the label fields.
+#[utoipa::path(post, path = "/v1/label", tag = "labelling", params(LabelQuery),
+    request_body(content = api::schema::LabelRequest, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The labelled posting (an object for an object, an array for an array).",
+            body = api::schema::LabelResponse),
+        (status = 400, description = "Malformed JSON, a field of the wrong type, or a bad query.", body = api::ErrorBody),
+        (status = 413, description = "Body or batch too large.", body = api::ErrorBody),
+        (status = 415, description = "Not `application/json`.", body = api::ErrorBody),
+        (status = 422, description = "A posting with no title and no description.", body = api::ErrorBody),
+        (status = 503, description = "`overloaded` (every labelling slot is taken; retry later) \
+            or `timeout` (over `--timeout-ms`).", body = api::ErrorBody),
+    ))]
 async fn label(
     State(state): State<Arc<AppState>>,
-    Query(query): Query<LabelQuery>,
-    request: Request,
+    query: Result<Query<LabelQuery>, QueryRejection>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let json_content = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.trim_start()
-                .to_ascii_lowercase()
-                .starts_with("application/json")
-        });
-    if !json_content {
+    let admitted = Instant::now();
+    if !is_json(&headers) {
         return Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
             "send Content-Type: application/json",
         ));
     }
-    let Ok(_permit) = state.permits.try_acquire() else {
-        return Err(ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "overloaded",
-            "too many requests in flight; retry later",
-        ));
+    let Query(query) = query
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", e.body_text()))?;
+    let (items, batch) = postings_of(&body.map_err(body_error)?, state.max_batch)?;
+    let labelled = label_blocking(&state, items, query.explain, admitted + state.timeout).await?;
+    state.metrics.labelled(labelled.len());
+    let body = if batch {
+        Value::Array(labelled)
+    } else {
+        labelled.into_iter().next().unwrap_or(Value::Null)
     };
-    let bytes = to_bytes(request.into_body(), state.max_body)
-        .await
-        .map_err(|_| {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "body_too_large",
-                format!("the body is over {} bytes", state.max_body),
-            )
-        })?;
-    let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
+    Ok(Json(body).into_response())
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("application/json")
+        })
+}
+
+/// A posting as sent (its JSON object, answered with the labels added) and
+/// as the model reads it.
+type Item = (Map<String, Value>, Posting);
+
+/// The postings of a request body (one object, or an array of at most
+/// `max_batch`), and whether it was an array.
+fn postings_of(bytes: &[u8], max_batch: usize) -> Result<(Vec<Item>, bool), ApiError> {
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "invalid_json",
             format!("invalid JSON: {e}"),
         )
     })?;
-    let (items, batch) = match &value {
+    match &value {
         Value::Array(list) => {
-            if list.len() > state.max_batch {
+            if list.len() > max_batch {
                 return Err(ApiError::new(
                     StatusCode::PAYLOAD_TOO_LARGE,
                     "batch_too_large",
-                    format!(
-                        "{} postings; at most {} per request",
-                        list.len(),
-                        state.max_batch
-                    ),
+                    format!("{} postings; at most {max_batch} per request", list.len()),
                 ));
             }
             let items = list
@@ -344,51 +404,91 @@ async fn label(
                 .enumerate()
                 .map(|(i, v)| posting_of(v, Some(i)))
                 .collect::<Result<Vec<_>, _>>()?;
-            (items, true)
+            Ok((items, true))
         }
-        other => (vec![posting_of(other, None)?], false),
-    };
-    let explain = query.explain;
+        other => Ok((vec![posting_of(other, None)?], false)),
+    }
+}
+
+/// Label on the blocking pool, by `deadline`; the caller's concurrency slot
+/// is held until the job has returned (see the module docs).
+async fn label_blocking(
+    state: &Arc<AppState>,
+    items: Vec<Item>,
+    explain: bool,
+    deadline: Instant,
+) -> Result<Vec<Value>, ApiError> {
+    let cancel = Arc::new(AtomicBool::new(false));
+    let cancel_guard = CancelOnDrop(cancel.clone());
     let worker = state.clone();
-    let job = tokio::task::spawn_blocking(move || {
-        items
-            .into_iter()
-            .map(|(mut obj, posting)| {
-                let labels = worker
-                    .model
-                    .label_with(&posting, &LabelOptions::default().with_explain(explain));
-                add_json_labels(&mut obj, &labels, explain);
-                Value::Object(obj)
-            })
-            .collect::<Vec<Value>>()
-    });
-    let labelled = match tokio::time::timeout(state.timeout, job).await {
-        Ok(Ok(v)) => v,
-        Ok(Err(_)) => {
-            return Err(ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "labelling failed",
-            ))
+    let mut job = tokio::task::spawn_blocking(move || {
+        let _running = worker.metrics.job_started();
+        let mut labelled = Vec::with_capacity(items.len());
+        let options = LabelOptions::default().with_explain(explain);
+        for (mut obj, posting) in items {
+            if cancel.load(Ordering::Relaxed) || Instant::now() >= deadline {
+                return None;
+            }
+            let labels = worker.model.label_with(&posting, &options);
+            add_json_labels(&mut obj, &labels, explain);
+            labelled.push(Value::Object(obj));
         }
-        Err(_) => {
-            return Err(ApiError::new(
+        Some(labelled)
+    });
+    let timeout = || {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "timeout",
+            "the request took too long",
+        )
+    };
+    let joined = match tokio::time::timeout_at(deadline.into(), &mut job).await {
+        Ok(joined) => joined,
+        Err(_elapsed) => {
+            // Stop the job at its next posting, and hold the concurrency
+            // slot until it has returned.
+            drop(cancel_guard);
+            let _ = job.await;
+            return Err(timeout());
+        }
+    };
+    match joined {
+        Ok(Some(labelled)) => Ok(labelled),
+        // The deadline passed between two postings as the timer fired.
+        Ok(None) => Err(timeout()),
+        Err(_) => Err(ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "labelling failed",
+        )),
+    }
+}
+
+/// A body that could not be read: too large (413), too slow (503), or cut.
+fn body_error(rejection: BytesRejection) -> ApiError {
+    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        return ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            rejection.body_text(),
+        );
+    }
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&rejection);
+    while let Some(e) = source {
+        if e.is::<tower_http::timeout::TimeoutError>() {
+            return ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "timeout",
-                "the request took too long",
-            ))
+                "the request body came too slowly",
+            );
         }
-    };
-    state
-        .metrics
-        .postings
-        .fetch_add(labelled.len() as u64, Ordering::Relaxed);
-    let body = if batch {
-        Value::Array(labelled)
-    } else {
-        labelled.into_iter().next().unwrap_or(Value::Null)
-    };
-    Ok(Json(body).into_response())
+        source = e.source();
+    }
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "invalid_body",
+        rejection.body_text(),
+    )
 }
 
 async fn shutdown_signal() {
@@ -413,24 +513,42 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: draining requests in flight");
 }
 
+/// Logs on stderr: `RUST_LOG` (default `info`), colour only on a terminal,
+/// text or JSON lines.
+fn init_logs(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => builder
+            .with_ansi(std::io::stderr().is_terminal())
+            .try_init(),
+        LogFormat::Json => builder.json().with_ansi(false).try_init(),
+    };
+}
+
 pub fn run(args: ServeArgs) -> Result<()> {
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .try_init();
+    init_logs(args.log_format);
     let model = args.labeller.build()?;
+    let model_json = super::info::model_json(model.model());
+    let version = format!(
+        "{}@{}",
+        model_json["name"].as_str().unwrap_or("model"),
+        model_json["trained_on"].as_str().unwrap_or("unknown")
+    );
     let state = Arc::new(AppState {
-        model_json: super::info::model_json(model.model()),
+        metrics: Metrics::new(&version),
+        model_json,
         model,
-        max_body: args.max_body,
+        openapi_json: api::ApiDoc::openapi()
+            .to_json()
+            .context("writing the OpenAPI document")?,
         max_batch: args.max_batch.max(1),
         timeout: Duration::from_millis(args.timeout_ms.max(1)),
-        permits: Semaphore::new(args.max_concurrent.max(1)),
-        metrics: Metrics::default(),
     });
+    let app = router(state, args.max_body, args.max_concurrent.max(1));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -444,7 +562,7 @@ pub fn run(args: ServeArgs) -> Result<()> {
         // scripts read it when --addr has port 0).
         println!("jobtag serve listening on http://{local}");
         tracing::info!(%local, "listening");
-        axum::serve(listener, router(state))
+        axum::serve(listener, app)
             .with_graceful_shutdown(shutdown_signal())
             .await
             .context("serving")?;
