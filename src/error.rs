@@ -8,6 +8,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything that can go wrong in jobtag's library.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// An I/O failure on a named file.
     #[error("{path}: {source}")]
@@ -65,12 +66,16 @@ pub enum Error {
 
 /// Why a model file was rejected.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ModelFileError {
     /// The file does not start with jobtag's magic bytes.
     #[error("not a jobtag model file (bad magic bytes)")]
     BadMagic,
     /// The file was written by an incompatible format version.
-    #[error("unsupported format version {found} (this build reads version {supported})")]
+    #[error(
+        "unsupported format version {found} (this build reads version {supported}): \
+         retrain the model with this jobtag (`jobtag train --recipe FILE` or `--data FILE`)"
+    )]
     UnsupportedVersion {
         /// Version in the file.
         found: u32,

@@ -124,3 +124,23 @@ fn embedded_model_loads_and_labels() {
     assert_eq!(l.role.label, "ml-engineer");
     assert_eq!(l.seniority.unwrap().label, "senior");
 }
+
+#[test]
+fn a_format_1_file_is_refused_with_its_version_and_how_to_retrain() {
+    // tests/fixtures/format1.jtm was written by jobtag 0.1 (model file
+    // format 1, bincode) from tests/fixtures/tiny_train.csv.
+    let path = common::fixture("format1.jtm");
+    match Model::load(&path) {
+        Err(Error::ModelAt {
+            source: ModelFileError::UnsupportedVersion { found, supported },
+            ..
+        }) => {
+            assert_eq!((found, supported), (1, jobtag::model::FORMAT_VERSION));
+        }
+        other => panic!("expected a version error, got {other:?}"),
+    }
+    let msg = Model::load(&path).unwrap_err().to_string();
+    assert!(msg.contains("format1.jtm"), "{msg}");
+    assert!(msg.contains("version 1"), "{msg}");
+    assert!(msg.contains("retrain"), "{msg}");
+}

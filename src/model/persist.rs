@@ -8,12 +8,18 @@
 //! | 4 | format version ([`FORMAT_VERSION`]) |
 //! | 8 | payload length `n` |
 //! | 32 | SHA-256 of the payload |
-//! | n | payload: gzip of the bincode-encoded [`Model`] |
+//! | n | payload: gzip of the postcard-encoded [`Model`] |
 //!
 //! Loading checks magic, version, length and checksum before decoding, so a
 //! truncated, corrupt or foreign file is a clear error and never reaches the
 //! decoder. Saving writes a temporary file beside the target and renames it
 //! into place, so a crash never leaves a half-written model.
+//!
+//! Format 1 encoded the payload with bincode 1, which is unmaintained
+//! (RUSTSEC-2025-0141); format 2 uses postcard. A format-1 file is refused
+//! with an error that names its version and says to retrain: a model is
+//! rebuilt from its recipe in minutes, and carrying a second decoder for old
+//! files would keep the unmaintained crate in every build.
 
 use std::fs;
 use std::io::{Read, Write};
@@ -30,7 +36,7 @@ use crate::error::{Error, ModelFileError, Result};
 /// Magic bytes at the start of every model file.
 pub const MAGIC: &[u8; 8] = b"JOBTAGM\0";
 /// The format version this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 const HEADER_LEN: usize = 8 + 4 + 8 + 32;
 /// Upper bound on a decoded model, against decompression bombs.
 const MAX_DECODED: u64 = 1 << 30;
@@ -47,7 +53,7 @@ impl Model {
     /// Encode the model as model-file bytes.
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
         let encoded =
-            bincode::serialize(self).map_err(|e| ModelFileError::Decode(e.to_string()))?;
+            postcard::to_stdvec(self).map_err(|e| ModelFileError::Decode(e.to_string()))?;
         let mut gz = GzEncoder::new(Vec::new(), Compression::best());
         gz.write_all(&encoded)?;
         let payload = gz.finish()?;
@@ -100,7 +106,7 @@ impl Model {
             .read_to_end(&mut decoded)
             .map_err(|e| ModelFileError::Decode(e.to_string()))?;
         let mut model: Model =
-            bincode::deserialize(&decoded).map_err(|e| ModelFileError::Decode(e.to_string()))?;
+            postcard::from_bytes(&decoded).map_err(|e| ModelFileError::Decode(e.to_string()))?;
         model.featurizer.rebuild_index();
         model
             .check_consistent()
