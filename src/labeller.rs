@@ -415,6 +415,46 @@ mod tests {
     }
 
     #[test]
+    fn two_models_used_alternately_on_one_thread_label_as_each_does_alone() {
+        // The per-thread token cache maps raw tokens to a model's stem ids:
+        // two models interleaved on one thread must never see each other's.
+        let postings: Vec<Posting> = (0..40)
+            .map(|i| {
+                let t = ["Senior Data Scientist", "DevOps Engineer", "Frontend Developer"];
+                Posting::new(
+                    t[i % 3],
+                    format!("Python, pandas, Kubernetes, React and CSS; {i}+ years; team {i}"),
+                )
+            })
+            .collect();
+        let alone = |labeller: Labeller| {
+            let postings = postings.clone();
+            std::thread::spawn(move || {
+                postings
+                    .iter()
+                    .map(|p| labeller.label(p))
+                    .collect::<Vec<_>>()
+            })
+            .join()
+            .expect("a labelling thread")
+        };
+        let (a, b) = (
+            Labeller::embedded().expect("embedded"),
+            crate::testing::tiny_labeller(),
+        );
+        let (a_alone, b_alone) = (alone(a.clone()), alone(b.clone()));
+        assert_ne!(a_alone, b_alone, "two different models");
+        let mut a_mixed = Vec::new();
+        let mut b_mixed = Vec::new();
+        for p in &postings {
+            a_mixed.push(a.label(p));
+            b_mixed.push(b.label(p));
+        }
+        assert_eq!(a_mixed, a_alone);
+        assert_eq!(b_mixed, b_alone);
+    }
+
+    #[test]
     fn missing_files_are_errors_that_name_them() {
         let e = Labeller::builder()
             .model_file("/no/such/model.jtm")
