@@ -32,13 +32,13 @@ pub enum Error {
         /// Why it was rejected.
         source: ModelFileError,
     },
-    /// An input record that cannot be read.
-    #[error("{file}, line {line}: {reason}")]
+    /// An input record that cannot be used, and where it is.
+    #[error("{position}: {}{reason}", field.as_deref().map(|f| format!("{f}: ")).unwrap_or_default())]
     Record {
-        /// The file (or `-` for stdin).
-        file: String,
-        /// 1-based line number where the record starts.
-        line: u64,
+        /// File, line, byte offset and record number.
+        position: crate::io::Position,
+        /// The field or column at fault, when one is.
+        field: Option<String>,
         /// What is wrong with it.
         reason: String,
     },

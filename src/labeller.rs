@@ -420,7 +420,11 @@ mod tests {
         // two models interleaved on one thread must never see each other's.
         let postings: Vec<Posting> = (0..40)
             .map(|i| {
-                let t = ["Senior Data Scientist", "DevOps Engineer", "Frontend Developer"];
+                let t = [
+                    "Senior Data Scientist",
+                    "DevOps Engineer",
+                    "Frontend Developer",
+                ];
                 Posting::new(
                     t[i % 3],
                     format!("Python, pandas, Kubernetes, React and CSS; {i}+ years; team {i}"),

@@ -394,7 +394,7 @@ fn info_shows_what_a_model_was_trained_on() {
         .stdout
         .clone();
     let info: Value = serde_json::from_slice(&out).unwrap();
-    assert_eq!(info["format_version"], 1);
+    assert_eq!(info["format_version"], 2);
     assert_eq!(info["examples"]["role"], 72);
     assert_eq!(info["roles"].as_array().unwrap().len(), 4);
     let files = info["data_files"].as_array().unwrap();

@@ -97,7 +97,7 @@ fn every_route_answers() {
     let (code, body) = s.get("/v1/model");
     assert_eq!(code, 200);
     let model: Value = serde_json::from_str(&body).unwrap();
-    assert_eq!(model["format_version"], 1);
+    assert_eq!(model["format_version"], jobtag::model::FORMAT_VERSION);
     assert_eq!(model["roles"].as_array().unwrap().len(), 21);
     let (code, label) = s.post("/v1/label", r#"{"id":"a","title":"Senior Data Engineer","description":"Spark and Airflow, 6+ years of experience"}"#);
     assert_eq!(code, 200);

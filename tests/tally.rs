@@ -374,3 +374,115 @@ fn charts_as_svg_and_png() {
         .code(1)
         .stderr(predicates::str::contains(".svg or .png"));
 }
+
+/// Runs jobtag in a temporary folder and returns (exit code, stdout, stderr).
+fn run(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::cargo_bin("jobtag")
+        .unwrap()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_same_flags_mean_the_same_in_label_and_tally() {
+    // A TSV file (tabs by its name) with other column names, two text
+    // columns and a skill of our own: `label` then `tally` of its output
+    // counts what `tally` of the raw file counts, with the same flags.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("jobs.tsv"),
+        "ref\theadline\tbody\textra\n\
+         a1\tSenior Data Engineer\tRequirements: Spark, SQL and Zorblang.\tAirflow is a plus.\n\
+         a2\tFrontend Developer\tMust know React and TypeScript.\tZorblang nice to have.\n\
+         a3\tData Engineer\tWe need SQL, dbt and Zorblang.\t\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("mine.csv"),
+        "id,name,category,aliases\nzorblang,Zorblang,language,zorb\n",
+    )
+    .unwrap();
+    let mapping = [
+        "--id-col",
+        "ref",
+        "--title-col",
+        "headline",
+        "--text-col",
+        "body",
+        "--text-col",
+        "extra",
+        "--add-skills",
+        "mine.csv",
+    ];
+    let mut label = vec!["label", "jobs.tsv", "-o", "out.jsonl"];
+    label.extend(mapping);
+    let (code, _, err) = run(dir.path(), &label);
+    assert_eq!(code, 0, "{err}");
+    let mut raw = vec!["tally", "jobs.tsv", "--by", "role", "--format", "json"];
+    raw.extend(mapping);
+    let (code, from_raw, err) = run(dir.path(), &raw);
+    assert_eq!(code, 0, "{err}");
+    let (code, from_labels, err) = run(
+        dir.path(),
+        &["tally", "out.jsonl", "--by", "role", "--format", "json"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (raw, labelled): (Value, Value) = (
+        serde_json::from_str(&from_raw).unwrap(),
+        serde_json::from_str(&from_labels).unwrap(),
+    );
+    assert_eq!(raw, labelled);
+    assert_eq!(raw["groups"][0]["postings"], 3);
+    let zorb = skill(&raw["groups"][0], "Zorblang");
+    assert_eq!(zorb["postings"], 3, "{zorb}");
+    assert_eq!(zorb["preferred"], 1, "{zorb}");
+    // Ids come from --id-col in both.
+    let out = std::fs::read_to_string(dir.path().join("out.jsonl")).unwrap();
+    assert!(out.contains("\"ref\":\"a1\""), "{out}");
+
+    // --no-skills in both: labels, no skills.
+    let (code, out, err) = run(
+        dir.path(),
+        &[
+            "tally",
+            "jobs.tsv",
+            "--title-col",
+            "headline",
+            "--text-col",
+            "body",
+            "--no-skills",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let t: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(t["groups"][0]["without_skills"], 3);
+
+    // A named column the file lacks: the same error from both.
+    for command in ["label", "tally"] {
+        let (code, _, err) = run(
+            dir.path(),
+            &[
+                command,
+                "jobs.tsv",
+                "--title-col",
+                "heading",
+                "--text-col",
+                "body",
+            ],
+        );
+        assert_eq!(code, 1, "{command} accepted a missing column");
+        assert!(
+            err.contains("--title-col: jobs.tsv has no column \"heading\""),
+            "{command}: {err}"
+        );
+    }
+}

@@ -10,7 +10,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use jobtag::io::{Columns, ErrorRecord, Fields, InputFormat, LabelWriter, OutputFormat, Record};
+use jobtag::io::{Columns, ErrorRecord, InputFormat, LabelWriter, OutputFormat, Record};
 use jobtag::{LabelOptions, Labels};
 
 use super::args::{FormatArg, InputArgs, LabellerArgs};
@@ -76,10 +76,6 @@ struct Output {
     explain: bool,
     /// `--keep-columns`, if given.
     keep: Option<Vec<String>>,
-    /// Columns named on the command line (`--id-col`, `--title-col`,
-    /// `--text-col`), with their flags: a CSV file must have them. (The
-    /// default columns may be missing: a file of descriptions has no title.)
-    named: Vec<(&'static str, String)>,
 }
 
 impl Sink for Output {
@@ -93,14 +89,6 @@ impl Sink for Output {
             if let Some(missing) = keep.iter().find(|k| !headers.contains(k)) {
                 bail!(
                     "--keep-columns: {name} has no column {missing:?} (its columns: {})",
-                    headers.join(", ")
-                );
-            }
-        }
-        if format == InputFormat::Csv {
-            if let Some((flag, missing)) = self.named.iter().find(|(_, c)| !headers.contains(c)) {
-                bail!(
-                    "{flag}: {name} has no column {missing:?} (its columns: {})",
                     headers.join(", ")
                 );
             }
@@ -148,7 +136,7 @@ impl Sink for Output {
                 }
                 (posting, fields, _) => {
                     let (field, reason) = match posting {
-                        Err((f, r)) => (f.clone(), r.clone()),
+                        Err(e) => (e.field.clone(), e.reason.clone()),
                         Ok(_) => ("record".to_string(), "unreadable record".to_string()),
                     };
                     let id = posting
@@ -158,13 +146,17 @@ impl Sink for Output {
                         .or_else(|| {
                             fields
                                 .as_ref()
-                                .and_then(|f| field_id(f, &self.headers, &self.columns.id))
+                                .and_then(|f| f.text(&self.headers, &self.columns.id))
+                                .map(|id| id.into_owned())
+                                .filter(|id| !id.is_empty())
                         });
                     report_error(
                         &mut self.errors_out,
                         ErrorRecord {
                             file: self.name.clone(),
-                            line: record.line,
+                            line: record.position.line,
+                            record: record.position.record,
+                            byte: record.position.byte,
                             id,
                             field,
                             reason,
@@ -226,7 +218,6 @@ pub fn run(args: LabelArgs) -> Result<i32> {
         },
     };
     let columns = args.input.columns();
-    let named = args.input.named_columns();
 
     let out: Box<dyn Write + Send> = match &args.output {
         Some(p) => Box::new(BufWriter::new(
@@ -266,13 +257,13 @@ pub fn run(args: LabelArgs) -> Result<i32> {
         format: out_format,
         explain: args.explain,
         keep: (!args.keep_columns.is_empty()).then(|| args.keep_columns.clone()),
-        named,
     };
     let source = Source {
         files,
         formats,
         delimiters,
         columns,
+        named: args.input.named_columns(),
         batch_size: args.batch_size.max(1),
     };
     pipeline::run(
@@ -321,22 +312,6 @@ fn id_hash(id: &str) -> u64 {
     h.finish()
 }
 
-fn field_id(fields: &Fields, headers: &[String], id_col: &str) -> Option<String> {
-    match fields {
-        Fields::Csv(cells) => headers
-            .iter()
-            .position(|h| h == id_col)
-            .and_then(|i| cells.get(i))
-            .cloned()
-            .filter(|s| !s.is_empty()),
-        Fields::Json(o) => o.get(id_col).map(|v| {
-            v.as_str()
-                .map(String::from)
-                .unwrap_or_else(|| v.to_string())
-        }),
-    }
-}
-
 fn report_error(out: &mut Option<BufWriter<File>>, e: ErrorRecord) -> Result<()> {
     match out {
         Some(w) => {
@@ -344,9 +319,10 @@ fn report_error(out: &mut Option<BufWriter<File>>, e: ErrorRecord) -> Result<()>
             w.write_all(b"\n")?;
         }
         None => eprintln!(
-            "jobtag: {}, line {}{}: {}: {}",
+            "jobtag: {}, line {} (record {}){}: {}: {}",
             e.file,
             e.line,
+            e.record,
             e.id.as_ref()
                 .map(|i| format!(" (id {i})"))
                 .unwrap_or_default(),

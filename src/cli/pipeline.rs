@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use jobtag::io::{open_input, Columns, InputFormat, Record, RecordReader};
 use jobtag::Labels;
 use rayon::prelude::*;
@@ -26,6 +26,10 @@ pub struct Source {
     pub formats: Vec<InputFormat>,
     pub delimiters: Vec<u8>,
     pub columns: Columns,
+    /// Columns named on the command line (`--id-col`, `--title-col`,
+    /// `--text-col`), with their flags: a CSV file must have them. (The
+    /// default columns may be missing: a file of descriptions has no title.)
+    pub named: Vec<(&'static str, String)>,
     pub batch_size: usize,
 }
 
@@ -94,9 +98,20 @@ fn read_batches(source: &Source, sender: &std::sync::mpsc::SyncSender<Result<Mes
             let input = open_input(path)?;
             let mut reader =
                 RecordReader::new(input, *format, source.columns.clone(), delimiter, &name)?;
+            let headers = reader.headers();
+            if *format == InputFormat::Csv {
+                if let Some((flag, missing)) =
+                    source.named.iter().find(|(_, c)| !headers.contains(c))
+                {
+                    bail!(
+                        "{flag}: {name} has no column {missing:?} (its columns: {})",
+                        headers.join(", ")
+                    );
+                }
+            }
             let file = Message::File {
                 name: name.clone(),
-                headers: reader.headers(),
+                headers,
                 format: *format,
             };
             if sender.send(Ok(file)).is_err() {

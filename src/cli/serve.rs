@@ -61,7 +61,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{BoxError, Json, Router};
 use clap::{Args, ValueEnum};
-use jobtag::io::add_json_labels;
+use jobtag::io::{add_json_labels, posting_from_json, Columns, FieldErrorKind};
 use jobtag::{LabelOptions, Labeller, Posting};
 use serde_json::{Map, Value};
 use tower::ServiceBuilder;
@@ -285,30 +285,13 @@ fn posting_of(
             format!("{}: expected a posting object", at("$")),
         ));
     };
-    let text = |field: &str| -> Result<String, ApiError> {
-        match obj.get(field) {
-            None | Some(Value::Null) => Ok(String::new()),
-            Some(Value::String(s)) => Ok(s.clone()),
-            Some(Value::Number(n)) if field == "id" => Ok(n.to_string()),
-            Some(_) => Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_type",
-                format!("{}: expected a string", at(field)),
-            )),
-        }
-    };
-    let posting = Posting {
-        id: Some(text("id")?).filter(|s| !s.is_empty()),
-        title: text("title")?,
-        description: text("description")?,
-    };
-    if posting.is_empty() {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "empty_posting",
-            format!("{}: a posting needs a title or a description", at("$")),
-        ));
-    }
+    let posting = posting_from_json(obj, &Columns::default()).map_err(|e| {
+        let (status, code) = match e.kind {
+            FieldErrorKind::Empty => (StatusCode::UNPROCESSABLE_ENTITY, "empty_posting"),
+            _ => (StatusCode::BAD_REQUEST, "invalid_type"),
+        };
+        ApiError::new(status, code, format!("{}: {}", at(&e.field), e.reason))
+    })?;
     Ok((obj.clone(), posting))
 }
 

@@ -76,18 +76,7 @@ enum Period {
 
 /// Field `name` of a record as text.
 fn field(fields: &Fields, headers: &[String], name: &str) -> Option<String> {
-    match fields {
-        Fields::Csv(cells) => headers
-            .iter()
-            .position(|h| h == name)
-            .and_then(|i| cells.get(i))
-            .cloned(),
-        Fields::Json(o) => o.get(name).map(|v| {
-            v.as_str()
-                .map(String::from)
-                .unwrap_or_else(|| v.to_string())
-        }),
-    }
+    fields.text(headers, name).map(|t| t.into_owned())
 }
 
 fn requirement(s: &str) -> Requirement {
@@ -249,6 +238,7 @@ pub fn run(args: TallyArgs) -> Result<()> {
         formats,
         delimiters,
         columns: args.input.columns(),
+        named: args.input.named_columns(),
         batch_size: args.batch_size.max(1),
     };
     // The model is loaded when the first raw posting needs it: a tally of

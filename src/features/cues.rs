@@ -159,8 +159,23 @@ pub fn years_phrases(text: &str) -> Vec<YearsMention> {
     let (mut cursor, mut scan) = (0, 0);
     while let Some(token) = next_years_token(bytes, scan) {
         let from = cursor.max(search_from(text, token));
-        let input = regex_automata::Input::new(text).span(from..match_limit(text, token));
-        match YEARS_IN_SPAN.search(&input) {
+        let mut limit = match_limit(text, token);
+        let found = loop {
+            let input = regex_automata::Input::new(text).span(from..limit);
+            let Some(m) = YEARS_IN_SPAN.search(&input) else {
+                break None;
+            };
+            // The window can hold a later token than the one it was cut
+            // for ("years5 YR of"): a match holding that token may run on
+            // to that token's own limit, so search again up to it.
+            let last = last_years_token(bytes, m.start(), m.end()).unwrap_or(token);
+            let wider = match_limit(text, last);
+            if wider <= limit {
+                break Some(m);
+            }
+            limit = wider;
+        };
+        match found {
             Some(m) => {
                 phrases.extend(mention(text, m.start(), m.end()));
                 cursor = m.end();
@@ -170,6 +185,17 @@ pub fn years_phrases(text: &str) -> Vec<YearsMention> {
         }
     }
     phrases
+}
+
+/// Start of the last "yr"/"year" token that starts in `start..end`.
+fn last_years_token(hay: &[u8], start: usize, end: usize) -> Option<usize> {
+    let mut last = None;
+    let mut from = start;
+    while let Some(t) = next_years_token(hay, from).filter(|&t| t < end) {
+        last = Some(t);
+        from = t + 1;
+    }
+    last
 }
 
 /// ASCII bytes other than white space that a [`YEARS`] match can hold

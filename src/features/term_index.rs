@@ -439,7 +439,9 @@ mod tests {
         assert_eq!(caches.for_model(new).len(), 0);
         assert_eq!(caches.slots.len(), MODEL_SLOTS);
         let mut seq = Vec::new();
-        assert!(!caches.for_model(MODEL_SLOTS as u64).push_cached("rust", 0, 4, &mut seq));
+        assert!(!caches
+            .for_model(MODEL_SLOTS as u64)
+            .push_cached("rust", 0, 4, &mut seq));
         assert!(caches.for_model(1).push_cached("rust", 0, 4, &mut seq));
     }
 

@@ -6,5 +6,8 @@
 mod reader;
 mod writer;
 
-pub use reader::{open_input, Columns, Fields, InputFormat, Record, RecordReader};
+pub use reader::{
+    open_input, posting_from_json, Columns, FieldError, FieldErrorKind, Fields, InputFormat,
+    Position, Record, RecordReader,
+};
 pub use writer::{add_json_labels, ErrorRecord, LabelWriter, OutputFormat};

@@ -1,8 +1,16 @@
-//! Streaming readers for postings in CSV or JSON lines.
+//! The one input layer: CSV, TSV or JSON lines, plain or gzip, from files
+//! or stdin, streamed as [`Record`]s. Every record carries its [`Position`]
+//! (file, line, byte offset, record number) and is either a posting or a
+//! typed [`FieldError`] saying which field is wrong and why: nothing is
+//! dropped, and every message says where. `jobtag label`, `tally`, `train`
+//! and `eval` read through it; the service turns a JSON body into postings
+//! with the same [`posting_from_json`].
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
+use std::sync::Arc;
 
 use flate2::read::MultiGzDecoder;
 use serde_json::{Map, Value};
@@ -71,6 +79,82 @@ impl Default for Columns {
     }
 }
 
+/// Where a record is: the csv crate's position (line, byte, record) plus
+/// the file. Lines and records count from 1; a value that is not known is 0.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Position {
+    /// The file (`-` for stdin).
+    pub file: Arc<str>,
+    /// Line where the record starts.
+    pub line: u64,
+    /// Byte offset where the record starts (in the decompressed stream).
+    pub byte: u64,
+    /// Record number: the first record after a CSV header is 1.
+    pub record: u64,
+}
+
+impl Position {
+    /// A position known by its line only.
+    pub fn line(file: &str, line: u64) -> Self {
+        Position {
+            file: file.into(),
+            line,
+            ..Position::default()
+        }
+    }
+}
+
+impl std::fmt::Display for Position {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}, line {}", self.file, self.line)?;
+        if self.record > 0 {
+            write!(f, " (record {}, byte {})", self.record, self.byte)?;
+        }
+        Ok(())
+    }
+}
+
+/// What is wrong with a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FieldErrorKind {
+    /// The record cannot be parsed: malformed CSV, invalid JSON, not an
+    /// object, a wrong number of fields.
+    Malformed,
+    /// A field holds something other than text.
+    WrongType,
+    /// Neither a title nor a description.
+    Empty,
+}
+
+/// Why a record holds no posting: the field at fault (`record` when the
+/// whole record is malformed) and the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field or column at fault.
+    pub field: String,
+    /// What is wrong with it.
+    pub reason: String,
+    /// The kind of problem.
+    pub kind: FieldErrorKind,
+}
+
+impl FieldError {
+    fn malformed(reason: impl Into<String>) -> Self {
+        FieldError {
+            field: "record".into(),
+            reason: reason.into(),
+            kind: FieldErrorKind::Malformed,
+        }
+    }
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.reason)
+    }
+}
+
 /// The original fields of an input record, kept so output can repeat them.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Fields {
@@ -80,23 +164,57 @@ pub enum Fields {
     Json(Map<String, Value>),
 }
 
+impl Fields {
+    /// The text of field or column `name` (`headers` are the CSV file's):
+    /// a CSV cell, a JSON string, or another JSON value written as JSON;
+    /// `None` when absent or JSON `null`.
+    pub fn text<'a>(&'a self, headers: &[String], name: &str) -> Option<Cow<'a, str>> {
+        match self {
+            Fields::Csv(cells) => headers
+                .iter()
+                .position(|h| h == name)
+                .and_then(|i| cells.get(i))
+                .map(|c| Cow::Borrowed(c.as_str())),
+            Fields::Json(o) => match o.get(name)? {
+                Value::Null => None,
+                Value::String(s) => Some(Cow::Borrowed(s.as_str())),
+                other => Some(Cow::Owned(other.to_string())),
+            },
+        }
+    }
+}
+
 /// One input record.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Record {
-    /// 1-based line where the record starts.
-    pub line: u64,
+    /// Where it is.
+    pub position: Position,
     /// Original fields (absent when the record could not be parsed at all).
     pub fields: Option<Fields>,
-    /// The posting, or why there is none: `(field, reason)`.
-    pub posting: std::result::Result<Posting, (String, String)>,
+    /// The posting, or why there is none.
+    pub posting: std::result::Result<Posting, FieldError>,
     /// True when invalid UTF-8 was replaced while decoding.
     pub lossy: bool,
+}
+
+impl Record {
+    /// The record's problem as an error that says where, if it has one.
+    pub fn error(&self) -> Option<Error> {
+        self.posting.as_ref().err().map(|e| Error::Record {
+            position: self.position.clone(),
+            field: Some(e.field.clone()),
+            reason: e.reason.clone(),
+        })
+    }
 }
 
 /// Reads records from one input stream.
 pub struct RecordReader {
     inner: Inner,
     columns: Columns,
+    file: Arc<str>,
+    /// Records read so far.
+    records: u64,
 }
 
 enum Inner {
@@ -112,6 +230,8 @@ enum Inner {
     Jsonl {
         reader: Box<dyn BufRead + Send>,
         line: u64,
+        /// Byte offset of the next line.
+        offset: u64,
         buf: Vec<u8>,
     },
 }
@@ -123,7 +243,8 @@ struct ColumnIndex {
     text: Vec<usize>,
 }
 
-/// Open a file (or `-` for stdin), decompressing `.gz` transparently.
+/// Open a file (or `-` for stdin), decompressing `.gz` transparently. Pass
+/// it to [`RecordReader::new`].
 pub fn open_input(path: &Path) -> Result<Box<dyn Read + Send>> {
     let raw: Box<dyn Read + Send> = if path.as_os_str() == "-" {
         Box::new(std::io::stdin())
@@ -141,8 +262,10 @@ pub fn open_input(path: &Path) -> Result<Box<dyn Read + Send>> {
 }
 
 impl RecordReader {
-    /// A reader over `input`. For CSV the header is read now, and it is an
-    /// error when neither the title column nor any text column exists.
+    /// A reader over `input` (from [`open_input`], or any byte stream);
+    /// `name` is the file named in positions. For CSV the header is read
+    /// now, and it is an error when neither the title column nor any text
+    /// column exists.
     pub fn new(
         input: Box<dyn Read + Send>,
         format: InputFormat,
@@ -159,8 +282,8 @@ impl RecordReader {
                 let headers: Vec<String> = reader
                     .byte_headers()
                     .map_err(|e| Error::Record {
-                        file: name.into(),
-                        line: 1,
+                        position: Position::line(name, 1),
+                        field: None,
                         reason: format!("cannot read the CSV header: {e}"),
                     })?
                     .iter()
@@ -178,8 +301,8 @@ impl RecordReader {
                 };
                 if index.title.is_none() && index.text.is_empty() {
                     return Err(Error::Record {
-                        file: name.into(),
-                        line: 1,
+                        position: Position::line(name, 1),
+                        field: None,
                         reason: format!(
                             "no column {:?} or {:?} in the header (columns: {}); use --title-col/--text-col",
                             columns.title,
@@ -199,10 +322,16 @@ impl RecordReader {
             InputFormat::Jsonl => Inner::Jsonl {
                 reader: Box::new(BufReader::with_capacity(1 << 16, input)),
                 line: 0,
+                offset: 0,
                 buf: Vec::new(),
             },
         };
-        Ok(RecordReader { inner, columns })
+        Ok(RecordReader {
+            inner,
+            columns,
+            file: name.into(),
+            records: 0,
+        })
     }
 
     /// CSV header (empty for JSON lines).
@@ -216,6 +345,24 @@ impl RecordReader {
     /// The next record; `Ok(None)` at the end. An `Err` is an I/O failure of
     /// the stream itself (nothing more can be read).
     pub fn next_record(&mut self) -> Result<Option<Record>> {
+        let record = self.next_inner()?;
+        if record.is_some() {
+            self.records += 1;
+        }
+        Ok(record.map(|mut r| {
+            r.position.record = self.records;
+            r
+        }))
+    }
+
+    fn next_inner(&mut self) -> Result<Option<Record>> {
+        let file = self.file.clone();
+        let at = |line: u64, byte: u64| Position {
+            file: file.clone(),
+            line,
+            byte,
+            record: 0,
+        };
         match &mut self.inner {
             Inner::Csv {
                 reader,
@@ -233,7 +380,9 @@ impl RecordReader {
                         Ok(None)
                     }
                     Ok(true) => {
-                        let line = rec.position().map_or(0, |p| p.line());
+                        let position = rec
+                            .position()
+                            .map_or_else(|| at(0, 0), |p| at(p.line(), p.byte()));
                         let mut lossy = false;
                         let cells: Vec<String> = rec
                             .iter()
@@ -249,9 +398,9 @@ impl RecordReader {
                             let reason =
                                 format!("expected {} fields, found {}", headers.len(), cells.len());
                             return Ok(Some(Record {
-                                line,
+                                position,
                                 fields: None,
-                                posting: Err(("record".into(), reason)),
+                                posting: Err(FieldError::malformed(reason)),
                                 lossy,
                             }));
                         }
@@ -266,34 +415,48 @@ impl RecordReader {
                         };
                         let posting = check_posting(posting, &self.columns);
                         Ok(Some(Record {
-                            line,
+                            position,
                             fields: Some(Fields::Csv(cells)),
                             posting,
                             lossy,
                         }))
                     }
                     Err(e) => {
+                        let position = e
+                            .position()
+                            .map_or_else(|| at(0, 0), |p| at(p.line(), p.byte()));
                         if let csv::ErrorKind::Io(_) = e.kind() {
                             *done = true;
-                            return Err(Error::Stream(std::io::Error::other(e.to_string())));
+                            return Err(Error::io(
+                                &*file,
+                                std::io::Error::other(format!("{position}: {e}")),
+                            ));
                         }
-                        let line = e.position().map_or(0, |p| p.line());
                         Ok(Some(Record {
-                            line,
+                            position,
                             fields: None,
-                            posting: Err(("record".into(), e.to_string())),
+                            posting: Err(FieldError::malformed(e.to_string())),
                             lossy: false,
                         }))
                     }
                 }
             }
-            Inner::Jsonl { reader, line, buf } => loop {
+            Inner::Jsonl {
+                reader,
+                line,
+                offset,
+                buf,
+            } => loop {
                 buf.clear();
-                let n = reader.read_until(b'\n', buf)?;
+                let n = reader
+                    .read_until(b'\n', buf)
+                    .map_err(|e| Error::io(&*file, e))?;
                 if n == 0 {
                     return Ok(None);
                 }
                 *line += 1;
+                let position = at(*line, *offset);
+                *offset += n as u64;
                 let (text, lossy) = match std::str::from_utf8(buf) {
                     Ok(s) => (s.to_string(), false),
                     Err(_) => (String::from_utf8_lossy(buf).into_owned(), true),
@@ -302,29 +465,28 @@ impl RecordReader {
                 if trimmed.is_empty() {
                     continue;
                 }
-                let line = *line;
                 let obj = match serde_json::from_str::<Value>(trimmed) {
                     Ok(Value::Object(o)) => o,
                     Ok(_) => {
                         return Ok(Some(Record {
-                            line,
+                            position,
                             fields: None,
-                            posting: Err(("record".into(), "not a JSON object".into())),
+                            posting: Err(FieldError::malformed("not a JSON object")),
                             lossy,
                         }))
                     }
                     Err(e) => {
                         return Ok(Some(Record {
-                            line,
+                            position,
                             fields: None,
-                            posting: Err(("record".into(), format!("invalid JSON: {e}"))),
+                            posting: Err(FieldError::malformed(format!("invalid JSON: {e}"))),
                             lossy,
                         }))
                     }
                 };
-                let posting = json_posting(&obj, &self.columns);
+                let posting = posting_from_json(&obj, &self.columns);
                 return Ok(Some(Record {
-                    line,
+                    position,
                     fields: Some(Fields::Json(obj)),
                     posting,
                     lossy,
@@ -334,19 +496,25 @@ impl RecordReader {
     }
 }
 
-fn json_posting(
+/// The posting in a JSON object (a JSONL record or a request body): its
+/// id, title and text fields by `columns`. Absent and `null` fields are
+/// empty; the id may be a number; any other non-string is a
+/// [`FieldErrorKind::WrongType`] error naming the field, and an object with
+/// neither title nor description is [`FieldErrorKind::Empty`].
+pub fn posting_from_json(
     obj: &Map<String, Value>,
     columns: &Columns,
-) -> std::result::Result<Posting, (String, String)> {
-    let field = |name: &str| -> std::result::Result<String, (String, String)> {
+) -> std::result::Result<Posting, FieldError> {
+    let field = |name: &str| -> std::result::Result<String, FieldError> {
         match obj.get(name) {
             None | Some(Value::Null) => Ok(String::new()),
             Some(Value::String(s)) => Ok(s.clone()),
             Some(Value::Number(n)) if name == columns.id => Ok(n.to_string()),
-            Some(other) => Err((
-                name.to_string(),
-                format!("expected a string, found {}", json_type(other)),
-            )),
+            Some(other) => Err(FieldError {
+                field: name.to_string(),
+                reason: format!("expected a string, found {}", json_type(other)),
+                kind: FieldErrorKind::WrongType,
+            }),
         }
     };
     let id = field(&columns.id)?;
@@ -391,12 +559,13 @@ fn json_type(v: &Value) -> &'static str {
     }
 }
 
-fn check_posting(p: Posting, columns: &Columns) -> std::result::Result<Posting, (String, String)> {
+fn check_posting(p: Posting, columns: &Columns) -> std::result::Result<Posting, FieldError> {
     if p.is_empty() {
-        Err((
-            format!("{}/{}", columns.title, columns.text.join("+")),
-            "empty posting: no title and no description".into(),
-        ))
+        Err(FieldError {
+            field: format!("{}/{}", columns.title, columns.text.join("+")),
+            reason: "empty posting: no title and no description".into(),
+            kind: FieldErrorKind::Empty,
+        })
     } else {
         Ok(p)
     }
@@ -424,9 +593,14 @@ mod tests {
         );
         assert_eq!(recs.len(), 4);
         assert_eq!(recs[0].posting.as_ref().unwrap().description, "multi\nline");
-        assert_eq!(recs[1].line, 4);
+        assert_eq!(recs[1].position.line, 4);
         assert!(recs[1].posting.is_err());
-        assert!(recs[2].posting.as_ref().unwrap_err().1.contains("empty"));
+        assert!(recs[2]
+            .posting
+            .as_ref()
+            .unwrap_err()
+            .reason
+            .contains("empty"));
         assert!(recs[3].lossy);
         assert_eq!(recs[3].posting.as_ref().unwrap().title, "Q\u{fffd}A");
     }
@@ -464,8 +638,113 @@ mod tests {
         );
         assert_eq!(recs.len(), 3);
         assert_eq!(recs[0].posting.as_ref().unwrap().id.as_deref(), Some("1"));
-        assert_eq!(recs[1].line, 3);
-        assert_eq!(recs[2].posting.as_ref().unwrap_err().0, "title");
+        assert_eq!(recs[1].position.line, 3);
+        assert_eq!(recs[2].posting.as_ref().unwrap_err().field, "title");
+    }
+
+    /// (line, byte, record, field, kind) of every record that is an error.
+    fn errors(recs: &[Record]) -> Vec<(u64, u64, u64, String, FieldErrorKind)> {
+        recs.iter()
+            .filter_map(|r| {
+                let e = r.posting.as_ref().err()?;
+                let p = &r.position;
+                Some((p.line, p.byte, p.record, e.field.clone(), e.kind))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_kind_of_record_error_says_where_it_is() {
+        use FieldErrorKind::*;
+        // CSV: a short record, an empty posting, then a good one after a
+        // quoted cell that spans two lines.
+        let csv =
+            b"id,title,description\n1,Dev,ok\n2,only two\n3,,\n4,\"Data\nEngineer\",x\n5,QA,fine\n";
+        let recs = read_all(csv, InputFormat::Csv);
+        assert_eq!(recs.len(), 5);
+        assert_eq!(
+            errors(&recs),
+            [
+                (3, 30, 2, "record".to_string(), Malformed),
+                (4, 41, 3, "title/description".to_string(), Empty),
+            ]
+        );
+        // Byte offsets point at the record's first byte; the multi-line
+        // record starts on line 5 and the next one on line 7.
+        assert_eq!(&csv[30..40], b"2,only two");
+        let lines: Vec<u64> = recs.iter().map(|r| r.position.line).collect();
+        assert_eq!(lines, [2, 3, 4, 5, 7]);
+        let records: Vec<u64> = recs.iter().map(|r| r.position.record).collect();
+        assert_eq!(records, [1, 2, 3, 4, 5]);
+
+        // JSONL: invalid JSON, not an object, a field of the wrong type, an
+        // empty posting; blank lines are skipped but counted as lines.
+        let jsonl = b"{\"title\":\"Dev\"}\n\n{oops\n[1,2]\n{\"title\":[\"x\"]}\n{\"id\":\"e\"}\n{\"description\":\"ok\"}\n";
+        let recs = read_all(jsonl, InputFormat::Jsonl);
+        assert_eq!(recs.len(), 6);
+        assert_eq!(
+            errors(&recs),
+            [
+                (3, 17, 2, "record".to_string(), Malformed),
+                (4, 23, 3, "record".to_string(), Malformed),
+                (5, 29, 4, "title".to_string(), WrongType),
+                (6, 45, 5, "title/description".to_string(), Empty),
+            ]
+        );
+        assert_eq!(&jsonl[17..22], b"{oops");
+        // The error carries the position into its message.
+        let e = recs[3].error().expect("an error");
+        let msg = e.to_string();
+        assert!(
+            msg.starts_with("test, line 5 (record 4, byte 29): title: expected a string"),
+            "{msg}"
+        );
+        assert!(recs[5].error().is_none());
+    }
+
+    #[test]
+    fn tsv_and_gzip_are_read_by_the_one_rule() {
+        use std::io::Write as _;
+        for (name, format, tab) in [
+            ("a.csv", Some(InputFormat::Csv), false),
+            ("a.TSV", Some(InputFormat::Csv), true),
+            ("a.tsv.gz", Some(InputFormat::Csv), true),
+            ("a.jsonl.gz", Some(InputFormat::Jsonl), false),
+            ("a.ndjson", Some(InputFormat::Jsonl), false),
+            ("a.txt", None, false),
+        ] {
+            let path = Path::new(name);
+            assert_eq!(InputFormat::from_path(path), format, "{name}");
+            assert_eq!(InputFormat::default_delimiter(path) == b'\t', tab, "{name}");
+        }
+        let dir = std::env::temp_dir().join(format!("jobtag-reader-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join("postings.tsv.gz");
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(b"id\ttitle\tdescription\n7\tRust Developer\tTokio, axum\n")
+            .expect("gzip");
+        std::fs::write(&path, gz.finish().expect("gzip")).expect("write");
+        let input = open_input(&path).expect("open");
+        let mut reader = RecordReader::new(
+            input,
+            InputFormat::Csv,
+            Columns::default(),
+            InputFormat::default_delimiter(&path),
+            "postings.tsv.gz",
+        )
+        .expect("reader");
+        let rec = reader.next_record().expect("read").expect("a record");
+        let posting = rec.posting.expect("a posting");
+        assert_eq!(
+            (
+                posting.id.as_deref(),
+                posting.title.as_str(),
+                posting.description.as_str()
+            ),
+            (Some("7"), "Rust Developer", "Tokio, axum")
+        );
+        assert_eq!(rec.position.byte, 21);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -37,6 +37,10 @@ pub struct ErrorRecord {
     pub file: String,
     /// 1-based line where the record starts.
     pub line: u64,
+    /// Record number (the first record after a CSV header is 1).
+    pub record: u64,
+    /// Byte offset where the record starts (decompressed).
+    pub byte: u64,
     /// Its id, when it could be read.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,

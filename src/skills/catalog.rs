@@ -92,8 +92,11 @@ impl SkillCatalog {
         for (n, row) in csv.deserialize::<Row>().enumerate() {
             let line = n as u64 + 2;
             let err = |reason: String| Error::Record {
-                file: name.to_string(),
-                line,
+                position: crate::io::Position {
+                    record: n as u64 + 1,
+                    ..crate::io::Position::line(name, line)
+                },
+                field: None,
                 reason,
             };
             let row = row.map_err(|e| err(e.to_string()))?;

@@ -1,7 +1,6 @@
 //! Labelled examples: reading the sources of a recipe (or a user's own files)
 //! into one list, with provenance for every row.
 
-use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -9,6 +8,7 @@ use serde_json::Value;
 
 use super::recipe::{Recipe, Source, SourceFormat};
 use crate::error::{Error, Result};
+use crate::io::{Columns, Fields, InputFormat, RecordReader};
 use crate::model::sha256_hex;
 use crate::model::DataFile;
 use crate::posting::Posting;
@@ -110,7 +110,10 @@ fn display_path(declared: &Path, actual: &Path) -> String {
     }
 }
 
-/// Read a CSV or JSONL file of labelled rows; returns the file's SHA-256.
+/// Read a CSV or JSONL file of labelled rows through the input layer
+/// ([`RecordReader`]); returns the file's SHA-256. Training data must be
+/// clean: the first record that is not a posting stops the reading with an
+/// error that says where.
 pub fn read_table(
     path: &Path,
     source: &Source,
@@ -120,146 +123,122 @@ pub fn read_table(
     let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
     let sha = sha256_hex(&bytes);
     let format = match source.format {
-        SourceFormat::Auto => match path.extension().and_then(|e| e.to_str()) {
-            Some("csv") => SourceFormat::Csv,
-            Some("jsonl" | "json" | "ndjson") => SourceFormat::Jsonl,
-            _ => {
-                return Err(Error::Recipe(format!(
-                    "{}: cannot tell the format; set format = \"csv\" or \"jsonl\"",
+        SourceFormat::Csv => InputFormat::Csv,
+        SourceFormat::Jsonl => InputFormat::Jsonl,
+        SourceFormat::Auto | SourceFormat::TextFiles => {
+            InputFormat::from_path(path).ok_or_else(|| {
+                Error::Recipe(format!(
+                    "{}: cannot tell the format from the name; set format = \"csv\" or \"jsonl\"",
                     path.display()
-                )))
-            }
-        },
-        f => f,
+                ))
+            })?
+        }
     };
-    let text = String::from_utf8_lossy(&bytes);
     let file = path.display().to_string();
+    let columns = Columns {
+        id: "id".into(),
+        title: source.title.clone(),
+        text: if source.text.is_empty() {
+            Vec::new()
+        } else {
+            vec![source.text.clone()]
+        },
+    };
+    let input: Box<dyn std::io::Read + Send> = if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz"))
+    {
+        Box::new(flate2::read::MultiGzDecoder::new(std::io::Cursor::new(
+            bytes,
+        )))
+    } else {
+        Box::new(std::io::Cursor::new(bytes))
+    };
+    let mut reader = RecordReader::new(
+        input,
+        format,
+        columns,
+        InputFormat::default_delimiter(path),
+        &file,
+    )?;
+    let headers = reader.headers();
+    if format == InputFormat::Csv {
+        for name in [&source.title, &source.role] {
+            if !name.is_empty() && !headers.contains(name) {
+                return Err(Error::Record {
+                    position: crate::io::Position::line(&file, 1),
+                    field: Some(name.clone()),
+                    reason: format!("no column named {name:?} (columns: {})", headers.join(", ")),
+                });
+            }
+        }
+    }
     let mut kept_of_subsampled = 0usize;
-    let mut push = |fields: &dyn Fn(&str) -> Option<Value>, line: u64| -> Result<()> {
-        let get = |name: &str| -> String {
+    while let Some(record) = reader.next_record()? {
+        if let Some(e) = record.error() {
+            return Err(e);
+        }
+        let (Ok(posting), Some(fields)) = (record.posting, record.fields) else {
+            continue;
+        };
+        let get = |name: &str| -> Option<String> {
             if name.is_empty() {
-                return String::new();
+                return None;
             }
-            match fields(name) {
-                Some(Value::String(s)) => s,
-                Some(Value::Null) | None => String::new(),
-                Some(v) => v.to_string(),
-            }
+            fields
+                .text(&headers, name)
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
         };
         let list = |name: &Option<String>| -> Vec<String> {
-            match name.as_deref().and_then(fields) {
-                Some(Value::Array(a)) => a
-                    .iter()
-                    .filter_map(|v| v.as_str().map(String::from))
-                    .collect(),
-                Some(Value::String(s)) => s
-                    .split(['|', ','])
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(String::from)
-                    .collect(),
-                _ => Vec::new(),
+            let Some(name) = name.as_deref() else {
+                return Vec::new();
+            };
+            match &fields {
+                Fields::Json(o) => match o.get(name) {
+                    Some(Value::Array(a)) => a
+                        .iter()
+                        .filter_map(|v| v.as_str().map(String::from))
+                        .collect(),
+                    Some(Value::String(s)) => split_list(s),
+                    _ => Vec::new(),
+                },
+                Fields::Csv(_) => fields
+                    .text(&headers, name)
+                    .map(|s| split_list(&s))
+                    .unwrap_or_default(),
             }
         };
-        let role = Some(get(&source.role))
-            .filter(|s| !s.trim().is_empty())
-            .map(|s| s.trim().to_string());
+        let role = get(&source.role);
         if let (Some(target), Some(n)) = (&source.subsample_role, source.keep_every) {
             if role.as_ref() == Some(target) {
                 kept_of_subsampled += 1;
                 if !(kept_of_subsampled - 1).is_multiple_of(n) {
-                    return Ok(());
+                    continue;
                 }
             }
-        }
-        let seniority = Some(get(&source.seniority))
-            .filter(|s| !s.trim().is_empty())
-            .map(|s| s.trim().to_string());
-        let posting = Posting {
-            id: Some(get("id")).filter(|s| !s.is_empty()),
-            title: get(&source.title),
-            description: get(&source.text),
-        };
-        if posting.is_empty() {
-            return Err(Error::Record {
-                file: file.clone(),
-                line,
-                reason: "no title and no description".into(),
-            });
         }
         out.push(Example {
             posting,
             role,
             role_accept: list(&source.role_accept),
-            seniority,
+            seniority: get(&source.seniority),
             seniority_accept: list(&source.seniority_accept),
             weight: source.weight,
             source: index,
-            line,
+            line: record.position.line,
         });
-        Ok(())
-    };
-    match format {
-        SourceFormat::Csv => {
-            let mut reader = csv::ReaderBuilder::new()
-                .flexible(false)
-                .from_reader(text.as_bytes());
-            let headers = reader
-                .headers()
-                .map_err(|e| Error::Record {
-                    file: file.clone(),
-                    line: 1,
-                    reason: e.to_string(),
-                })?
-                .clone();
-            let column: HashMap<&str, usize> =
-                headers.iter().enumerate().map(|(i, h)| (h, i)).collect();
-            for name in [&source.title, &source.role] {
-                if !name.is_empty() && !column.contains_key(name.as_str()) {
-                    return Err(Error::Record {
-                        file: file.clone(),
-                        line: 1,
-                        reason: format!(
-                            "no column named {name:?} (columns: {})",
-                            headers.iter().collect::<Vec<_>>().join(", ")
-                        ),
-                    });
-                }
-            }
-            for record in reader.records() {
-                let record = record.map_err(|e| Error::Record {
-                    file: file.clone(),
-                    line: e.position().map_or(0, |p| p.line()),
-                    reason: e.to_string(),
-                })?;
-                let line = record.position().map_or(0, |p| p.line());
-                let fields = |name: &str| {
-                    column
-                        .get(name)
-                        .and_then(|&i| record.get(i))
-                        .map(|s| Value::String(s.to_string()))
-                };
-                push(&fields, line)?;
-            }
-        }
-        _ => {
-            for (n, raw) in text.lines().enumerate() {
-                if raw.trim().is_empty() {
-                    continue;
-                }
-                let line = n as u64 + 1;
-                let obj: serde_json::Map<String, Value> =
-                    serde_json::from_str(raw).map_err(|e| Error::Record {
-                        file: file.clone(),
-                        line,
-                        reason: format!("invalid JSON object: {e}"),
-                    })?;
-                let fields = |name: &str| obj.get(name).cloned();
-                push(&fields, line)?;
-            }
-        }
     }
     Ok(sha)
+}
+
+/// A list label written as one cell: `a|b` or `a, b`.
+fn split_list(s: &str) -> Vec<String> {
+    s.split(['|', ','])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
 }
 
 /// Read a folder of plain-text files labelled by a CSV (`file,title,role,seniority`).
@@ -276,8 +255,8 @@ fn read_text_files(
     for (n, record) in reader.records().enumerate() {
         let line = n as u64 + 2;
         let record = record.map_err(|e| Error::Record {
-            file: labels.display().to_string(),
-            line,
+            position: crate::io::Position::line(&labels.display().to_string(), line),
+            field: None,
             reason: e.to_string(),
         })?;
         let field = |i: usize| record.get(i).unwrap_or("").trim().to_string();
