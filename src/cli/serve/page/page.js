@@ -98,9 +98,11 @@
     return out;
   }
 
-  const PARAGRAPH_TAGS = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'dl',
+  // A blank line before paragraphs and headings; a heading's list follows it
+  // on the next line.
+  const PARAGRAPH_TAGS = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
     'table', 'section', 'article', 'header', 'footer', 'blockquote', 'pre', 'hr']);
-  const LINE_TAGS = new Set(['div', 'li', 'tr', 'dt', 'dd', 'br']);
+  const LINE_TAGS = new Set(['div', 'li', 'tr', 'dt', 'dd', 'br', 'ul', 'ol', 'dl']);
   const BOLD_TAGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'b', 'strong', 'dt']);
 
   const entityDecoder = document.createElement('textarea');
@@ -150,10 +152,12 @@
     for (const seg of segments(raw, html)) {
       if (seg.tag !== null) {
         openMark = null;
-        if (PARAGRAPH_TAGS.has(seg.tag)) breaks = Math.max(breaks, 2);
+        const closing = raw.charAt(seg.start + 1) === '/';
+        const heading = /^h[1-6]$/.test(seg.tag);
+        if (heading && closing) breaks = Math.max(breaks, 1);
+        else if (PARAGRAPH_TAGS.has(seg.tag)) breaks = Math.max(breaks, 2);
         else if (seg.tag === 'br') breaks += 1;
         else if (LINE_TAGS.has(seg.tag)) breaks = Math.max(breaks, 1);
-        const closing = raw.charAt(seg.start + 1) === '/';
         if (seg.tag === 'li' && !closing) bullet = true;
         if (BOLD_TAGS.has(seg.tag)) bold = Math.max(0, bold + (closing ? -1 : 1));
         continue;
