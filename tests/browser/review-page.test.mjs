@@ -149,6 +149,19 @@ test("the API's error message is shown when a request fails", async () => {
   assert.equal(await page.locator('#role-label').textContent(), 'data-engineer');
 });
 
+test('nothing overflows sideways at desktop or phone width', async () => {
+  for (const [width, height] of [[1280, 800], [390, 844]]) {
+    await page.setViewportSize({ width, height });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${overflow}px too wide at ${width}px`);
+    // The result sits beside the form on a desktop, below it on a phone.
+    const form = await page.locator('#posting-form').boundingBox();
+    const result = await page.locator('#result').boundingBox();
+    assert.equal(result.x > form.x, width > 600, `layout at ${width}px`);
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+});
+
 test('every request went to the server, and nothing was refused by the policy', async () => {
   const origin = new URL(server.base).origin;
   assert.ok(requests.length >= 4, `${requests.length} requests`);
