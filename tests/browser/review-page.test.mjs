@@ -132,16 +132,33 @@ test('characters outside the BMP do not shift the marks', async () => {
   }
 });
 
-test("the API's error message is shown when a request fails", async () => {
-  await label('', '');
-  const error = page.getByRole('alert');
-  await error.waitFor({ state: 'visible' });
-  assert.match(await error.textContent(), /422 \(empty_posting\).*a posting needs a title or a description/);
-  assert.ok(await page.locator('#output').isHidden());
+/** What the API itself says about a posting it refuses: [status, code, message]. */
+async function refusal(title, description) {
+  const response = await fetch(`${server.base}/v1/label?explain=true`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ title, description }),
+  });
+  const { error } = await response.json();
+  // The page drops the "$: " that names the whole posting.
+  return [response.status, error.code, error.message.replace(/^\$: /, '')];
+}
 
-  await label('Data Engineer', 'Spark. '.repeat(4000));
-  await error.waitFor({ state: 'visible' });
-  assert.match(await error.textContent(), /413 \(body_too_large\)/);
+test("the API's error message is shown when a request fails", async () => {
+  const error = page.getByRole('alert');
+  for (const [title, description, expected] of [
+    ['', '', 422],
+    ['Data Engineer', 'Spark. '.repeat(4000), 413],
+  ]) {
+    const [status, code, message] = await refusal(title, description);
+    assert.equal(status, expected);
+    await label(title, description);
+    await error.waitFor({ state: 'visible' });
+    const shown = await error.textContent();
+    assert.ok(shown.includes(`${status} (${code})`), shown);
+    assert.ok(shown.includes(message), `${shown} lacks ${message}`);
+    assert.ok(await page.locator('#output').isHidden());
+  }
 
   // A good posting clears the error.
   await label(posting.title, posting.description);
