@@ -2,84 +2,9 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-
 use serde_json::{json, Value};
 
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    fn start(extra: &[&str]) -> Server {
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin("jobtag"))
-            .args(["serve", "--addr", "127.0.0.1:0"])
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let base = line.trim().rsplit(' ').next().unwrap().to_string();
-        assert!(base.starts_with("http://127.0.0.1:"), "{line}");
-        Server { child, base }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{}", self.base, path)
-    }
-
-    fn post(&self, path: &str, body: &str) -> (u16, Value) {
-        respond(
-            ureq::post(&self.url(path))
-                .set("Content-Type", "application/json")
-                .send_string(body),
-        )
-    }
-
-    fn get(&self, path: &str) -> (u16, String) {
-        match ureq::get(&self.url(path)).call() {
-            Ok(r) => (r.status(), r.into_string().unwrap()),
-            Err(ureq::Error::Status(code, r)) => (code, r.into_string().unwrap()),
-            Err(e) => panic!("{e}"),
-        }
-    }
-
-    fn terminate(mut self) -> std::process::Output {
-        let pid = self.child.id().to_string();
-        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-        let status = self.child.wait().unwrap();
-        let mut stderr = String::new();
-        if let Some(mut e) = self.child.stderr.take() {
-            use std::io::Read;
-            e.read_to_string(&mut stderr).unwrap();
-        }
-        std::process::Output {
-            status,
-            stdout: Vec::new(),
-            stderr: stderr.into_bytes(),
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-    }
-}
-
-fn respond(r: Result<ureq::Response, ureq::Error>) -> (u16, Value) {
-    match r {
-        Ok(r) => (r.status(), r.into_json().unwrap()),
-        Err(ureq::Error::Status(code, r)) => (code, r.into_json().unwrap()),
-        Err(e) => panic!("{e}"),
-    }
-}
+use common::server::{respond, Server};
 
 fn assert_error(resp: (u16, Value), status: u16, code: &str) {
     assert_eq!(resp.0, status, "{}", resp.1);
@@ -138,6 +63,21 @@ fn batches_and_explanations() {
     assert!(out[0]["role_terms"]
         .as_array()
         .is_some_and(|t| !t.is_empty()));
+    // The five most probable classes, most probable first; the first is the label.
+    for (kind, alternatives) in [("role", 5), ("seniority", 5)] {
+        let list = out[1][format!("{kind}_alternatives")].as_array().unwrap();
+        assert_eq!(list.len(), alternatives, "{}", out[1]);
+        assert_eq!(list[0]["label"], out[1][kind]);
+        assert_eq!(list[0]["probability"], out[1][format!("{kind}_confidence")]);
+        let p: Vec<f64> = list
+            .iter()
+            .map(|c| c["probability"].as_f64().unwrap())
+            .collect();
+        assert!(p.windows(2).all(|w| w[0] >= w[1]), "{p:?}");
+    }
+    let (_, plain) = s.post("/v1/label", r#"{"title":"Recruiter"}"#);
+    assert!(plain.get("role_alternatives").is_none(), "{plain}");
+    assert!(plain.get("role_terms").is_none(), "{plain}");
     let four = json!([{"title": "a"}, {"title": "b"}, {"title": "c"}, {"title": "d"}]).to_string();
     assert_error(s.post("/v1/label", &four), 413, "batch_too_large");
 }
@@ -544,9 +484,13 @@ fn the_openapi_document_lists_every_route() {
     assert_eq!(
         routes,
         [
+            "get /",
+            "get /favicon.svg",
             "get /healthz",
             "get /metrics",
             "get /openapi.json",
+            "get /page.css",
+            "get /page.js",
             "get /readyz",
             "get /v1/model",
             "post /v1/label",
@@ -563,6 +507,7 @@ fn the_openapi_document_lists_every_route() {
     assert!(
         spec["paths"]["/metrics"]["get"]["responses"]["200"]["content"]["text/plain"].is_object()
     );
+    assert!(spec["paths"]["/"]["get"]["responses"]["200"]["content"]["text/html"].is_object());
 }
 
 #[test]

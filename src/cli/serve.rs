@@ -16,8 +16,9 @@
 //! first: `HandleError` (tower's `Overloaded` becomes a JSON 503 `overloaded`),
 //! `LoadShed`, `ConcurrencyLimit` (`--max-concurrent`) and tower-http's
 //! `RequestBodyTimeout` (a client that stops sending its body is cut off).
-//! Health, readiness, metrics and the OpenAPI document are outside the limit,
-//! so they answer when the service is saturated.
+//! Health, readiness, metrics, the OpenAPI document and the review page
+//! (`GET /`, see [`page`]) are outside the limit, so they answer when the
+//! service is saturated.
 //!
 //! # A request's labelling never escapes the concurrency limit
 //!
@@ -43,6 +44,7 @@
 
 mod api;
 mod metrics;
+mod page;
 
 use std::io::IsTerminal;
 use std::net::SocketAddr;
@@ -141,6 +143,10 @@ fn router(state: Arc<AppState>, max_body: usize, max_concurrent: usize) -> Route
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .route("/openapi.json", get(openapi_json))
+        .route("/", get(page::index))
+        .route("/page.css", get(page::stylesheet))
+        .route("/page.js", get(page::script))
+        .route("/favicon.svg", get(page::icon))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(

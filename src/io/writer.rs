@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use super::reader::{Columns, Fields};
 use crate::error::Result;
-use crate::model::{Contribution, Labels};
+use crate::model::{Contribution, LabelProbability, Labels};
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -242,7 +242,16 @@ fn skills_cell(labels: &Labels, required_only: bool) -> String {
     cell
 }
 
+/// How many classes `role_alternatives` and `seniority_alternatives` list.
+const ALTERNATIVES: usize = 5;
+
 /// Add the label fields to a JSON object (the JSONL and HTTP shape).
+///
+/// With `explain`, also the terms behind each label and the five most
+/// probable classes of each head
+/// (`role_alternatives`, `seniority_alternatives`: `[{label, probability}]`,
+/// most probable first, rounded like the confidences). Without it the output
+/// is unchanged, so plain labelling stays byte for byte what it was.
 pub fn add_json_labels(obj: &mut Map<String, Value>, labels: &Labels, explain: bool) {
     obj.insert("role".into(), Value::String(labels.role.label.to_string()));
     obj.insert("role_confidence".into(), round(labels.role.confidence));
@@ -263,10 +272,131 @@ pub fn add_json_labels(obj: &mut Map<String, Value>, labels: &Labels, explain: b
             "seniority_terms".into(),
             serde_json::to_value(&labels.seniority_terms).unwrap_or(Value::Null),
         );
+        obj.insert(
+            "role_alternatives".into(),
+            alternatives(&labels.role.probabilities),
+        );
+        if let Some(s) = &labels.seniority {
+            obj.insert(
+                "seniority_alternatives".into(),
+                alternatives(&s.probabilities),
+            );
+        }
     }
+}
+
+/// The most probable classes first (ties in the model's label order), at
+/// most `ALTERNATIVES` of them.
+fn alternatives(probabilities: &[LabelProbability]) -> Value {
+    let mut ranked: Vec<&LabelProbability> = probabilities.iter().collect();
+    ranked.sort_by(|a, b| b.probability.total_cmp(&a.probability));
+    ranked
+        .into_iter()
+        .take(ALTERNATIVES)
+        .map(|p| {
+            let mut class = Map::new();
+            class.insert("label".into(), Value::String(p.label.to_string()));
+            class.insert("probability".into(), round(p.probability));
+            Value::Object(class)
+        })
+        .collect()
 }
 
 fn round(v: f32) -> Value {
     serde_json::Number::from_f64((f64::from(v) * 1e4).round() / 1e4)
         .map_or(Value::Null, Value::Number)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Prediction;
+
+    fn prediction(probabilities: &[(&str, f32)]) -> Prediction {
+        let best = probabilities
+            .iter()
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .unwrap();
+        Prediction {
+            label: best.0.into(),
+            confidence: best.1,
+            probabilities: probabilities
+                .iter()
+                .map(|&(label, probability)| LabelProbability {
+                    label: label.into(),
+                    probability,
+                })
+                .collect(),
+        }
+    }
+
+    fn labels() -> Labels {
+        Labels {
+            role: prediction(&[
+                ("a", 0.05),
+                ("b", 0.6),
+                ("c", 0.1),
+                ("d", 0.02),
+                ("e", 0.123456),
+                ("f", 0.1),
+                ("g", 0.004),
+            ]),
+            seniority: Some(prediction(&[("junior", 0.3), ("senior", 0.7)])),
+            role_terms: Vec::new(),
+            seniority_terms: Vec::new(),
+            skills: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn explain_adds_the_most_probable_classes_first() {
+        let mut obj = Map::new();
+        add_json_labels(&mut obj, &labels(), true);
+        let role: Vec<(&str, f64)> = obj["role_alternatives"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["label"].as_str().unwrap(),
+                    c["probability"].as_f64().unwrap(),
+                )
+            })
+            .collect();
+        // Five, most probable first, ties in label order, rounded to 4 decimals.
+        assert_eq!(
+            role,
+            [
+                ("b", 0.6),
+                ("e", 0.1235),
+                ("c", 0.1),
+                ("f", 0.1),
+                ("a", 0.05)
+            ]
+        );
+        assert_eq!(
+            obj["role_alternatives"][0]["probability"],
+            obj["role_confidence"]
+        );
+        let seniority = obj["seniority_alternatives"].as_array().unwrap();
+        assert_eq!(seniority.len(), 2);
+        assert_eq!(seniority[0]["label"], "senior");
+    }
+
+    #[test]
+    fn without_explain_there_are_no_alternatives() {
+        let mut obj = Map::new();
+        add_json_labels(&mut obj, &labels(), false);
+        let keys: Vec<&str> = obj.keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            [
+                "role",
+                "role_confidence",
+                "seniority",
+                "seniority_confidence",
+                "skills"
+            ]
+        );
+    }
 }

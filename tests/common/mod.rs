@@ -2,6 +2,8 @@
 //! fixtures we wrote (tests must pass without ../shared).
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::path::PathBuf;
 
 use jobtag::train::{load_recipe_sources, train_from_recipe_with, Recipe};

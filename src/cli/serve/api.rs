@@ -77,7 +77,9 @@ pub(super) struct Status {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(super) struct LabelQuery {
-    /// Add `role_terms` and `seniority_terms`: the terms behind each label.
+    /// Add `role_terms` and `seniority_terms` (the terms behind each label)
+    /// and `role_alternatives` and `seniority_alternatives` (the five most
+    /// probable classes of each).
     #[serde(default)]
     #[param(default = false)]
     pub(super) explain: bool,
@@ -154,6 +156,14 @@ pub(super) mod schema {
         /// With `?explain=true`: the terms behind the seniority.
         #[serde(default)]
         seniority_terms: Vec<Contribution>,
+        /// With `?explain=true`: the five most probable roles, most probable
+        /// first (the first is `role`).
+        #[serde(default)]
+        role_alternatives: Vec<ClassProbability>,
+        /// With `?explain=true`: the five most probable seniorities, most
+        /// probable first; absent when the model has no seniority head.
+        #[serde(default)]
+        seniority_alternatives: Vec<ClassProbability>,
         /// The posting's own fields.
         #[serde(flatten)]
         posting: BTreeMap<String, Value>,
@@ -220,6 +230,17 @@ pub(super) mod schema {
         spans: Vec<(usize, usize)>,
     }
 
+    /// A class of a head and its probability.
+    #[derive(Serialize, ToSchema)]
+    pub struct ClassProbability {
+        /// A role or seniority id of the model's taxonomy.
+        #[schema(example = "data-engineer")]
+        label: String,
+        /// Rounded to 4 decimals.
+        #[schema(minimum = 0.0, maximum = 1.0)]
+        probability: f64,
+    }
+
     /// Metadata of the model being served (as `jobtag info --json`).
     #[derive(Serialize, ToSchema)]
     pub struct ModelInfo {
@@ -283,12 +304,18 @@ pub(super) mod schema {
         super::healthz,
         super::readyz,
         super::metrics,
-        super::openapi_json
+        super::openapi_json,
+        super::page::index,
+        super::page::stylesheet,
+        super::page::script,
+        super::page::icon
     ),
     components(schemas(ErrorBody, Status, schema::ModelInfo, schema::LabelledPosting)),
     tags(
         (name = "labelling", description = "Labels for postings, and the model behind them."),
-        (name = "operations", description = "Health, readiness, metrics and this document.")
+        (name = "operations", description = "Health, readiness, metrics and this document."),
+        (name = "page", description = "The review page for people: a posting's labels and why, \
+                                       in a browser (it calls `POST /v1/label?explain=true`).")
     )
 )]
 pub(super) struct ApiDoc;
