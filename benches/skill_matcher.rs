@@ -7,7 +7,6 @@
 //! explanations.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use jobtag::skills::SkillTagger;
 use jobtag::{LabelOptions, Labeller, Posting};
 
 /// Deterministic posting-like text: sentences from templates with skills,
@@ -82,16 +81,16 @@ fn corpus(bytes: usize) -> String {
 }
 
 fn bench(c: &mut Criterion) {
-    let tagger = SkillTagger::default_tagger().expect("default catalog");
+    let labeller = Labeller::embedded().expect("embedded model");
     let text = corpus(1 << 20);
+    let whole = Posting::new("", text.clone());
     let mut group = c.benchmark_group("skills");
     group.throughput(Throughput::Bytes(text.len() as u64));
     group.bench_function("tag (1 MiB, full catalog)", |b| {
-        b.iter(|| tagger.tag("", &text).len())
+        b.iter(|| labeller.tag_skills(&whole).len())
     });
     group.finish();
 
-    let labeller = Labeller::embedded().expect("embedded model");
     let no_skills = Labeller::builder()
         .skills(false)
         .build()
@@ -105,7 +104,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| labeller.label(&posting))
     });
     group.bench_function("one 3 KB posting: skills only", |b| {
-        b.iter(|| tagger.tag(&posting.title, &posting.description).len())
+        b.iter(|| labeller.tag_skills(&posting).len())
     });
     group.bench_function("one 3 KB posting: role and seniority only", |b| {
         b.iter(|| no_skills.label(&posting))

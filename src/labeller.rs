@@ -164,11 +164,6 @@ impl Labeller {
     pub fn catalog(&self) -> Option<&SkillCatalog> {
         self.skills.as_deref().map(SkillTagger::catalog)
     }
-
-    /// The compiled skill catalog, when skills are on.
-    pub fn skill_tagger(&self) -> Option<&SkillTagger> {
-        self.skills.as_deref()
-    }
 }
 
 /// Labelled items of [`Labeller::label_stream`], in input order.

@@ -43,8 +43,10 @@
 //! let first = reader.next_record()?.expect("a record");
 //! assert_eq!(first.posting.as_ref().map(|p| p.title.as_str()).ok(), Some("Backend Developer"));
 //! let second = reader.next_record()?.expect("a record");
-//! assert_eq!(second.line, 3); // an empty posting: an error record that says where
-//! assert!(second.posting.is_err());
+//! assert_eq!((second.position.line, second.position.record), (3, 2));
+//! assert!(second.posting.is_err()); // an empty posting: an error that says where
+//! assert_eq!(second.error().map(|e| e.to_string()).as_deref(),
+//!     Some("postings.csv, line 3 (record 2, byte 59): title/description: empty posting: no title and no description"));
 //! # Ok::<(), jobtag::Error>(())
 //! ```
 //!
@@ -55,11 +57,11 @@
 //! [`Model::save`] writes the versioned, checksummed model file:
 //!
 //! ```no_run
-//! use jobtag::train::{load_recipe_sources, train_from_recipe, Recipe};
+//! use jobtag::train::{load_recipe_sources, recipe_taxonomy, train_from_recipe, Recipe};
 //!
 //! let recipe = Recipe::load("training/default.toml")?;
 //! let corpus = load_recipe_sources(&recipe)?;
-//! let model = train_from_recipe(&recipe, &corpus, "2026-12-02")?;
+//! let model = train_from_recipe(&recipe, &corpus, &recipe_taxonomy(&recipe)?, "2026-12-02")?;
 //! model.save("mine.jtm")?;
 //! let labeller = jobtag::Labeller::builder().model_file("mine.jtm").build()?;
 //! # Ok::<(), jobtag::Error>(())

@@ -68,16 +68,6 @@ impl Taxonomy {
         Ok(())
     }
 
-    /// Index of a role id.
-    pub fn role_index(&self, id: &str) -> Option<usize> {
-        self.roles.iter().position(|l| l.id == id)
-    }
-
-    /// Index (= rank) of a seniority id.
-    pub fn seniority_index(&self, id: &str) -> Option<usize> {
-        self.seniorities.iter().position(|l| l.id == id)
-    }
-
     /// Role ids in order.
     pub fn role_ids(&self) -> Vec<String> {
         self.roles.iter().map(|l| l.id.clone()).collect()
@@ -97,7 +87,7 @@ mod tests {
     fn default_taxonomy_has_20_roles_plus_other_and_six_levels() {
         let t = Taxonomy::default_taxonomy().unwrap();
         assert_eq!(t.roles.len(), 21);
-        assert_eq!(t.role_index("other"), Some(20));
+        assert_eq!(t.role_ids().iter().position(|r| r == "other"), Some(20));
         assert_eq!(
             t.seniority_ids(),
             ["intern", "junior", "mid", "senior", "lead", "executive"]

@@ -1,11 +1,21 @@
 //! Skill tagging with the shipped catalog: aliases, the ambiguity table,
 //! sections, years, overlapping names and non-ASCII text.
 
-use jobtag::skills::{Requirement, SkillCatalog, SkillTag, SkillTagger};
+use jobtag::skills::{Requirement, SkillCatalog, SkillTag};
+use jobtag::{Labeller, Posting};
 
-fn tagger() -> &'static SkillTagger {
-    static T: std::sync::OnceLock<SkillTagger> = std::sync::OnceLock::new();
-    T.get_or_init(|| SkillTagger::default_tagger().expect("the shipped catalog compiles"))
+/// Skill tagging with the shipped catalog, through the public entry point.
+struct Tagger(Labeller);
+
+impl Tagger {
+    fn tag(&self, title: &str, description: &str) -> Vec<SkillTag> {
+        self.0.tag_skills(&Posting::new(title, description))
+    }
+}
+
+fn tagger() -> &'static Tagger {
+    static T: std::sync::OnceLock<Tagger> = std::sync::OnceLock::new();
+    T.get_or_init(|| Tagger(Labeller::embedded().expect("the shipped catalog compiles")))
 }
 
 fn names(text: &str) -> Vec<String> {

@@ -96,6 +96,57 @@ impl From<FormatArg> for InputFormat {
     }
 }
 
+/// Which columns or fields hold a posting: the same flags in label, tally,
+/// train and eval.
+#[derive(Debug, Clone, Args)]
+pub struct ColumnArgs {
+    /// Column or field with the posting id (default: id).
+    #[arg(long, value_name = "COLUMN")]
+    pub id_col: Option<String>,
+    /// Column or field with the title (default: title).
+    #[arg(long, value_name = "COLUMN")]
+    pub title_col: Option<String>,
+    /// Column or field with the description; repeat to join several
+    /// (default: description; `--text-col ''` for none).
+    #[arg(long, value_name = "COLUMN")]
+    pub text_col: Vec<String>,
+}
+
+impl ColumnArgs {
+    /// The columns to read, the defaults filled in.
+    pub fn columns(&self) -> Columns {
+        let defaults = Columns::default();
+        Columns {
+            id: self.id_col.clone().unwrap_or(defaults.id),
+            title: self.title_col.clone().unwrap_or(defaults.title),
+            text: if self.text_col.is_empty() {
+                defaults.text
+            } else {
+                self.text_col
+                    .iter()
+                    .filter(|c| !c.is_empty())
+                    .cloned()
+                    .collect()
+            },
+        }
+    }
+
+    /// Columns named on the command line, with their flags: a CSV file
+    /// must have them (the default columns may be missing: a file of
+    /// descriptions has no title).
+    pub fn named_columns(&self) -> Vec<(&'static str, String)> {
+        (self.id_col.iter().map(|c| ("--id-col", c.clone())))
+            .chain(self.title_col.iter().map(|c| ("--title-col", c.clone())))
+            .chain(
+                self.text_col
+                    .iter()
+                    .filter(|c| !c.is_empty())
+                    .map(|c| ("--text-col", c.clone())),
+            )
+            .collect()
+    }
+}
+
 /// Input files and how to read a posting from them.
 #[derive(Debug, Clone, Args)]
 pub struct InputArgs {
@@ -104,16 +155,8 @@ pub struct InputArgs {
     /// Input format (default: from the file name; stdin is read as CSV).
     #[arg(long, value_enum)]
     pub input_format: Option<FormatArg>,
-    /// Column or field with the posting id (default: id).
-    #[arg(long, value_name = "COLUMN")]
-    pub id_col: Option<String>,
-    /// Column or field with the title (default: title).
-    #[arg(long, value_name = "COLUMN")]
-    pub title_col: Option<String>,
-    /// Column or field with the description; repeat to join several
-    /// (default: description).
-    #[arg(long, value_name = "COLUMN")]
-    pub text_col: Vec<String>,
+    #[command(flatten)]
+    pub columns: ColumnArgs,
     /// CSV field delimiter (one byte, e.g. ';', or `tab`; default: `,`, or
     /// a tab for .tsv files).
     #[arg(long)]
@@ -150,26 +193,12 @@ impl InputArgs {
 
     /// The columns to read, the defaults filled in.
     pub fn columns(&self) -> Columns {
-        let defaults = Columns::default();
-        Columns {
-            id: self.id_col.clone().unwrap_or(defaults.id),
-            title: self.title_col.clone().unwrap_or(defaults.title),
-            text: if self.text_col.is_empty() {
-                defaults.text
-            } else {
-                self.text_col.clone()
-            },
-        }
+        self.columns.columns()
     }
 
-    /// Columns named on the command line, with their flags: a CSV file
-    /// must have them (the default columns may be missing: a file of
-    /// descriptions has no title).
+    /// Columns named on the command line, with their flags.
     pub fn named_columns(&self) -> Vec<(&'static str, String)> {
-        (self.id_col.iter().map(|c| ("--id-col", c.clone())))
-            .chain(self.title_col.iter().map(|c| ("--title-col", c.clone())))
-            .chain(self.text_col.iter().map(|c| ("--text-col", c.clone())))
-            .collect()
+        self.columns.named_columns()
     }
 
     /// The CSV delimiter for a file: `--delimiter`, else a tab for `.tsv`

@@ -72,8 +72,7 @@ pub fn run(args: EvalArgs) -> Result<()> {
             let d = &args.data;
             let test_source = Source::table(
                 test_path.clone(),
-                &d.title_col,
-                &d.text_col,
+                &d.columns.columns(),
                 &d.label_col,
                 &d.seniority_col,
             );
@@ -84,7 +83,7 @@ pub fn run(args: EvalArgs) -> Result<()> {
                 Some(_) => args.model.load()?,
                 None => {
                     let loaded = super::train::load(&args.data)?;
-                    train::train_from_recipe_with(
+                    train::train_from_recipe(
                         &loaded.recipe,
                         &loaded.corpus,
                         &loaded.taxonomy,

@@ -100,7 +100,12 @@ impl Sink for Output {
                 (Some(keep), _) => keep.clone(),
                 (None, InputFormat::Csv) => self.headers.clone(),
                 (None, InputFormat::Jsonl) => {
-                    LabelWriter::<Box<dyn Write + Send>>::json_input_columns(&self.columns)
+                    // CSV output of JSON input: the posting's own fields.
+                    let c = &self.columns;
+                    std::iter::once(c.id.clone())
+                        .chain(std::iter::once(c.title.clone()))
+                        .chain(c.text.iter().cloned())
+                        .collect()
                 }
             };
             if let Some(o) = self.out.take() {

@@ -80,12 +80,8 @@ pub struct DataArgs {
     /// Labelled CSV or JSONL files (instead of a recipe).
     #[arg(long, num_args = 1.., required_unless_present = "recipe")]
     data: Vec<PathBuf>,
-    /// Column or field holding the title.
-    #[arg(long, default_value = "title")]
-    title_col: String,
-    /// Column or field holding the description ("" for none).
-    #[arg(long, default_value = "description")]
-    text_col: String,
+    #[command(flatten)]
+    columns: args::ColumnArgs,
     /// Column or field holding the role label.
     #[arg(long, default_value = "role")]
     label_col: String,

@@ -296,10 +296,11 @@ pub fn run(args: TallyArgs) -> Result<()> {
     if args.period.is_some() && undated > 0 {
         eprintln!("jobtag: {undated} postings have no usable date; they are counted in period {UNDATED:?}");
     }
-    let options = TallyOptions::default()
-        .with_top(args.top)
-        .with_min_postings(args.min_postings)
-        .with_pairs(args.pairs);
+    let options = TallyOptions {
+        top: args.top,
+        min_postings: args.min_postings,
+        pairs: args.pairs,
+    };
     let t = builder.finish(&options);
     if let Some(path) = &args.chart {
         if args.period.is_some() {

@@ -46,8 +46,7 @@ pub fn load(args: &DataArgs) -> Result<Loaded> {
                 .map(|p| {
                     Source::table(
                         p.clone(),
-                        &args.title_col,
-                        &args.text_col,
+                        &args.columns.columns(),
                         &args.label_col,
                         &args.seniority_col,
                     )
@@ -70,9 +69,10 @@ pub fn load(args: &DataArgs) -> Result<Loaded> {
         taxonomy_from_data(&corpus)
     };
     if args.recipe.is_none() {
+        let columns = args.columns.columns();
         recipe.text = format!(
-            "# trained with --data\nfiles = {:?}\ntitle_col = {:?}\ntext_col = {:?}\nlabel_col = {:?}\nseniority_col = {:?}\n",
-            args.data, args.title_col, args.text_col, args.label_col, args.seniority_col
+            "# trained with --data\nfiles = {:?}\nid_col = {:?}\ntitle_col = {:?}\ntext_col = {:?}\nlabel_col = {:?}\nseniority_col = {:?}\n",
+            args.data, columns.id, columns.title, columns.text, args.label_col, args.seniority_col
         );
     }
     Ok(Loaded {
@@ -143,9 +143,8 @@ pub fn run(args: TrainArgs) -> Result<()> {
     } else {
         None
     };
-    let mut model =
-        train::train_from_recipe_with(&recipe, &corpus, &taxonomy, &train::training_date())
-            .context("training")?;
+    let mut model = train::train_from_recipe(&recipe, &corpus, &taxonomy, &train::training_date())
+        .context("training")?;
     model.meta_mut().metrics_json = metrics;
     model
         .save(&args.output)

@@ -14,7 +14,7 @@ use super::tfidf::{TermCounts, TfIdf};
 use super::vocabulary::{Vocabulary, VocabularyParams};
 use crate::error::Result;
 use crate::posting::Posting;
-use crate::text::{analyze, normalize, tokenize::token_spans, Analyzed};
+use crate::text::{analyze, tokenize::token_spans, Analyzed};
 
 /// Hyperparameters of the feature space.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -66,7 +66,7 @@ pub enum Field {
 
 /// What a feature index stands for.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FeatureName {
+pub(crate) struct FeatureName {
     /// Where it comes from.
     pub field: Field,
     /// The term or cue name.
@@ -75,7 +75,7 @@ pub struct FeatureName {
 
 /// The analysis of one posting: everything features are computed from.
 #[derive(Debug, Clone)]
-pub struct PostingTerms {
+pub(crate) struct PostingTerms {
     /// Analysis of the title.
     pub title: Analyzed,
     /// Analysis of the description.
@@ -118,7 +118,7 @@ fn active_cues_with(title: &str, overall_years: Option<u32>) -> Vec<usize> {
 
 /// A fitted feature space.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Featurizer {
+pub(crate) struct Featurizer {
     params: FeaturizerParams,
     title: TfIdf,
     text: TfIdf,
@@ -149,11 +149,6 @@ impl Featurizer {
     /// Total number of features.
     pub fn dim(&self) -> usize {
         self.title.len() + self.text.len() + CUE_FEATURES.len()
-    }
-
-    /// The hyperparameters it was fitted with.
-    pub fn params(&self) -> &FeaturizerParams {
-        &self.params
     }
 
     fn text_offset(&self) -> u32 {
@@ -196,14 +191,16 @@ impl Featurizer {
     /// Feature row of a posting: the row of
     /// `transform(&PostingTerms::new(posting))`, bit for bit, without
     /// spelling out its terms (the labelling hot path; see `term_index`).
+    #[cfg(test)]
     pub fn posting_row(&self, posting: &Posting) -> SparseRow {
-        let title = normalize(&posting.title);
-        let text = normalize(&posting.description);
+        let title = crate::text::normalize::normalize(&posting.title);
+        let text = crate::text::normalize::normalize(&posting.description);
         self.normalized_row(&title.text, &text.text)
     }
 
     /// [`Featurizer::posting_row`] from the already normalized (lower-case)
     /// title and description.
+    #[cfg(test)]
     pub fn normalized_row(&self, title: &str, description: &str) -> SparseRow {
         self.normalized_row_with_years(title, description, None)
     }

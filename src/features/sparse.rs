@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// One sparse feature vector: sorted feature indices and their values.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct SparseRow {
+pub(crate) struct SparseRow {
     /// Feature indices, strictly increasing.
     pub indices: Vec<u32>,
     /// Values, one per index.
@@ -15,6 +15,7 @@ pub struct SparseRow {
 
 impl SparseRow {
     /// Build a row from unsorted `(index, value)` pairs, summing duplicates.
+    #[cfg(test)]
     pub fn from_pairs(mut pairs: Vec<(u32, f32)>) -> Self {
         pairs.sort_unstable_by_key(|p| p.0);
         let mut row = SparseRow::default();
@@ -32,6 +33,7 @@ impl SparseRow {
     }
 
     /// Number of stored entries.
+    #[cfg(test)]
     pub fn nnz(&self) -> usize {
         self.indices.len()
     }
@@ -45,6 +47,7 @@ impl SparseRow {
     }
 
     /// Euclidean norm.
+    #[cfg(test)]
     pub fn norm(&self) -> f32 {
         self.values.iter().map(|v| v * v).sum::<f32>().sqrt()
     }
@@ -52,7 +55,7 @@ impl SparseRow {
 
 /// Rows of sparse features with a fixed number of columns.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CsrMatrix {
+pub(crate) struct CsrMatrix {
     ncols: usize,
     indptr: Vec<usize>,
     indices: Vec<u32>,
@@ -99,6 +102,7 @@ impl CsrMatrix {
     }
 
     /// Dense copy (for tests against dense reference implementations).
+    #[cfg(test)]
     pub fn to_dense(&self) -> ndarray::Array2<f64> {
         let mut d = ndarray::Array2::zeros((self.nrows(), self.ncols));
         for r in 0..self.nrows() {

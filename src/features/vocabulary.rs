@@ -32,7 +32,7 @@ impl Default for VocabularyParams {
 
 impl VocabularyParams {
     /// Reject parameters that cannot produce a vocabulary.
-    pub fn check(&self) -> Result<()> {
+    pub(crate) fn check(&self) -> Result<()> {
         if self.min_df == 0 || !(self.max_df > 0.0 && self.max_df <= 1.0) || self.max_features == 0
         {
             return Err(Error::Training(format!(

@@ -95,7 +95,7 @@ pub struct Position {
 
 impl Position {
     /// A position known by its line only.
-    pub fn line(file: &str, line: u64) -> Self {
+    pub(crate) fn line(file: &str, line: u64) -> Self {
         Position {
             file: file.into(),
             line,

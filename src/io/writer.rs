@@ -6,7 +6,7 @@ use std::io::Write;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::reader::{Columns, Fields};
+use super::reader::Fields;
 use crate::error::Result;
 use crate::model::{Contribution, LabelProbability, Labels};
 
@@ -87,13 +87,6 @@ impl<W: Write> LabelWriter<W> {
     pub fn keeping_fields(mut self, fields: Option<Vec<String>>) -> Self {
         self.kept_fields = fields;
         self
-    }
-
-    /// Default CSV columns for JSON input.
-    pub fn json_input_columns(columns: &Columns) -> Vec<String> {
-        let mut c = vec![columns.id.clone(), columns.title.clone()];
-        c.extend(columns.text.iter().cloned());
-        c
     }
 
     /// Write one labelled row. `headers` are the CSV header of the file the

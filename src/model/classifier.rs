@@ -16,7 +16,7 @@ use crate::text::{normalize_keep_case, NormalizedText};
 
 /// One classification head: its label ids and its regression.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Head {
+pub(crate) struct Head {
     /// Label ids, one per class, in class order.
     pub labels: Vec<String>,
     /// The fitted regression.
@@ -138,7 +138,7 @@ pub struct Model {
 
 impl Model {
     /// Assemble a model from fitted parts.
-    pub fn new(
+    pub(crate) fn new(
         meta: ModelMeta,
         taxonomy: Taxonomy,
         featurizer: Featurizer,

@@ -42,7 +42,7 @@ pub enum ClassWeight {
 
 /// Validated hyperparameters of [`SoftmaxRegression`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SoftmaxValidParams {
+pub(crate) struct SoftmaxValidParams {
     /// L2 penalty on the weights (1 / C in scikit-learn terms).
     pub alpha: f64,
     /// Number of classes (targets are `0..n_classes`).
@@ -58,7 +58,7 @@ pub struct SoftmaxValidParams {
 
 /// Unchecked hyperparameters; `fit` checks them first (linfa's `ParamGuard`).
 #[derive(Debug, Clone, PartialEq)]
-pub struct SoftmaxParams(SoftmaxValidParams);
+pub(crate) struct SoftmaxParams(SoftmaxValidParams);
 
 impl SoftmaxParams {
     /// Defaults for `n_classes` classes.
@@ -145,7 +145,7 @@ pub struct TrainingReport {
 /// A fitted softmax regression: weights `(n_features + 1) x n_classes`, the
 /// last row being the intercept.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SoftmaxRegression {
+pub(crate) struct SoftmaxRegression {
     weights: Array2<f32>,
     report: TrainingReport,
 }

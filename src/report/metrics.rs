@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 /// Gold standard of one row.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Gold {
+pub(crate) struct Gold {
     /// The single gold label, if any.
     pub label: Option<String>,
     /// Acceptable labels when there is no single one.
@@ -22,12 +22,12 @@ pub struct Gold {
 
 impl Gold {
     /// True when the row can be scored.
-    pub fn is_scored(&self) -> bool {
+    pub(crate) fn is_scored(&self) -> bool {
         self.label.is_some() || !self.accept.is_empty()
     }
 
     /// Is `pred` correct for this row?
-    pub fn accepts(&self, pred: &str) -> bool {
+    pub(crate) fn accepts(&self, pred: &str) -> bool {
         match &self.label {
             Some(l) => l == pred,
             None => self.accept.iter().any(|a| a == pred),
@@ -35,7 +35,7 @@ impl Gold {
     }
 
     /// The label this row counts as for per-class metrics.
-    pub fn resolve(&self, pred: &str) -> Option<String> {
+    pub(crate) fn resolve(&self, pred: &str) -> Option<String> {
         match &self.label {
             Some(l) => Some(l.clone()),
             None if self.accepts(pred) => Some(pred.to_string()),
@@ -81,7 +81,7 @@ pub struct Metrics {
 
 /// Score predictions against gold rows. `labels` fixes the class order
 /// (for seniority, the order of levels). `ordered` enables within-one.
-pub fn score(golds: &[Gold], preds: &[String], labels: &[String], ordered: bool) -> Metrics {
+pub(crate) fn score(golds: &[Gold], preds: &[String], labels: &[String], ordered: bool) -> Metrics {
     let k = labels.len();
     let index = |l: &str| labels.iter().position(|x| x == l);
     let mut confusion = vec![vec![0usize; k]; k];

@@ -6,9 +6,10 @@ mod metrics;
 mod tally;
 
 pub use chart::{bar_chart, trend_chart};
-pub use metrics::{score, ClassScore, Gold, Metrics};
+pub(crate) use metrics::{score, Gold};
+pub use metrics::{ClassScore, Metrics};
 pub use tally::{
-    period_of, tally, Group, LabelShare, LabelSummary, PairCount, SkillCount, Tally, TallyBuilder,
+    period_of, Group, LabelShare, LabelSummary, PairCount, SkillCount, Tally, TallyBuilder,
     TallyOptions, TallyRow,
 };
 

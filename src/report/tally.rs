@@ -157,15 +157,20 @@ impl Tally {
 }
 
 /// How a [`Tally`] is cut: skills shown per group, the smallest group shown,
-/// whether skill pairs are counted.
+/// whether skill pairs are listed.
+///
+/// ```
+/// let options = jobtag::report::TallyOptions { top: 10, pairs: true, ..Default::default() };
+/// assert_eq!(options.min_postings, 1);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct TallyOptions {
     /// Skills (and pairs) kept per group, most frequent first.
     pub top: usize,
     /// Groups with fewer postings are left out (the overall group never is).
     pub min_postings: usize,
-    /// Count skills named together in a posting.
+    /// List the skills named together in a posting (the builder must have
+    /// counted them: see [`TallyBuilder::without_pairs`]).
     pub pairs: bool,
 }
 
@@ -176,26 +181,6 @@ impl Default for TallyOptions {
             min_postings: 1,
             pairs: false,
         }
-    }
-}
-
-impl TallyOptions {
-    /// Keep `top` skills per group.
-    pub fn with_top(mut self, top: usize) -> Self {
-        self.top = top;
-        self
-    }
-
-    /// Leave out groups smaller than `min_postings`.
-    pub fn with_min_postings(mut self, min_postings: usize) -> Self {
-        self.min_postings = min_postings;
-        self
-    }
-
-    /// Count skill pairs too.
-    pub fn with_pairs(mut self, pairs: bool) -> Self {
-        self.pairs = pairs;
-        self
     }
 }
 
@@ -254,16 +239,6 @@ impl TallyBuilder {
     pub fn without_pairs(mut self) -> Self {
         self.count_pairs = false;
         self
-    }
-
-    /// Postings counted so far.
-    pub fn len(&self) -> usize {
-        self.rows
-    }
-
-    /// True before the first posting.
-    pub fn is_empty(&self) -> bool {
-        self.rows == 0
     }
 
     /// Count one posting from its labels; `group` holds one value per
@@ -468,9 +443,10 @@ impl GroupCounts {
     }
 }
 
-/// Count skills per group of `rows` (see [`TallyBuilder`], which does the
-/// same one posting at a time).
-pub fn tally(
+/// Count skills per group of `rows` at once (the builder's reference in
+/// the tests below).
+#[cfg(test)]
+pub(crate) fn tally(
     rows: &[TallyRow],
     by: &[String],
     top: usize,

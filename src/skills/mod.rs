@@ -11,4 +11,5 @@ mod word_index;
 pub use crate::posting::TextField;
 pub use catalog::{Alias, Skill, SkillCatalog};
 pub use sections::Requirement;
-pub use tagger::{SkillSpan, SkillTag, SkillTagger};
+pub(crate) use tagger::SkillTagger;
+pub use tagger::{SkillSpan, SkillTag};

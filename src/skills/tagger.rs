@@ -76,9 +76,9 @@ pub(crate) struct Hit {
     pub where_asked: bool,
 }
 
-/// A catalog compiled for matching.
+/// A catalog compiled for matching (inside a [`crate::Labeller`]).
 #[derive(Debug, Clone)]
-pub struct SkillTagger {
+pub(crate) struct SkillTagger {
     catalog: SkillCatalog,
     index: WordIndex,
 }
@@ -116,11 +116,6 @@ impl SkillTagger {
             index: WordIndex::new(folded),
             catalog,
         })
-    }
-
-    /// The default catalog, compiled.
-    pub fn default_tagger() -> Result<Self> {
-        Self::new(SkillCatalog::default_catalog()?)
     }
 
     /// The catalog.
@@ -161,7 +156,7 @@ impl SkillTagger {
 
     /// [`SkillTagger::tag`] on the case-kept normalizations of the title and
     /// the description (spans still point into the original text).
-    pub fn tag_normalized(
+    pub(crate) fn tag_normalized(
         &self,
         title: &NormalizedText,
         description: &NormalizedText,

@@ -19,7 +19,7 @@ use super::tokenize::{is_tech_term, tokenize};
 /// A token after stop-word removal and stemming, with its span in the
 /// normalized text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Term {
+pub(crate) struct Term {
     /// The stemmed form that features are keyed on.
     pub stem: String,
     /// Start byte in the normalized text.
@@ -30,7 +30,7 @@ pub struct Term {
 
 /// A text taken through the analysis pipeline.
 #[derive(Debug, Clone)]
-pub struct Analyzed {
+pub(crate) struct Analyzed {
     /// The normalized text and its map back to the original.
     pub normalized: NormalizedText,
     /// Content terms in order.

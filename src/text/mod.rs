@@ -7,4 +7,4 @@ pub(crate) mod normalize;
 pub(crate) mod tokenize;
 
 pub(crate) use analyze::{analyze, Analyzed};
-pub(crate) use normalize::{normalize, normalize_keep_case, NormalizedText};
+pub(crate) use normalize::{normalize_keep_case, NormalizedText};

@@ -16,7 +16,7 @@ use unicode_normalization::UnicodeNormalization;
 
 /// Normalized text plus a map back to the original.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NormalizedText {
+pub(crate) struct NormalizedText {
     /// Lower-cased, tag-free, NFKC text.
     pub text: String,
     /// `origin[i]` is the byte offset in the original text of normalized byte `i`;

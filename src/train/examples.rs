@@ -136,13 +136,9 @@ pub fn read_table(
     };
     let file = path.display().to_string();
     let columns = Columns {
-        id: "id".into(),
+        id: source.id.clone(),
         title: source.title.clone(),
-        text: if source.text.is_empty() {
-            Vec::new()
-        } else {
-            vec![source.text.clone()]
-        },
+        text: source.text.clone(),
     };
     let input: Box<dyn std::io::Read + Send> = if path
         .extension()

@@ -57,14 +57,11 @@ pub fn recipe_taxonomy(recipe: &Recipe) -> Result<Taxonomy> {
     }
 }
 
-/// Train the model a recipe describes, on all its data.
-pub fn train_from_recipe(recipe: &Recipe, corpus: &Corpus, trained_on: &str) -> Result<Model> {
-    let taxonomy = recipe_taxonomy(recipe)?;
-    train_from_recipe_with(recipe, corpus, &taxonomy, trained_on)
-}
-
-/// Train on all of `corpus` with an explicit taxonomy.
-pub fn train_from_recipe_with(
+/// Train the model a recipe describes on all of `corpus` (read with
+/// [`load_recipe_sources`]), with the recipe's taxonomy ([`recipe_taxonomy`])
+/// or another one; `trained_on` is the date recorded (see
+/// [`training_date`]).
+pub fn train_from_recipe(
     recipe: &Recipe,
     corpus: &Corpus,
     taxonomy: &Taxonomy,

@@ -107,12 +107,16 @@ pub struct Source {
     /// Format.
     #[serde(default)]
     pub format: SourceFormat,
+    /// Id field or column.
+    #[serde(default = "default_id")]
+    pub id: String,
     /// Title field or column.
     #[serde(default = "default_title")]
     pub title: String,
-    /// Description field or column ("" when there is none).
-    #[serde(default = "default_text")]
-    pub text: String,
+    /// Description field or column, or a list of them joined by blank lines
+    /// (`""` or `[]` for none).
+    #[serde(default = "default_text", deserialize_with = "one_or_many")]
+    pub text: Vec<String>,
     /// Role label field.
     #[serde(default = "default_role")]
     pub role: String,
@@ -145,11 +149,30 @@ pub struct Source {
     pub note: Option<String>,
 }
 
+fn default_id() -> String {
+    "id".into()
+}
 fn default_title() -> String {
     "title".into()
 }
-fn default_text() -> String {
-    "description".into()
+fn default_text() -> Vec<String> {
+    vec!["description".into()]
+}
+
+/// `text = "description"` or `text = ["summary", "body"]`; empty names
+/// are dropped.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    let names = match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => vec![s],
+        OneOrMany::Many(v) => v,
+    };
+    Ok(names.into_iter().filter(|n| !n.is_empty()).collect())
 }
 fn default_role() -> String {
     "role".into()
@@ -162,14 +185,15 @@ fn one() -> f32 {
 }
 
 impl Source {
-    /// A CSV/JSONL source read with the given field names (for `--data`
+    /// A CSV/JSONL source read with the given columns (for `--data`
     /// files); accept-set fields are read when present.
-    pub fn table(path: PathBuf, title: &str, text: &str, role: &str, seniority: &str) -> Self {
+    pub fn table(path: PathBuf, columns: &crate::io::Columns, role: &str, seniority: &str) -> Self {
         Source {
             path,
             format: SourceFormat::Auto,
-            title: title.to_string(),
-            text: text.to_string(),
+            id: columns.id.clone(),
+            title: columns.title.clone(),
+            text: columns.text.clone(),
             role: role.to_string(),
             role_accept: Some("role_accept".into()),
             seniority: seniority.to_string(),
@@ -232,7 +256,7 @@ impl Recipe {
     }
 
     /// A path from the recipe, resolved against the recipe's folder.
-    pub fn resolve(&self, p: &Path) -> PathBuf {
+    pub(crate) fn resolve(&self, p: &Path) -> PathBuf {
         if p.is_absolute() {
             p.to_path_buf()
         } else {

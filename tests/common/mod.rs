@@ -6,7 +6,7 @@ pub mod server;
 
 use std::path::PathBuf;
 
-use jobtag::train::{load_recipe_sources, train_from_recipe_with, Recipe};
+use jobtag::train::{load_recipe_sources, train_from_recipe, Recipe};
 use jobtag::{Model, Taxonomy};
 
 pub fn fixture(name: &str) -> PathBuf {
@@ -47,7 +47,7 @@ pub fn tiny_taxonomy() -> Taxonomy {
 pub fn tiny_model() -> Model {
     let recipe = tiny_recipe();
     let corpus = load_recipe_sources(&recipe).unwrap();
-    train_from_recipe_with(&recipe, &corpus, &tiny_taxonomy(), "2026-01-01").unwrap()
+    train_from_recipe(&recipe, &corpus, &tiny_taxonomy(), "2026-01-01").unwrap()
 }
 
 /// One tiny model per test binary (training takes a moment).
