@@ -486,3 +486,25 @@ fn the_same_flags_mean_the_same_in_label_and_tally() {
         );
     }
 }
+
+#[test]
+fn raw_postings_with_a_board_role_field_are_still_labelled() {
+    // Job boards' exports often carry their own `role`; only jobtag's output
+    // (a role and skills) is counted as it is.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("board.jsonl"),
+        "{\"id\":\"1\",\"title\":\"Data Engineer\",\"description\":\"SQL and Spark (Scala)\",\"role\":null}\n\
+         {\"id\":\"2\",\"title\":\"Data Engineer\",\"description\":\"SQL, dbt\",\"role\":\"Data\"}\n",
+    )
+    .unwrap();
+    let (code, out, err) = run(
+        dir.path(),
+        &["tally", "board.jsonl", "--by", "role", "--format", "json"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("could not be read"), "{err}");
+    let t: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(t["groups"][1]["key"][0], "data-engineer", "{t}");
+    assert_eq!(skill(&t["groups"][0], "SQL")["postings"], 2);
+}

@@ -173,7 +173,7 @@ impl Counter<'_> {
 impl Sink for Counter<'_> {
     fn start_file(&mut self, _name: String, headers: Vec<String>, _: InputFormat) -> Result<()> {
         self.labelled_csv
-            .store(headers.iter().any(|h| h == "role"), Ordering::SeqCst);
+            .store(is_labelled_header(&headers), Ordering::SeqCst);
         self.headers = headers;
         Ok(())
     }
@@ -217,10 +217,16 @@ impl Sink for Counter<'_> {
     }
 }
 
-/// Is this record jobtag's own output (labelled already)?
+/// Is this CSV header jobtag's output?
+fn is_labelled_header(headers: &[String]) -> bool {
+    headers.iter().any(|h| h == "role") && headers.iter().any(|h| h == "skills")
+}
+
+/// Is this record jobtag's own output (labelled already)? Output has both
+/// a `role` and a `skills` field; raw postings may carry a board's `role`.
 fn is_labelled(record: &Record, labelled_csv: bool) -> bool {
     match &record.fields {
-        Some(Fields::Json(o)) => o.contains_key("role"),
+        Some(Fields::Json(o)) => o.contains_key("role") && o.contains_key("skills"),
         Some(Fields::Csv(_)) => labelled_csv,
         None => false,
     }
@@ -410,7 +416,11 @@ fn print_csv(t: &Tally) -> Result<()> {
 
 fn print_labels(summary: &LabelSummary, format: TallyFormat) -> Result<()> {
     match format {
-        TallyFormat::Json => outln!("{}", serde_json::to_string_pretty(summary)?)?,
+        // Through a JSON value: keys in alphabetical order, as before.
+        TallyFormat::Json => outln!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::to_value(summary)?)?
+        )?,
         TallyFormat::Csv => {
             let mut w = csv::Writer::from_writer(std::io::stdout().lock());
             w.write_record(["field", "label", "postings", "share", "mean_confidence"])?;
