@@ -2,7 +2,19 @@
 """Batch-labelling throughput and memory: jobtag vs scikit-learn vs fastText.
 
     python3 benches/batch_bench.py --jobtag target/release/jobtag --rows 100000 \
+        [--input real|generated] [--sklearn-tokens default|tech] [--old-jobtag BIN] \
         [--repeat N] [--million] [--workdir DIR] [--json OUT] [--keep] [--reuse]
+
+--postings real (the default) labels real postings: the development postings
+(../shared/data/postings_dev.jsonl, 908 of them, never committed) repeated to
+--rows, each copy with its own id. --postings generated labels the synthetic
+postings of generate() instead (the figures of sessions 2-6). scikit-learn
+tokenizes as a new user would configure it: its default token pattern
+(--sklearn-tokens default), or with --sklearn-tokens tech the tech-aware
+pattern of benches/baselines.py (keeps c++, c#, .net; its look-behind makes
+it several times slower). --old-jobtag BIN also times another jobtag build in
+every round and checks that its output is byte-identical (a refactor's
+side-by-side check).
 
 1. Runs `jobtag eval --recipe training/default.toml --folds 5 --export-folds DIR --format json`
    once and takes fold0_train.jsonl + fold0_test.jsonl as the training set (the data the
@@ -824,6 +836,11 @@ def ft_line_fast(title, text):
     return " ".join(t * FT_TITLE_REPEAT + d)
 
 
+# scikit-learn's own default (TfidfVectorizer's token_pattern).
+SKLEARN_DEFAULT_PATTERN = r"(?u)\b\w\w+\b"
+SKLEARN_PATTERN = SKLEARN_DEFAULT_PATTERN
+
+
 def make_sklearn_pipeline():
     import numpy as np
     from sklearn.compose import ColumnTransformer
@@ -832,7 +849,7 @@ def make_sklearn_pipeline():
     from sklearn.pipeline import Pipeline
 
     def vec():
-        return TfidfVectorizer(lowercase=True, token_pattern=TOKEN_PATTERN,
+        return TfidfVectorizer(lowercase=True, token_pattern=SKLEARN_PATTERN,
                                ngram_range=(1, 2), sublinear_tf=True, min_df=2,
                                max_df=0.9, dtype=np.float32)
     # As in benches/baselines.py (title block weighted x2), with C fixed at 10.
@@ -1106,8 +1123,28 @@ def fmt_row(name, res, ref_rate):
             f"{res['max_rss_kb'] / 1024:.0f} | {ratio} |")
 
 
+def real_postings(source, n, path):
+    """The postings of `source` (JSONL) repeated to n rows of id,title,description."""
+    rows = []
+    with open(source, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                r = json.loads(line)
+                rows.append((r.get("id") or "", r.get("title") or "",
+                             r.get("description") or r.get("text") or ""))
+    if not rows:
+        sys.exit(f"error: no postings in {source}")
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["id", "title", "description"])
+        for i in range(n):
+            pid, title, desc = rows[i % len(rows)]
+            w.writerow([f"{pid}#{i // len(rows)}", title, desc])
+    return len(rows)
+
+
 def main():
-    global WAIT
+    global WAIT, SKLEARN_PATTERN
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--jobtag", default="target/release/jobtag")
     ap.add_argument("--rows", type=int, default=100_000)
@@ -1123,6 +1160,16 @@ def main():
     ap.add_argument("--repeat", type=int, default=1,
                     help="rounds of timed runs; each system's fastest round is reported")
     ap.add_argument("--recipe", default="training/default.toml")
+    ap.add_argument("--postings", dest="input_kind", choices=["real", "generated"],
+                    default="real",
+                    help="real development postings repeated to --rows (default), or "
+                         "generated ones")
+    ap.add_argument("--real-source", default=None,
+                    help="JSONL of real postings (default: ../shared/data/postings_dev.jsonl)")
+    ap.add_argument("--sklearn-tokens", choices=["default", "tech"], default="default",
+                    help="scikit-learn's default token pattern, or the tech-aware one")
+    ap.add_argument("--old-jobtag", default=None,
+                    help="another jobtag binary to time side by side (output must match)")
     ap.add_argument("--wait-idle", type=float, default=WAIT,
                     help="before each timed run wait up to this many seconds for the CPUs "
                          "to be idle (default %(default)s)")
@@ -1137,6 +1184,8 @@ def main():
     args = ap.parse_args()
 
     WAIT = args.wait_idle
+    if args.sklearn_tokens == "tech":
+        SKLEARN_PATTERN = TOKEN_PATTERN
     if args.worker:
         worker(args.worker, args.input, args.models, args.output, args.stats)
         return
@@ -1152,6 +1201,7 @@ def main():
     os.makedirs(workdir, exist_ok=True)
     raise_csv_limit()
     results = {"rows": args.rows, "seed": args.seed, "workdir": workdir,
+               "input": args.input_kind, "sklearn_tokens": args.sklearn_tokens,
                "command": " ".join([os.path.basename(sys.executable)] + sys.argv),
                "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                            "platform": platform.platform()},
@@ -1189,7 +1239,8 @@ def main():
         results["training_rows"] = len(rows)
 
         # 2. fit baselines (untimed)
-        models = os.path.join(workdir, "models")
+        models = os.path.join(workdir, "models" if args.sklearn_tokens == "tech"
+                              else "models_default_tokens")
         if not (args.reuse and os.path.exists(os.path.join(models, "ft_seniority.bin"))):
             print(f"fitting baselines on {len(rows)} rows", file=sys.stderr)
             t0 = time.perf_counter()
@@ -1198,7 +1249,20 @@ def main():
         del rows
 
         # 3. data
-        def data_file(n):
+        def data_file(n, kind="generated"):
+            if kind == "real":
+                src = args.real_source or os.path.join(
+                    os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data",
+                    "postings_dev.jsonl")
+                p = os.path.join(workdir, f"real_{n}.csv")
+                if not (args.reuse and os.path.exists(p)):
+                    distinct = real_postings(src, n, p)
+                    results["real_distinct_postings"] = distinct
+                size = os.path.getsize(p)
+                results.setdefault("files", {})[str(n)] = {
+                    "path": p, "bytes": size, "mean_bytes_per_row": round(size / n)}
+                print(f"  {size / 1e6:,.0f} MB, {size / n:,.0f} bytes/row", file=sys.stderr)
+                return p, None
             p = os.path.join(workdir, f"postings_{n}_s{args.seed}.csv")
             truth = p[:-4] + ".truth.csv"
             if not (args.reuse and os.path.exists(p) and os.path.exists(truth)):
@@ -1213,7 +1277,7 @@ def main():
             print(f"  {size / 1e6:,.0f} MB, {size / n:,.0f} bytes/row", file=sys.stderr)
             return p, truth
 
-        inp, truth = data_file(args.rows)
+        inp, truth = data_file(args.rows, args.input_kind)
         # warm the page cache so that no system pays for the first read from disk
         with open(inp, "rb") as f:
             while f.read(1 << 24):
@@ -1223,12 +1287,16 @@ def main():
         out_j = os.path.join(workdir, "out_jobtag.csv")
         out_j1 = os.path.join(workdir, "out_jobtag_1t.csv")
         out_ja = os.path.join(workdir, "out_jobtag_all_columns.csv")
+        out_jo = os.path.join(workdir, "out_jobtag_old.csv")
         # With --repeat, every system runs once per round and its fastest round is
         # reported: this machine's speed drifts from minute to minute, and the rounds
         # interleave the systems so that each meets the same drift.
         rounds = results["rounds"] = []
         for rnd in range(max(1, args.repeat)):
             r = {"jobtag": run_jobtag(jobtag, inp, out_j, workdir, "jobtag")}
+            if args.old_jobtag:
+                r["jobtag_old"] = run_jobtag(os.path.abspath(args.old_jobtag), inp, out_jo,
+                                             workdir, "jobtag_old")
             if not args.no_single_thread:
                 r["jobtag_1t"] = run_jobtag(jobtag, inp, out_j1, workdir, "jobtag_1t",
                                             threads=1)
@@ -1256,14 +1324,20 @@ def main():
             if not same:
                 problems.append("jobtag: 1-thread output differs from 2-thread output")
             os.remove(out_j1)
+        if "jobtag_old" in runs:
+            same = filecmp.cmp(out_j, out_jo, shallow=False)
+            runs["jobtag_old"]["output_identical"] = same
+            if not same:
+                problems.append("jobtag: the old binary's output differs")
         for k in ("sklearn", "fasttext"):
             n_k = count_csv_rows(runs[k]["output"])
             runs[k]["output_rows"] = n_k
             if n_k != args.rows:
                 problems.append(f"{k}: {n_k} output rows, expected {args.rows}")
-        results["agreement_with_generator"] = agreement(
-            truth, {"jobtag": out_j, "scikit-learn": runs["sklearn"]["output"],
-                    "fastText": runs["fasttext"]["output"]})
+        if truth:
+            results["agreement_with_generator"] = agreement(
+                truth, {"jobtag": out_j, "scikit-learn": runs["sklearn"]["output"],
+                        "fastText": runs["fasttext"]["output"]})
 
         # 4. one million rows, jobtag only
         if args.million:
@@ -1282,11 +1356,15 @@ def main():
                  "ratio jobtag/system (postings/s) |",
                  "|---|---:|---:|---:|---:|---:|",
                  fmt_row("jobtag label (2 threads)", runs["jobtag"], ref)]
+        if "jobtag_old" in runs:
+            lines.append(fmt_row(f"jobtag label, {os.path.basename(args.old_jobtag)} "
+                                 "(2 threads)", runs["jobtag_old"], ref))
         if "jobtag_1t" in runs:
             lines.append(fmt_row("jobtag label (1 thread)", runs["jobtag_1t"], ref))
         lines.append(fmt_row("jobtag label, every input column kept (2 threads)",
                              runs["jobtag_all_columns"], ref))
-        lines.append(fmt_row("scikit-learn (n_jobs=1)", runs["sklearn"], ref))
+        lines.append(fmt_row(f"scikit-learn (n_jobs=1, {args.sklearn_tokens} tokens)",
+                             runs["sklearn"], ref))
         lines.append(fmt_row("fastText (1 thread)", runs["fasttext"], ref))
         if "jobtag_1m" in runs:
             lines.append(fmt_row(f"jobtag label, {args.million_rows:,} rows (2 threads)",
@@ -1298,11 +1376,12 @@ def main():
             notes.append(f"{name}: model load {st['load_seconds']:.1f}s, CSV parsing "
                          f"{st['read_seconds']:.1f}s, predict {st['predict_seconds']:.1f}s, "
                          f"write {st['write_seconds']:.1f}s")
-        ag = results["agreement_with_generator"]
-        notes.append("agreement with the generator's intent (role on clear titles / "
-                     "seniority): " + ", ".join(
-                         f"{k} {v['role_clear_titles']:.3f}/{v['seniority']:.3f}"
-                         for k, v in ag.items()))
+        ag = results.get("agreement_with_generator")
+        if ag:
+            notes.append("agreement with the generator's intent (role on clear titles / "
+                         "seniority): " + ", ".join(
+                             f"{k} {v['role_clear_titles']:.3f}/{v['seniority']:.3f}"
+                             for k, v in ag.items()))
         busy = {k: v["other_load"] for k, v in runs.items()}
         if any(b > OTHER_LOAD_MAX for b in busy.values()):
             notes.append(f"WARNING: other processes used the CPUs during some runs "
@@ -1322,7 +1401,9 @@ def main():
         results["problems"] = problems
         results["total_seconds"] = round(time.perf_counter() - t_all, 1)
         fi = results["files"][str(args.rows)]
-        print(f"\n{args.rows:,} synthetic postings, {fi['bytes'] / 1e6:,.0f} MB "
+        kind = ("real postings (the development postings repeated)"
+                if args.input_kind == "real" else "synthetic postings")
+        print(f"\n{args.rows:,} {kind}, {fi['bytes'] / 1e6:,.0f} MB "
               f"({fi['mean_bytes_per_row']:,} bytes/row); {os.cpu_count()} CPUs\n")
         print(table)
         print()
