@@ -186,11 +186,10 @@ class Labeller:
                 raise ValueError(f"column {name!r} does not hold text: {e}") from e
 
         labels = self._labels(len(data), title, texts, get, explain).to_pandas()
-        labels.index = data.index
         out = data.drop(columns=[c for c in labels.columns if c in data.columns])
-        out = out.copy() if out is data else out
         for name in labels.columns:
-            out[name] = labels[name]
+            # By position, not by index label: the caller's index may repeat.
+            out[name] = labels[name].array
         return out
 
     def _label_polars(self, data, title, texts, id, explain):
