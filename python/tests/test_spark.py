@@ -25,6 +25,7 @@ def spark():
         SparkSession.builder.master("local-cluster[2,1,1024]")
         .appName("jobtag-test")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.executorEnv.PYSPARK_PYTHON", sys.executable)
         .config("spark.sql.execution.arrow.maxRecordsPerBatch", "400")
         .getOrCreate()

@@ -120,7 +120,9 @@ class Labeller:
         ``skills`` (list of struct ``{id, name, category, requirement,
         years}``), ``required_skills`` (list of string), ``label_error``
         (string). The values are those of ``jobtag label --format jsonl``
-        (confidences rounded to four decimals as there).
+        (confidences rounded to four decimals as there). In pandas, the two
+        list columns are Arrow-backed (``pd.ArrowDtype``): ``explode``,
+        ``.list`` and ``.tolist()`` work on them.
 
         Text columns may be ``string``, ``large_string``, ``string_view`` or
         ``binary`` (pandas: ``str``/``string`` or ``object`` holding
@@ -185,7 +187,13 @@ class Labeller:
             except (pa.ArrowInvalid, pa.ArrowTypeError) as e:
                 raise ValueError(f"column {name!r} does not hold text: {e}") from e
 
-        labels = self._labels(len(data), title, texts, get, explain).to_pandas()
+        import pandas as pd
+
+        # List columns stay Arrow (pd.ArrowDtype): no Python object per
+        # skill, and `explode`, `.list` and `.tolist()` work on them.
+        labels = self._labels(len(data), title, texts, get, explain).to_pandas(
+            types_mapper=lambda t: pd.ArrowDtype(t) if pa.types.is_list(t) else None
+        )
         out = data.drop(columns=[c for c in labels.columns if c in data.columns])
         for name in labels.columns:
             # By position, not by index label: the caller's index may repeat.
