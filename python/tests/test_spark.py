@@ -72,6 +72,32 @@ def test_spark_label_returns_every_row_with_the_cli_labels(spark, tmp_path):
         assert {k: row[k] for k in want} == want, id_
 
 
+def test_one_labeller_per_executor_process(spark):
+    def label_and_report(batches):
+        # Runs on the executors: label as jobtag.spark.label does, then say
+        # which process this was and how many labellers it has built.
+        import os
+
+        import pyarrow as pa
+
+        from jobtag import spark as jspark
+
+        rows = 0
+        kept = ["title", "description"]
+        for out in jspark._label_batches(batches, title="title", texts=["description"], model=None, kept=kept):
+            rows += out.num_rows
+        yield pa.RecordBatch.from_pydict({"pid": [os.getpid()], "rows": [rows], "built": [jspark._BUILT]})
+
+    postings = [{"title": f"Data Engineer {i}", "description": "SQL and Spark (Scala)"} for i in range(4000)]
+    df = spark.createDataFrame(postings, schema="title string, description string").repartition(8)
+    seen = df.mapInArrow(label_and_report, "pid long, rows long, built long").collect()
+    assert len(seen) == 8 and sum(r["rows"] for r in seen) == 4000
+    # Every task ran in a process that had built exactly one labeller, and
+    # the processes served several tasks each (more than one batch each).
+    assert all(r["built"] == 1 for r in seen), seen
+    assert len({r["pid"] for r in seen}) < len(seen), seen
+
+
 def test_spark_label_checks_its_columns(spark):
     from jobtag.spark import label
 

@@ -22,16 +22,20 @@ from . import LABEL_COLUMNS, Labeller
 
 __all__ = ["label", "label_schema"]
 
-# One labeller per model per Python worker process.
+# One labeller per model per Python worker process, and how many were built
+# here (the tests check it is one per process).
 _LABELLERS: Dict[Optional[str], Labeller] = {}
 _LOCK = threading.Lock()
+_BUILT = 0
 
 
 def _labeller(model: Optional[str]) -> Labeller:
+    global _BUILT
     with _LOCK:
         labeller = _LABELLERS.get(model)
         if labeller is None:
             labeller = _LABELLERS[model] = Labeller(model=model)
+            _BUILT += 1
         return labeller
 
 
