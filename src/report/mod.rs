@@ -1,10 +1,12 @@
 //! Reports: the last stage, turning labels into numbers people read
 //! (evaluation metrics now; tallies and charts later).
 
+#[cfg(feature = "charts")]
 mod chart;
 mod metrics;
 mod tally;
 
+#[cfg(feature = "charts")]
 pub use chart::{bar_chart, trend_chart};
 pub(crate) use metrics::{score, Gold};
 pub use metrics::{ClassScore, Metrics};
