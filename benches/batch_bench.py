@@ -19,8 +19,8 @@ side-by-side check).
 1. Runs `jobtag eval --recipe training/default.toml --folds 5 --export-folds DIR --format json`
    once and takes fold0_train.jsonl + fold0_test.jsonl as the training set (the data the
    shipped model is trained on).
-2. Fits, untimed: scikit-learn (title and text TF-IDF 1-2-grams + LogisticRegression C=10,
-   balanced) and fastText supervised (epoch 25, lr 0.5, wordNgrams 2, dim 100, 200k buckets),
+2. Fits, untimed: scikit-learn (title and text TF-IDF 1-2-grams, one feature pipeline shared
+   by both classifiers, + LogisticRegression C=10, balanced) and fastText supervised (epoch 25, lr 0.5, wordNgrams 2, dim 100, 200k buckets),
    one model for role and one for seniority each. They are pickled / saved in the workdir.
 3. Generates a synthetic CSV (id,title,description) of --rows postings, ~2.5 KB each
    (see generate()), and times on it, each as a child under `/usr/bin/time -f "%e %M"`:
@@ -874,22 +874,34 @@ def fit_models(rows, models_dir):
     import fasttext
     info = {}
     os.makedirs(models_dir, exist_ok=True)
+    # One feature pipeline for both classifiers, as jobtag has one featurizer
+    # for its two heads (and as a user would write it): fitted with the role
+    # classifier, then reused to fit the seniority classifier. Each posting
+    # is vectorized once.
     pipes = {}
+    features = None
     for task in TASKS:
         tr = [r for r in rows if r.get(task) is not None]
         X = np.array([[r.get("title") or "", r.get("text") or ""] for r in tr], dtype=object)
         y = np.array([r[task] for r in tr])
         wts = np.array([1.0 if r.get("weight") is None else float(r["weight"]) for r in tr])
         t0 = time.perf_counter()
-        pipe = make_sklearn_pipeline()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            pipe.fit(X, y, clf__sample_weight=wts)
-        pipes[task] = pipe
+            if features is None:
+                pipe = make_sklearn_pipeline()
+                pipe.fit(X, y, clf__sample_weight=wts)
+                features = pipe.named_steps["features"]
+                clf = pipe.named_steps["clf"]
+            else:
+                clf = make_sklearn_pipeline().named_steps["clf"]
+                clf.fit(features.transform(X), y, sample_weight=wts)
+        pipes[task] = clf
         info[f"sklearn_{task}"] = {"rows": len(tr), "classes": len(set(y)),
                                    "fit_seconds": round(time.perf_counter() - t0, 2)}
         print(f"  sklearn {task}: {len(tr)} rows, {time.perf_counter() - t0:.1f}s",
               file=sys.stderr)
+    pipes["features"] = features
     with open(os.path.join(models_dir, "sklearn.pkl"), "wb") as f:
         pickle.dump(pipes, f, protocol=pickle.HIGHEST_PROTOCOL)
     for task in TASKS:
@@ -928,7 +940,8 @@ def worker(kind, input_path, models_dir, out_path, stats_path):
 
         def predict(chunk):
             X = np.array([(r[1], r[2]) for r in chunk], dtype=object).reshape(len(chunk), 2)
-            return pipes["role"].predict(X), pipes["seniority"].predict(X)
+            F = pipes["features"].transform(X)
+            return pipes["role"].predict(F), pipes["seniority"].predict(F)
     elif kind == "fasttext":
         import fasttext
         models = {t: fasttext.load_model(os.path.join(models_dir, f"ft_{t}.bin"))
@@ -1239,8 +1252,7 @@ def main():
         results["training_rows"] = len(rows)
 
         # 2. fit baselines (untimed)
-        models = os.path.join(workdir, "models" if args.sklearn_tokens == "tech"
-                              else "models_default_tokens")
+        models = os.path.join(workdir, f"models_shared_{args.sklearn_tokens}_tokens")
         if not (args.reuse and os.path.exists(os.path.join(models, "ft_seniority.bin"))):
             print(f"fitting baselines on {len(rows)} rows", file=sys.stderr)
             t0 = time.perf_counter()
