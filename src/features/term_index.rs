@@ -8,7 +8,7 @@
 //! lookup and bigrams a lookup of an id pair. A per-thread cache maps a raw
 //! token straight to its stem ids (the term map, stop words, numbers and the
 //! stemmer run once per distinct token, not once per occurrence). The result is
-//! the same row, bit for bit: `tests` and `tests/text_pipeline.rs` check it.
+//! the same row, bit for bit: `tests` and `src/pipeline_tests.rs` check it.
 
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
