@@ -97,6 +97,9 @@
 
 mod error;
 mod features;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod io;
 mod labeller;
 pub mod model;
