@@ -9,6 +9,8 @@ use clap::{Args, ValueEnum};
 use jobtag::io::{Columns, InputFormat};
 use jobtag::{Labeller, Model, SkillCatalog};
 
+use super::pipeline::Source;
+
 /// `--model`: which classifier.
 #[derive(Debug, Clone, Args)]
 pub struct ModelArgs {
@@ -191,14 +193,24 @@ impl InputArgs {
             .collect()
     }
 
-    /// The columns to read, the defaults filled in.
-    pub fn columns(&self) -> Columns {
-        self.columns.columns()
-    }
-
-    /// Columns named on the command line, with their flags.
-    pub fn named_columns(&self) -> Vec<(&'static str, String)> {
-        self.columns.named_columns()
+    /// Everything the streaming pipeline reads: the files, each one's
+    /// format and delimiter, the columns and the columns named on the
+    /// command line.
+    pub fn source(&self, batch_size: usize) -> Result<Source> {
+        let files = self.files();
+        let formats = self.formats(&files)?;
+        let delimiters = files
+            .iter()
+            .map(|f| self.delimiter(f))
+            .collect::<Result<_>>()?;
+        Ok(Source {
+            files,
+            formats,
+            delimiters,
+            columns: self.columns.columns(),
+            named: self.columns.named_columns(),
+            batch_size: batch_size.max(1),
+        })
     }
 
     /// The CSV delimiter for a file: `--delimiter`, else a tab for `.tsv`

@@ -15,7 +15,7 @@ use jobtag::{LabelOptions, Labels};
 
 use super::args::{FormatArg, InputArgs, LabellerArgs};
 use super::exit;
-use super::pipeline::{self, Sink, Source};
+use super::pipeline::{self, Sink};
 
 #[derive(Debug, Args)]
 pub struct LabelArgs {
@@ -205,24 +205,19 @@ pub fn run(args: LabelArgs) -> Result<i32> {
     let start = Instant::now();
     let labeller = args.labeller.build()?;
     let options = LabelOptions::default().with_explain(args.explain);
-    let files = args.input.files();
-    let formats = args.input.formats(&files)?;
-    let delimiters: Vec<u8> = files
-        .iter()
-        .map(|f| args.input.delimiter(f))
-        .collect::<Result<_>>()?;
+    let source = args.input.source(args.batch_size)?;
     let out_format = match (args.format, &args.output) {
         (Some(f), _) => to_output(f),
         (None, Some(o)) if InputFormat::from_path(o) == Some(InputFormat::Jsonl) => {
             OutputFormat::Jsonl
         }
         (None, Some(o)) if InputFormat::from_path(o) == Some(InputFormat::Csv) => OutputFormat::Csv,
-        _ => match formats[0] {
+        _ => match source.formats[0] {
             InputFormat::Csv => OutputFormat::Csv,
             InputFormat::Jsonl => OutputFormat::Jsonl,
         },
     };
-    let columns = args.input.columns();
+    let columns = source.columns.clone();
 
     let out: Box<dyn Write + Send> = match &args.output {
         Some(p) => Box::new(BufWriter::new(
@@ -262,14 +257,6 @@ pub fn run(args: LabelArgs) -> Result<i32> {
         format: out_format,
         explain: args.explain,
         keep: (!args.keep_columns.is_empty()).then(|| args.keep_columns.clone()),
-    };
-    let source = Source {
-        files,
-        formats,
-        delimiters,
-        columns,
-        named: args.input.named_columns(),
-        batch_size: args.batch_size.max(1),
     };
     pipeline::run(
         source,

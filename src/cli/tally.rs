@@ -17,7 +17,7 @@ use jobtag::report::{
 use jobtag::{LabelOptions, Labeller, Labels, Requirement};
 
 use super::args::{InputArgs, LabellerArgs};
-use super::pipeline::{self, Sink, Source};
+use super::pipeline::{self, Sink};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum TallyFormat {
@@ -233,20 +233,7 @@ fn is_labelled(record: &Record, labelled_csv: bool) -> bool {
 }
 
 pub fn run(args: TallyArgs) -> Result<()> {
-    let files = args.input.files();
-    let formats = args.input.formats(&files)?;
-    let delimiters: Vec<u8> = files
-        .iter()
-        .map(|f| args.input.delimiter(f))
-        .collect::<Result<_>>()?;
-    let source = Source {
-        files,
-        formats,
-        delimiters,
-        columns: args.input.columns(),
-        named: args.input.named_columns(),
-        batch_size: args.batch_size.max(1),
-    };
+    let source = args.input.source(args.batch_size)?;
     // The model is loaded when the first raw posting needs it: a tally of
     // jobtag's own output needs none.
     let labeller: OnceLock<std::result::Result<Labeller, String>> = OnceLock::new();
