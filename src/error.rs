@@ -73,13 +73,13 @@ pub enum ModelFileError {
     BadMagic,
     /// The file was written by an incompatible format version.
     #[error(
-        "unsupported format version {found} (this build reads version {supported}): \
+        "unsupported format version {found} (this build reads versions 2 to {supported}): \
          retrain the model with this jobtag (`jobtag train --recipe FILE` or `--data FILE`)"
     )]
     UnsupportedVersion {
         /// Version in the file.
         found: u32,
-        /// Version this build reads.
+        /// Newest version this build reads.
         supported: u32,
     },
     /// The file is shorter than its header says.
@@ -103,7 +103,7 @@ pub enum ModelFileError {
 
 impl Error {
     /// Wrap an I/O error with the path it concerns.
-    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
             source,

@@ -30,19 +30,32 @@ use crate::text::normalize_keep_case;
 /// let options = jobtag::LabelOptions::default().with_explain(true);
 /// assert!(options.explain);
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LabelOptions {
     /// List the terms behind the role and seniority decisions
     /// ([`Labels::role_terms`], [`Labels::seniority_terms`]), with their
     /// byte spans in the original text. Slower: the terms are spelled out.
     pub explain: bool,
+    /// Mark a role or seniority whose confidence is below this as
+    /// uncertain ([`Prediction::uncertain`](crate::Prediction::uncertain));
+    /// the CSV and JSON output then say `uncertain` instead of the label
+    /// and keep the model's best guess in `role_guess` /
+    /// `seniority_guess`. Confidences are calibrated, so 0.9 keeps labels
+    /// that are right about 90% of the time or more.
+    pub min_confidence: Option<f32>,
 }
 
 impl LabelOptions {
     /// These options with explanations on or off.
     pub fn with_explain(mut self, explain: bool) -> Self {
         self.explain = explain;
+        self
+    }
+
+    /// These options with a confidence threshold (`None`: none).
+    pub fn with_min_confidence(mut self, min_confidence: Option<f32>) -> Self {
+        self.min_confidence = min_confidence;
         self
     }
 }
@@ -363,7 +376,7 @@ mod tests {
             .build()
             .expect("replaced");
         assert_eq!(names(&replaced.label(&posting)), ["Zorblang"]);
-        assert_eq!(replaced.catalog().map(SkillCatalog::len), Some(1));
+        assert_eq!(replaced.catalog().map(|c| c.skills().len()), Some(1));
 
         let extended = Labeller::builder()
             .add_catalog(catalog(zorb))

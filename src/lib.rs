@@ -61,7 +61,12 @@
 //!
 //! let recipe = Recipe::load("training/default.toml")?;
 //! let corpus = load_recipe_sources(&recipe)?;
-//! let model = train_from_recipe(&recipe, &corpus, &recipe_taxonomy(&recipe)?, "2026-12-02")?;
+//! // 5-fold cross-validation first: metrics and calibrated confidences.
+//! let taxonomy = recipe_taxonomy(&recipe)?;
+//! let (model, report) = train_from_recipe(&recipe, &corpus, &taxonomy, "2026-12-02", 5)?;
+//! if let Some(cv) = report {
+//!     println!("role accuracy {:.3}", cv.role.accuracy);
+//! }
 //! model.save("mine.jtm")?;
 //! let labeller = jobtag::Labeller::builder().model_file("mine.jtm").build()?;
 //! # Ok::<(), jobtag::Error>(())
@@ -77,7 +82,7 @@
 //! use jobtag::{Labeller, Posting};
 //!
 //! let labeller = Labeller::embedded()?;
-//! let mut tally = TallyBuilder::new(&["role"]);
+//! let mut tally = TallyBuilder::new(&["role"], false);
 //! for p in [Posting::new("Data Engineer", "Must know SQL and Spark (Scala)"), Posting::new("Data Engineer", "SQL, dbt")] {
 //!     let labels = labeller.label(&p);
 //!     tally.add_labels(&[labels.role.label.as_str()], &labels);

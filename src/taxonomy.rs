@@ -54,8 +54,14 @@ impl Taxonomy {
         }
     }
 
-    fn check(&self) -> Result<()> {
+    pub(crate) fn check(&self) -> Result<()> {
         for (what, labels) in [("role", &self.roles), ("seniority", &self.seniorities)] {
+            if labels.iter().any(|l| l.id == crate::model::UNCERTAIN) {
+                return Err(Error::Recipe(format!(
+                    "taxonomy: {what} id {:?} is reserved (jobtag writes it for labels below --min-confidence)",
+                    crate::model::UNCERTAIN
+                )));
+            }
             let mut ids: Vec<&str> = labels.iter().map(|l| l.id.as_str()).collect();
             ids.sort_unstable();
             if ids.windows(2).any(|w| w[0] == w[1]) {
@@ -92,6 +98,13 @@ mod tests {
             t.seniority_ids(),
             ["intern", "junior", "mid", "senior", "lead", "executive"]
         );
+    }
+
+    #[test]
+    fn uncertain_is_no_label() {
+        let bad = "roles = [{id='a',name='A'},{id='uncertain',name='B'}]\nseniorities=[]";
+        let err = Taxonomy::from_toml(bad).unwrap_err().to_string();
+        assert!(err.contains("reserved"), "{err}");
     }
 
     #[test]

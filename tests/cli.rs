@@ -394,7 +394,7 @@ fn info_shows_what_a_model_was_trained_on() {
         .stdout
         .clone();
     let info: Value = serde_json::from_slice(&out).unwrap();
-    assert_eq!(info["format_version"], 2);
+    assert_eq!(info["format_version"], jobtag::model::FORMAT_VERSION);
     assert_eq!(info["examples"]["role"], 72);
     assert_eq!(info["roles"].as_array().unwrap().len(), 4);
     let files = info["data_files"].as_array().unwrap();
@@ -608,4 +608,138 @@ fn listing_skills_into_a_closed_pipe_ends_quietly() {
     assert!(line.starts_with("id"));
     assert_eq!(code, Some(0), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// `jobtag label --min-confidence P`: below P a label is `uncertain`, the
+/// model's best label is in `*_guess`, and the confidences are unchanged.
+#[test]
+fn min_confidence_marks_uncertain_labels_in_jsonl_and_csv() {
+    let postings = common::fixture("postings.jsonl");
+    let plain = jsonl(
+        &jobtag()
+            .arg("label")
+            .arg(&postings)
+            .args(["--format", "jsonl", "--no-skills"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout,
+    );
+    let threshold = 0.9137;
+    let marked = jsonl(
+        &jobtag()
+            .arg("label")
+            .arg(&postings)
+            .args(["--format", "jsonl", "--no-skills", "--min-confidence"])
+            .arg(threshold.to_string())
+            .assert()
+            .success()
+            .get_output()
+            .stdout,
+    );
+    assert_eq!(plain.len(), marked.len());
+    let (mut uncertain, mut certain) = (0, 0);
+    for (p, m) in plain.iter().zip(&marked) {
+        for head in ["role", "seniority"] {
+            let conf = p[format!("{head}_confidence")].as_f64().unwrap();
+            assert_eq!(
+                m[format!("{head}_confidence")],
+                p[format!("{head}_confidence")]
+            );
+            assert_eq!(m[format!("{head}_guess")], p[head]);
+            if conf < threshold {
+                assert_eq!(m[head], "uncertain", "{p}");
+                uncertain += 1;
+            } else {
+                assert_eq!(m[head], p[head]);
+                certain += 1;
+            }
+        }
+    }
+    assert!(
+        uncertain > 0 && certain > 0,
+        "{uncertain} uncertain, {certain} not"
+    );
+
+    // CSV: the same values, the guesses in two added columns.
+    let csv_out = jobtag()
+        .arg("label")
+        .arg(&postings)
+        .args([
+            "--format",
+            "csv",
+            "--no-skills",
+            "--keep-columns",
+            "id",
+            "--min-confidence",
+        ])
+        .arg(threshold.to_string())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let mut reader = csv::Reader::from_reader(csv_out.as_slice());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        header,
+        [
+            "id",
+            "role",
+            "role_confidence",
+            "seniority",
+            "seniority_confidence",
+            "skills",
+            "required_skills",
+            "role_guess",
+            "seniority_guess"
+        ]
+    );
+    for (row, m) in reader.records().zip(&marked) {
+        let row = row.unwrap();
+        assert_eq!(&row[1], m["role"].as_str().unwrap());
+        assert_eq!(&row[3], m["seniority"].as_str().unwrap());
+        assert_eq!(&row[7], m["role_guess"].as_str().unwrap());
+        assert_eq!(&row[8], m["seniority_guess"].as_str().unwrap());
+    }
+
+    // tally counts them as their own label, from raw postings or from the
+    // labelled file alike.
+    let tally_raw: Value = serde_json::from_slice(
+        &jobtag()
+            .arg("tally")
+            .arg(&postings)
+            .args([
+                "--labels-only",
+                "--format",
+                "json",
+                "--no-skills",
+                "--min-confidence",
+            ])
+            .arg(threshold.to_string())
+            .assert()
+            .success()
+            .get_output()
+            .stdout,
+    )
+    .unwrap();
+    let uncertain_roles = marked.iter().filter(|m| m["role"] == "uncertain").count() as u64;
+    let counted = tally_raw["role"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["label"] == "uncertain")
+        .map_or(0, |r| r["postings"].as_u64().unwrap());
+    assert_eq!(counted, uncertain_roles);
+}
+
+#[test]
+fn min_confidence_must_be_a_probability() {
+    jobtag()
+        .arg("label")
+        .arg(common::fixture("postings.jsonl"))
+        .args(["--min-confidence", "1.5"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("not between 0 and 1"));
 }

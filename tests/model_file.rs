@@ -144,3 +144,102 @@ fn a_format_1_file_is_refused_with_its_version_and_how_to_retrain() {
     assert!(msg.contains("version 1"), "{msg}");
     assert!(msg.contains("retrain"), "{msg}");
 }
+
+#[test]
+fn a_format_2_file_loads_with_its_labels_and_confidences_unchanged() {
+    // tests/fixtures/format2.jtm was written by jobtag at format 2 (before
+    // calibration) from tests/fixtures/tiny_train.csv; format2_labels.jsonl
+    // holds what that build said for tests/fixtures/postings.jsonl.
+    let model = Model::load(common::fixture("format2.jtm")).unwrap();
+    let labeller = Labeller::builder()
+        .model(model)
+        .skills(false)
+        .build()
+        .unwrap();
+    let postings = std::fs::read_to_string(common::fixture("postings.jsonl")).unwrap();
+    let want = std::fs::read_to_string(common::fixture("format2_labels.jsonl")).unwrap();
+    let mut compared = 0;
+    for (line, want) in postings.lines().zip(want.lines()) {
+        let p: serde_json::Value = serde_json::from_str(line).unwrap();
+        let want: serde_json::Value = serde_json::from_str(want).unwrap();
+        let posting = Posting::new(
+            p["title"].as_str().unwrap_or_default(),
+            p["description"].as_str().unwrap_or_default(),
+        );
+        let mut got = serde_json::Map::new();
+        jobtag::io::add_json_labels(
+            &mut got,
+            &labeller.label(&posting),
+            &LabelOptions::default(),
+        );
+        for key in [
+            "role",
+            "role_confidence",
+            "seniority",
+            "seniority_confidence",
+        ] {
+            assert_eq!(got[key], want[key], "{} {key}", want["id"]);
+        }
+        compared += 1;
+    }
+    assert_eq!(compared, 6);
+}
+
+#[test]
+fn calibration_temperatures_survive_the_model_file() {
+    let recipe = common::tiny_recipe();
+    let corpus = jobtag::train::load_recipe_sources(&recipe).unwrap();
+    let (model, report) = jobtag::train::train_from_recipe(
+        &recipe,
+        &corpus,
+        &common::tiny_taxonomy(),
+        "2026-01-01",
+        3,
+    )
+    .unwrap();
+    let report = report.expect("cross-validation ran");
+    let role = report.role.calibration.as_ref().expect("role calibration");
+    assert!(
+        role.temperature > 0.0 && role.temperature != 1.0,
+        "{}",
+        role.temperature
+    );
+    let stored: serde_json::Value =
+        serde_json::from_str(model.meta().metrics_json.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        stored["role"]["calibration"]["temperature"].as_f64(),
+        Some(role.temperature)
+    );
+    // The calibrated model differs from the uncalibrated one, and the file
+    // keeps the difference.
+    let plain = common::tiny_model();
+    let p = Posting::new("Senior Data Scientist", "Python, statistics, experiments");
+    let calibrated = Labeller::builder()
+        .model(model.clone())
+        .skills(false)
+        .build()
+        .unwrap();
+    let uncalibrated = Labeller::builder()
+        .model(plain)
+        .skills(false)
+        .build()
+        .unwrap();
+    assert_eq!(
+        calibrated.label(&p).role.label,
+        uncalibrated.label(&p).role.label
+    );
+    assert_ne!(
+        calibrated.label(&p).role.confidence,
+        uncalibrated.label(&p).role.confidence
+    );
+    let loaded = Model::from_bytes(&model.to_bytes().unwrap()).unwrap();
+    assert_eq!(loaded, model);
+    let reloaded = Labeller::builder()
+        .model(loaded)
+        .skills(false)
+        .build()
+        .unwrap();
+    for p in postings() {
+        assert_eq!(reloaded.label(&p), calibrated.label(&p));
+    }
+}

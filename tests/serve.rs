@@ -83,6 +83,35 @@ fn batches_and_explanations() {
 }
 
 #[test]
+fn min_confidence_per_request_and_per_server() {
+    // A vague posting: its labels are far from certain.
+    let body = r#"{"title":"Consultant","description":"Join our team."}"#;
+    let s = Server::start(&[]);
+    let (_, plain) = s.post("/v1/label", body);
+    assert!(plain.get("role_guess").is_none(), "{plain}");
+    let (code, all) = s.post("/v1/label?min_confidence=1", body);
+    assert_eq!(code, 200);
+    assert_eq!(all["role"], "uncertain");
+    assert_eq!(all["role_guess"], plain["role"]);
+    assert_eq!(all["seniority_guess"], plain["seniority"]);
+    let (_, none) = s.post("/v1/label?min_confidence=0", body);
+    assert_eq!(none["role"], plain["role"]);
+    assert_eq!(none["role_guess"], plain["role"]);
+    assert_error(
+        s.post("/v1/label?min_confidence=2", body),
+        400,
+        "invalid_query",
+    );
+    // The server's default, and a request overriding it.
+    let strict = Server::start(&["--min-confidence", "1"]);
+    assert_eq!(strict.post("/v1/label", body).1["role"], "uncertain");
+    assert_eq!(
+        strict.post("/v1/label?min_confidence=0", body).1["role"],
+        plain["role"]
+    );
+}
+
+#[test]
 fn bad_requests_get_json_errors() {
     let s = Server::start(&["--max-body", "2000"]);
     assert_error(s.post("/v1/label", "{not json"), 400, "invalid_json");

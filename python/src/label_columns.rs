@@ -34,6 +34,11 @@ pub const LABEL_COLUMNS: &[&str] = &[
 /// The columns `explain` adds (before `label_error`).
 pub const EXPLAIN_COLUMNS: &[&str] = &["role_terms", "seniority_terms"];
 
+/// The columns `min_confidence` adds (after `required_skills`): the
+/// model's best labels, while `role` / `seniority` say `uncertain` below
+/// the threshold.
+pub const GUESS_COLUMNS: &[&str] = &["role_guess", "seniority_guess"];
+
 /// The reason for a row with no text, as the CLI words it.
 pub const EMPTY_POSTING: &str = "empty posting: no title and no description";
 
@@ -144,7 +149,11 @@ pub fn label_columns(
 
     let labels = labeller.label_batch(&postings, options);
     drop(postings);
-    let mut out = LabelColumnsBuilder::new(num_rows, options.explain);
+    let mut out = LabelColumnsBuilder::new(
+        num_rows,
+        options.explain,
+        options.min_confidence.is_some(),
+    );
     let mut labels = labels.iter();
     for error in &errors {
         match error {
@@ -273,12 +282,13 @@ struct LabelColumnsBuilder {
     skill_requirement: StringBuilder,
     skill_years: Int32Builder,
     required_skills: ListBuilder<StringBuilder>,
+    guesses: Option<(StringBuilder, StringBuilder)>,
     terms: Option<(TermColumns, TermColumns)>,
     label_error: StringBuilder,
 }
 
 impl LabelColumnsBuilder {
-    fn new(rows: usize, explain: bool) -> Self {
+    fn new(rows: usize, explain: bool, guesses: bool) -> Self {
         LabelColumnsBuilder {
             role: StringBuilder::with_capacity(rows, rows * 16),
             role_confidence: Float64Builder::with_capacity(rows),
@@ -291,18 +301,24 @@ impl LabelColumnsBuilder {
             skill_requirement: StringBuilder::new(),
             skill_years: Int32Builder::new(),
             required_skills: ListBuilder::new(StringBuilder::new()),
+            guesses: guesses.then(|| {
+                (
+                    StringBuilder::with_capacity(rows, rows * 16),
+                    StringBuilder::with_capacity(rows, rows * 8),
+                )
+            }),
             terms: explain.then(|| (TermColumns::new(rows), TermColumns::new(rows))),
             label_error: StringBuilder::with_capacity(rows, 0),
         }
     }
 
     fn append(&mut self, labels: &Labels) {
-        self.role.append_value(&labels.role.label);
+        self.role.append_value(labels.role.label_or_uncertain());
         self.role_confidence
             .append_value(round(labels.role.confidence));
         match &labels.seniority {
             Some(s) => {
-                self.seniority.append_value(&s.label);
+                self.seniority.append_value(s.label_or_uncertain());
                 self.seniority_confidence.append_value(round(s.confidence));
             }
             None => {
@@ -324,6 +340,10 @@ impl LabelColumnsBuilder {
         }
         self.skills.end_row(labels.skills.len(), true);
         self.required_skills.append(true);
+        if let Some((role, seniority)) = &mut self.guesses {
+            role.append_value(&labels.role.label);
+            seniority.append_option(labels.seniority.as_ref().map(|s| s.label.as_str()));
+        }
         if let Some((role, seniority)) = &mut self.terms {
             role.append(Some(&labels.role_terms));
             seniority.append(Some(&labels.seniority_terms));
@@ -338,6 +358,10 @@ impl LabelColumnsBuilder {
         self.seniority_confidence.append_null();
         self.skills.end_row(0, false);
         self.required_skills.append(false);
+        if let Some((role, seniority)) = &mut self.guesses {
+            role.append_null();
+            seniority.append_null();
+        }
         if let Some((role, seniority)) = &mut self.terms {
             role.append(None);
             seniority.append(None);
@@ -365,6 +389,10 @@ impl LabelColumnsBuilder {
             ("skills", skills),
             ("required_skills", required_skills),
         ];
+        if let Some((mut role, mut seniority)) = self.guesses {
+            columns.push(("role_guess", Arc::new(role.finish())));
+            columns.push(("seniority_guess", Arc::new(seniority.finish())));
+        }
         if let Some((role, seniority)) = self.terms {
             columns.push(("role_terms", role.finish()));
             columns.push(("seniority_terms", seniority.finish()));

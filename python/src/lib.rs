@@ -42,6 +42,21 @@ fn to_py_err(e: jobtag::Error) -> PyErr {
     }
 }
 
+/// Label options from the Python arguments; `min_confidence` must be a
+/// probability.
+fn options(explain: bool, min_confidence: Option<f32>) -> PyResult<LabelOptions> {
+    if let Some(p) = min_confidence {
+        if !(0.0..=1.0).contains(&p) {
+            return Err(PyValueError::new_err(format!(
+                "min_confidence must be between 0 and 1, got {p}"
+            )));
+        }
+    }
+    Ok(LabelOptions::default()
+        .with_explain(explain)
+        .with_min_confidence(min_confidence))
+}
+
 /// Labels job postings: role, seniority and skills.
 #[pyclass(frozen, module = "jobtag._jobtag", name = "Labeller")]
 struct PyLabeller {
@@ -75,17 +90,22 @@ impl PyLabeller {
 
     /// The label fields of one posting as a JSON object (text): exactly
     /// those of a `jobtag label --format jsonl` line.
-    #[pyo3(signature = (title, description, explain=false))]
-    fn label_json(&self, title: &str, description: &str, explain: bool) -> PyResult<String> {
+    #[pyo3(signature = (title, description, explain=false, min_confidence=None))]
+    fn label_json(
+        &self,
+        title: &str,
+        description: &str,
+        explain: bool,
+        min_confidence: Option<f32>,
+    ) -> PyResult<String> {
         let posting = Posting::new(title, description);
         if posting.is_empty() {
             return Err(PyValueError::new_err(label_columns::EMPTY_POSTING));
         }
-        let labels = self
-            .inner
-            .label_with(&posting, &LabelOptions::default().with_explain(explain));
+        let options = options(explain, min_confidence)?;
+        let labels = self.inner.label_with(&posting, &options);
         let mut obj = serde_json::Map::new();
-        jobtag::io::add_json_labels(&mut obj, &labels, explain);
+        jobtag::io::add_json_labels(&mut obj, &labels, &options);
         Ok(serde_json::Value::Object(obj).to_string())
     }
 
@@ -94,7 +114,7 @@ impl PyLabeller {
     /// `__arrow_c_stream__` or `__arrow_c_array__`. Returns the label
     /// columns as an object that exports `__arrow_c_array__` (a struct
     /// array, one field per label column).
-    #[pyo3(signature = (num_rows, title, texts, explain=false))]
+    #[pyo3(signature = (num_rows, title, texts, explain=false, min_confidence=None))]
     fn _label_arrow(
         &self,
         py: Python<'_>,
@@ -102,7 +122,9 @@ impl PyLabeller {
         title: Option<(String, Bound<'_, PyAny>)>,
         texts: Vec<(String, Bound<'_, PyAny>)>,
         explain: bool,
+        min_confidence: Option<f32>,
     ) -> PyResult<arrow_ffi::ExportedArray> {
+        let options = options(explain, min_confidence)?;
         let title = match title {
             Some((name, obj)) => Some(label_columns::TextColumn {
                 chunks: arrow_ffi::import_chunks(&obj, &name)?,
@@ -119,7 +141,6 @@ impl PyLabeller {
                 })
             })
             .collect::<PyResult<Vec<_>>>()?;
-        let options = LabelOptions::default().with_explain(explain);
         let labelled = py.detach(|| {
             label_columns::label_columns(&self.inner, num_rows, title.as_ref(), &texts, &options)
         });
@@ -148,5 +169,6 @@ fn _jobtag(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("LABEL_COLUMNS", label_columns::LABEL_COLUMNS.to_vec())?;
     m.add("EXPLAIN_COLUMNS", label_columns::EXPLAIN_COLUMNS.to_vec())?;
+    m.add("GUESS_COLUMNS", label_columns::GUESS_COLUMNS.to_vec())?;
     Ok(())
 }

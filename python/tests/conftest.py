@@ -34,12 +34,12 @@ def read_jsonl(path: Path) -> list:
         return [json.loads(line) for line in f if line.strip()]
 
 
-def cli_label(path: Path, tmp_path: Path) -> list:
-    """``jobtag label FILE --format jsonl``, one dict per input row."""
+def cli_label(path: Path, tmp_path: Path, *extra: str) -> list:
+    """``jobtag label FILE --format jsonl [EXTRA...]``, one dict per input row."""
     out = tmp_path / "cli.jsonl"
     errors = tmp_path / "cli-errors.jsonl"
     result = subprocess.run(
-        [str(jobtag_bin()), "label", str(path), "--format", "jsonl", "-o", str(out), "--errors", str(errors)],
+        [str(jobtag_bin()), "label", str(path), "--format", "jsonl", "-o", str(out), "--errors", str(errors), *extra],
         capture_output=True,
         text=True,
     )

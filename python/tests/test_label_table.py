@@ -11,7 +11,7 @@ import pyarrow as pa
 import pytest
 
 import jobtag
-from conftest import COMPARED, FIXTURES, jobtag_bin, read_jsonl, table_row
+from conftest import COMPARED, FIXTURES, cli_label, jobtag_bin, read_jsonl, table_row
 
 LABELS = ["role", "role_confidence", "seniority", "seniority_confidence", "skills", "required_skills"]
 
@@ -203,6 +203,25 @@ def test_existing_label_columns_are_replaced(labeller, postings, cli_rows):
     twice = labeller.label_table(once)
     assert twice.schema.names == once.schema.names
     assert_cli_labels(twice, cli_rows)
+
+
+def test_min_confidence_is_the_cli_min_confidence(labeller, postings, tmp_path):
+    # 0.95 leaves some fixture labels uncertain and some not.
+    cli = cli_label(FIXTURES / "postings.jsonl", tmp_path, "--min-confidence", "0.95")
+    roles = [row["role"] for row in cli]
+    assert "uncertain" in roles and any(r != "uncertain" for r in roles)
+    for posting, want in zip(postings, cli):
+        got = labeller.label(posting["title"], posting["description"], min_confidence=0.95)
+        for key in ("role", "role_guess", "seniority", "seniority_guess", "role_confidence"):
+            assert got[key] == want[key], (posting["id"], key)
+    out = labeller.label_table(arrow_table(postings), min_confidence=0.95)
+    names = out.schema.names
+    at = names.index("required_skills")
+    assert names[at + 1 : at + 3] == list(jobtag.GUESS_COLUMNS)
+    assert out.column("role").to_pylist() == roles
+    assert out.column("role_guess").to_pylist() == [row["role_guess"] for row in cli]
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        labeller.label("Data Engineer", "", min_confidence=1.5)
 
 
 def test_explain_adds_the_terms(labeller, postings):

@@ -72,6 +72,28 @@ def test_spark_label_returns_every_row_with_the_cli_labels(spark, tmp_path):
         assert {k: row[k] for k in want} == want, id_
 
 
+def test_spark_min_confidence_adds_the_guesses(spark, tmp_path):
+    from jobtag.spark import label
+
+    postings = read_jsonl(FIXTURES / "postings.jsonl")
+    path = tmp_path / "postings.jsonl"
+    path.write_text("".join(json.dumps(p) + "\n" for p in postings))
+    cli = {row["id"]: row for row in cli_label(path, tmp_path, "--min-confidence", "0.95")}
+    df = spark.createDataFrame(
+        [{k: p[k] for k in ("id", "title", "description")} for p in postings],
+        schema="id string, title string, description string",
+    )
+    labelled = label(df, min_confidence=0.95)
+    at = labelled.columns.index("required_skills")
+    assert labelled.columns[at + 1 : at + 3] == ["role_guess", "seniority_guess"]
+    for row in labelled.collect():
+        want = cli[row["id"]]
+        for key in ("role", "role_guess", "seniority", "seniority_guess"):
+            assert row[key] == want[key], (row["id"], key)
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        label(df, min_confidence=-0.1)
+
+
 def test_one_labeller_per_executor_process(spark):
     def label_and_report(batches):
         # Runs on the executors: label as jobtag.spark.label does, then say

@@ -82,6 +82,29 @@ impl LabellerArgs {
     }
 }
 
+/// `--min-confidence`: selective labelling.
+#[derive(Debug, Clone, Args)]
+pub struct MinConfidenceArgs {
+    /// Write `uncertain` for a role or seniority whose (calibrated)
+    /// confidence is below P, and the model's best label in `role_guess` /
+    /// `seniority_guess` on every row (`jobtag eval` shows how much each P
+    /// keeps and how accurate that is).
+    #[arg(long, value_name = "P", value_parser = parse_probability)]
+    pub min_confidence: Option<f32>,
+}
+
+/// A probability between 0 and 1.
+fn parse_probability(s: &str) -> std::result::Result<f32, String> {
+    let p: f32 = s
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number between 0 and 1"))?;
+    if (0.0..=1.0).contains(&p) {
+        Ok(p)
+    } else {
+        Err(format!("{s} is not between 0 and 1"))
+    }
+}
+
 /// CSV or JSON lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {

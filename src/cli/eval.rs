@@ -21,7 +21,8 @@ enum ReportFormat {
 pub struct EvalArgs {
     #[command(flatten)]
     data: DataArgs,
-    /// Number of cross-validation folds.
+    /// Number of cross-validation folds (with --test: the folds that
+    /// calibrate the model trained for it).
     #[arg(long, default_value_t = 5)]
     folds: usize,
     /// Train on all the data and score this labelled file instead of
@@ -41,6 +42,10 @@ pub struct EvalArgs {
     /// Write every scored row with its gold labels and predictions (JSONL).
     #[arg(long)]
     predictions: Option<PathBuf>,
+    /// Also draw each head's reliability diagram and risk-coverage curve
+    /// (.svg or .png).
+    #[arg(long)]
+    chart: Option<PathBuf>,
 }
 
 pub fn summary_line(r: &EvalReport) -> String {
@@ -88,7 +93,9 @@ pub fn run(args: EvalArgs) -> Result<()> {
                         &loaded.corpus,
                         &loaded.taxonomy,
                         &train::training_date(),
+                        args.folds,
                     )?
+                    .0
                 }
             };
             evaluate_model(&model, &test)
@@ -114,6 +121,16 @@ pub fn run(args: EvalArgs) -> Result<()> {
         }
         std::fs::write(path, out).with_context(|| format!("writing {}", path.display()))?;
     }
+    if let Some(path) = &args.chart {
+        let heads: Vec<(&str, &jobtag::report::Calibration)> =
+            std::iter::once(("role", &report.role))
+                .chain(report.seniority.as_ref().map(|m| ("seniority", m)))
+                .filter_map(|(name, m)| Some((name, m.calibration.as_ref()?)))
+                .collect();
+        jobtag::report::calibration_chart(&heads, path)
+            .with_context(|| format!("drawing {}", path.display()))?;
+        eprintln!("jobtag: wrote {}", path.display());
+    }
     match args.format {
         ReportFormat::Json => outln!("{}", serde_json::to_string_pretty(&report)?)?,
         ReportFormat::Table => {
@@ -130,6 +147,7 @@ pub fn run(args: EvalArgs) -> Result<()> {
             if let Some(s) = &report.seniority {
                 outln!("{}", s.to_table("seniority"))?;
             }
+
             for t in &report.training {
                 if !t.role.converged || t.seniority.as_ref().is_some_and(|s| !s.converged) {
                     outln!(

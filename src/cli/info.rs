@@ -104,6 +104,23 @@ pub fn run(args: InfoArgs) -> Result<()> {
             get(&["seniority", "accuracy"]),
             get(&["seniority", "within_one"]),
         )?;
+        let heads: Vec<String> = ["role", "seniority"]
+            .iter()
+            .filter(|h| m.get(**h).and_then(|v| v.get("calibration")).is_some())
+            .map(|h| {
+                format!(
+                    "{h} temperature {:.3} (cross-validated ECE {:.3} -> {:.3})",
+                    get(&[h, "calibration", "temperature"]),
+                    get(&[h, "calibration", "before", "ece"]),
+                    get(&[h, "calibration", "after", "ece"]),
+                )
+            })
+            .collect();
+        if !heads.is_empty() {
+            outln!("calibration:    {}", heads.join("; "))?;
+        }
+    } else {
+        outln!("calibration:    none (trained without cross-validation: confidences are raw)")?;
     }
     Ok(())
 }

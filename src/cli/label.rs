@@ -13,7 +13,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use jobtag::io::{Columns, ErrorRecord, InputFormat, LabelWriter, OutputFormat, Record};
 use jobtag::{LabelOptions, Labels};
 
-use super::args::{FormatArg, InputArgs, LabellerArgs};
+use super::args::{FormatArg, InputArgs, LabellerArgs, MinConfidenceArgs};
 use super::exit;
 use super::pipeline::{self, Sink};
 
@@ -33,6 +33,8 @@ pub struct LabelArgs {
     /// Add the terms behind each decision (role_terms, seniority_terms).
     #[arg(long)]
     explain: bool,
+    #[command(flatten)]
+    confidence: MinConfidenceArgs,
     /// Write rows that could not be labelled here (JSONL: file, line, id,
     /// field, reason); by default they are reported on stderr.
     #[arg(long)]
@@ -73,7 +75,7 @@ struct Output {
     headers: Vec<String>,
     columns: Columns,
     format: OutputFormat,
-    explain: bool,
+    options: LabelOptions,
     /// `--keep-columns`, if given.
     keep: Option<Vec<String>>,
 }
@@ -109,10 +111,13 @@ impl Sink for Output {
                 }
             };
             if let Some(o) = self.out.take() {
-                self.writer = Some(
-                    LabelWriter::new(o, self.format, input_columns, self.explain)
-                        .keeping_fields(self.keep.clone()),
-                );
+                self.writer = Some(LabelWriter::new(
+                    o,
+                    self.format,
+                    input_columns,
+                    self.keep.clone(),
+                    &self.options,
+                ));
             }
         }
         Ok(())
@@ -204,7 +209,9 @@ fn to_output(f: FormatArg) -> OutputFormat {
 pub fn run(args: LabelArgs) -> Result<i32> {
     let start = Instant::now();
     let labeller = args.labeller.build()?;
-    let options = LabelOptions::default().with_explain(args.explain);
+    let options = LabelOptions::default()
+        .with_explain(args.explain)
+        .with_min_confidence(args.confidence.min_confidence);
     let source = args.input.source(args.batch_size)?;
     let out_format = match (args.format, &args.output) {
         (Some(f), _) => to_output(f),
@@ -255,7 +262,7 @@ pub fn run(args: LabelArgs) -> Result<i32> {
         headers: Vec::new(),
         columns: columns.clone(),
         format: out_format,
-        explain: args.explain,
+        options: options.clone(),
         keep: (!args.keep_columns.is_empty()).then(|| args.keep_columns.clone()),
     };
     pipeline::run(

@@ -85,6 +85,9 @@ pub struct ServeArgs {
     addr: SocketAddr,
     #[command(flatten)]
     labeller: super::args::LabellerArgs,
+    /// The default of `?min_confidence=` (a request's own value wins).
+    #[command(flatten)]
+    confidence: super::args::MinConfidenceArgs,
     /// Largest request body, in bytes.
     #[arg(long, default_value_t = 1 << 20)]
     max_body: usize,
@@ -118,6 +121,8 @@ struct AppState {
     max_batch: usize,
     timeout: Duration,
     metrics: Metrics,
+    /// `--min-confidence`: the default of `?min_confidence=`.
+    min_confidence: Option<f32>,
 }
 
 /// Routes, error fallbacks and the layers described in the module docs.
@@ -343,8 +348,22 @@ async fn label(
     }
     let Query(query) = query
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", e.body_text()))?;
+    let min_confidence = match query.min_confidence {
+        Some(p) if !(0.0..=1.0).contains(&p) => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_query",
+                format!("min_confidence must be between 0 and 1, got {p}"),
+            ))
+        }
+        Some(p) => Some(p),
+        None => state.min_confidence,
+    };
+    let options = LabelOptions::default()
+        .with_explain(query.explain)
+        .with_min_confidence(min_confidence);
     let (items, batch) = postings_of(&body.map_err(body_error)?, state.max_batch)?;
-    let labelled = label_blocking(&state, items, query.explain, admitted + state.timeout).await?;
+    let labelled = label_blocking(&state, items, options, admitted + state.timeout).await?;
     state.metrics.labelled(labelled.len());
     let body = if batch {
         Value::Array(labelled)
@@ -404,7 +423,7 @@ fn postings_of(bytes: &[u8], max_batch: usize) -> Result<(Vec<Item>, bool), ApiE
 async fn label_blocking(
     state: &Arc<AppState>,
     items: Vec<Item>,
-    explain: bool,
+    options: LabelOptions,
     deadline: Instant,
 ) -> Result<Vec<Value>, ApiError> {
     let cancel = Arc::new(AtomicBool::new(false));
@@ -413,13 +432,12 @@ async fn label_blocking(
     let mut job = tokio::task::spawn_blocking(move || {
         let _running = worker.metrics.job_started();
         let mut labelled = Vec::with_capacity(items.len());
-        let options = LabelOptions::default().with_explain(explain);
         for (mut obj, posting) in items {
             if cancel.load(Ordering::Relaxed) || Instant::now() >= deadline {
                 return None;
             }
             let labels = worker.model.label_with(&posting, &options);
-            add_json_labels(&mut obj, &labels, explain);
+            add_json_labels(&mut obj, &labels, &options);
             labelled.push(Value::Object(obj));
         }
         Some(labelled)
@@ -536,6 +554,7 @@ pub fn run(args: ServeArgs) -> Result<()> {
             .context("writing the OpenAPI document")?,
         max_batch: args.max_batch.max(1),
         timeout: Duration::from_millis(args.timeout_ms.max(1)),
+        min_confidence: args.confidence.min_confidence,
     });
     let app = router(state, args.max_body, args.max_concurrent.max(1));
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -110,7 +110,7 @@ pub fn run(args: SkillsArgs) -> Result<()> {
                     a
                 )?;
             }
-            eprintln!("{} of {} skills", found.len(), catalog.len());
+            eprintln!("{} of {} skills", found.len(), catalog.skills().len());
         }
     }
     Ok(())

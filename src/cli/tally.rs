@@ -16,7 +16,7 @@ use jobtag::report::{
 };
 use jobtag::{LabelOptions, Labeller, Labels, Requirement};
 
-use super::args::{InputArgs, LabellerArgs};
+use super::args::{InputArgs, LabellerArgs, MinConfidenceArgs};
 use super::pipeline::{self, Sink};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -35,6 +35,11 @@ pub struct TallyArgs {
     /// Model and skill catalog for raw postings.
     #[command(flatten)]
     labeller: LabellerArgs,
+    /// For raw postings: count a role or seniority below this confidence as
+    /// `uncertain` (postings written by `jobtag label --min-confidence`
+    /// say so already).
+    #[command(flatten)]
+    confidence: MinConfidenceArgs,
     /// Group by these fields: role, seniority, or any input column (comma-separated).
     #[arg(long, value_delimiter = ',')]
     by: Vec<String>,
@@ -197,11 +202,11 @@ impl Sink for Counter<'_> {
                     .by
                     .iter()
                     .map(|b| match b.as_str() {
-                        "role" => labels.role.label.to_string(),
+                        "role" => labels.role.label_or_uncertain().to_string(),
                         "seniority" => labels
                             .seniority
                             .as_ref()
-                            .map_or("(none)".into(), |s| s.label.to_string()),
+                            .map_or("(none)".into(), |s| s.label_or_uncertain().to_string()),
                         other => field(fields, &self.headers, other)
                             .filter(|v| !v.is_empty())
                             .unwrap_or_else(|| "(none)".into()),
@@ -242,10 +247,7 @@ pub fn run(args: TallyArgs) -> Result<()> {
     if args.period.is_some() {
         by.push("period".into());
     }
-    let mut builder = TallyBuilder::new(&by);
-    if !args.pairs {
-        builder = builder.without_pairs();
-    }
+    let builder = TallyBuilder::new(&by, args.pairs);
     let mut counter = Counter {
         args: &args,
         builder,
@@ -254,7 +256,7 @@ pub fn run(args: TallyArgs) -> Result<()> {
         skipped: 0,
         undated: 0,
     };
-    let options = LabelOptions::default();
+    let options = LabelOptions::default().with_min_confidence(args.confidence.min_confidence);
     pipeline::run(
         source,
         |record: &Record| {

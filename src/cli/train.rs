@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::Args;
 use jobtag::train::{
-    self, cross_validate, load_recipe_sources, recipe_taxonomy, Corpus, Recipe, Source, TrainParams,
+    self, load_recipe_sources, recipe_taxonomy, Corpus, Recipe, Source, TrainParams,
 };
 use jobtag::Taxonomy;
 
@@ -18,8 +18,10 @@ pub struct TrainArgs {
     /// Where to write the model file.
     #[arg(short, long, default_value = "model.jtm")]
     output: PathBuf,
-    /// Cross-validation folds whose metrics are stored in the model (0: none).
-    #[arg(long, default_value_t = 0)]
+    /// Cross-validation folds run before training: their metrics are stored
+    /// in the model and each head's confidences are calibrated on their
+    /// predictions (0: neither; the model's confidences are then raw).
+    #[arg(long, default_value_t = 5)]
     cv_folds: usize,
 }
 
@@ -121,31 +123,17 @@ pub fn run(args: TrainArgs) -> Result<()> {
         corpus.examples.len(),
         corpus.files.len()
     );
-    let metrics = if args.cv_folds > 0 {
-        let report = cross_validate(
-            &corpus.examples,
-            corpus.cv_source,
-            args.cv_folds,
-            &taxonomy,
-            &recipe.params,
-            None,
-        )
-        .context("cross-validation")?;
-        eprintln!("{}", super::eval::summary_line(&report));
-        // Timings are left out: the model file must not depend on how fast
-        // the machine was.
-        Some(serde_json::to_string(&serde_json::json!({
-            "folds": report.folds,
-            "role": report.role,
-            "seniority": report.seniority,
-            "training": report.training,
-        }))?)
-    } else {
-        None
-    };
-    let mut model = train::train_from_recipe(&recipe, &corpus, &taxonomy, &train::training_date())
-        .context("training")?;
-    model.meta_mut().metrics_json = metrics;
+    let (model, report) = train::train_from_recipe(
+        &recipe,
+        &corpus,
+        &taxonomy,
+        &train::training_date(),
+        args.cv_folds,
+    )
+    .context("training")?;
+    if let Some(report) = &report {
+        eprintln!("{}", super::eval::summary_line(report));
+    }
     model
         .save(&args.output)
         .with_context(|| format!("writing {}", args.output.display()))?;

@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 use super::reader::Fields;
 use crate::error::Result;
+use crate::labeller::LabelOptions;
 use crate::model::{Contribution, LabelProbability, Labels};
 
 /// Output format.
@@ -29,6 +30,8 @@ pub const LABEL_COLUMNS: &[&str] = &[
     "required_skills",
 ];
 const EXPLAIN_COLUMNS: &[&str] = &["role_terms", "seniority_terms"];
+/// Columns added with a confidence threshold.
+const GUESS_COLUMNS: &[&str] = &["role_guess", "seniority_guess"];
 
 /// A row that could not be labelled.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -59,14 +62,24 @@ pub struct LabelWriter<W: Write> {
     input_columns: Vec<String>,
     /// The only input fields kept in JSON lines output (all when `None`).
     kept_fields: Option<Vec<String>>,
-    explain: bool,
+    options: LabelOptions,
     header_written: bool,
 }
 
 impl<W: Write> LabelWriter<W> {
     /// A writer; `input_columns` are the CSV columns to repeat (the input CSV
     /// header, or the id/title/description fields for JSON input).
-    pub fn new(out: W, format: OutputFormat, input_columns: Vec<String>, explain: bool) -> Self {
+    /// JSON lines output keeps only the input fields in `kept_fields`
+    /// (all when `None`; CSV output keeps its `input_columns`). `options`
+    /// are those the rows were labelled with: explanations add their
+    /// columns, a confidence threshold its guess columns.
+    pub fn new(
+        out: W,
+        format: OutputFormat,
+        input_columns: Vec<String>,
+        kept_fields: Option<Vec<String>>,
+        options: &LabelOptions,
+    ) -> Self {
         let (csv, raw) = match format {
             OutputFormat::Csv => (Some(csv::Writer::from_writer(out)), None),
             OutputFormat::Jsonl => (None, Some(out)),
@@ -76,17 +89,10 @@ impl<W: Write> LabelWriter<W> {
             csv,
             raw,
             input_columns,
-            kept_fields: None,
-            explain,
+            kept_fields,
+            options: options.clone(),
             header_written: false,
         }
-    }
-
-    /// Keep only these input fields in JSON lines output (CSV output keeps
-    /// its `input_columns`).
-    pub fn keeping_fields(mut self, fields: Option<Vec<String>>) -> Self {
-        self.kept_fields = fields;
-        self
     }
 
     /// Write one labelled row. `headers` are the CSV header of the file the
@@ -113,7 +119,7 @@ impl<W: Write> LabelWriter<W> {
                         .map(|(h, c)| (h.clone(), Value::String(c.clone())))
                         .collect(),
                 };
-                add_json_labels(&mut obj, labels, self.explain);
+                add_json_labels(&mut obj, labels, &self.options);
                 if let Some(w) = self.raw.as_mut() {
                     serde_json::to_writer(&mut *w, &obj).map_err(std::io::Error::from)?;
                     w.write_all(b"\n")?;
@@ -139,20 +145,29 @@ impl<W: Write> LabelWriter<W> {
                         },
                     })
                     .collect();
-                row.push(Cow::Borrowed(labels.role.label.as_str()));
+                row.push(Cow::Borrowed(labels.role.label_or_uncertain()));
                 row.push(Cow::Owned(format!("{:.4}", labels.role.confidence)));
                 row.push(
                     labels
                         .seniority
                         .as_ref()
-                        .map_or(Cow::Borrowed(""), |s| Cow::Borrowed(s.label.as_str())),
+                        .map_or(Cow::Borrowed(""), |s| Cow::Borrowed(s.label_or_uncertain())),
                 );
                 row.push(labels.seniority.as_ref().map_or(Cow::Borrowed(""), |s| {
                     Cow::Owned(format!("{:.4}", s.confidence))
                 }));
                 row.push(Cow::Owned(skills_cell(labels, false)));
                 row.push(Cow::Owned(skills_cell(labels, true)));
-                if self.explain {
+                if self.options.min_confidence.is_some() {
+                    row.push(Cow::Borrowed(labels.role.label.as_str()));
+                    row.push(
+                        labels
+                            .seniority
+                            .as_ref()
+                            .map_or(Cow::Borrowed(""), |s| Cow::Borrowed(s.label.as_str())),
+                    );
+                }
+                if self.options.explain {
                     row.push(Cow::Owned(terms_cell(&labels.role_terms)));
                     row.push(Cow::Owned(terms_cell(&labels.seniority_terms)));
                 }
@@ -172,7 +187,10 @@ impl<W: Write> LabelWriter<W> {
         self.header_written = true;
         let mut header = self.input_columns.clone();
         header.extend(LABEL_COLUMNS.iter().map(|s| s.to_string()));
-        if self.explain {
+        if self.options.min_confidence.is_some() {
+            header.extend(GUESS_COLUMNS.iter().map(|s| s.to_string()));
+        }
+        if self.options.explain {
             header.extend(EXPLAIN_COLUMNS.iter().map(|s| s.to_string()));
         }
         if let Some(w) = self.csv.as_mut() {
@@ -240,17 +258,38 @@ const ALTERNATIVES: usize = 5;
 
 /// Add the label fields to a JSON object (the JSONL and HTTP shape).
 ///
+/// With [`LabelOptions::min_confidence`](crate::LabelOptions::min_confidence),
+/// a label below it is written `"uncertain"` and `role_guess` /
+/// `seniority_guess` carry the model's best label on every row.
+///
 /// With `explain`, also the terms behind each label and the five most
 /// probable classes of each head
 /// (`role_alternatives`, `seniority_alternatives`: `[{label, probability}]`,
 /// most probable first, rounded like the confidences). Without it the output
 /// is unchanged, so plain labelling stays byte for byte what it was.
-pub fn add_json_labels(obj: &mut Map<String, Value>, labels: &Labels, explain: bool) {
-    obj.insert("role".into(), Value::String(labels.role.label.to_string()));
+pub fn add_json_labels(obj: &mut Map<String, Value>, labels: &Labels, options: &LabelOptions) {
+    let guesses = options.min_confidence.is_some();
+    let explain = options.explain;
+    obj.insert(
+        "role".into(),
+        Value::String(labels.role.label_or_uncertain().to_string()),
+    );
     obj.insert("role_confidence".into(), round(labels.role.confidence));
+    if guesses {
+        obj.insert(
+            "role_guess".into(),
+            Value::String(labels.role.label.to_string()),
+        );
+    }
     if let Some(s) = &labels.seniority {
-        obj.insert("seniority".into(), Value::String(s.label.to_string()));
+        obj.insert(
+            "seniority".into(),
+            Value::String(s.label_or_uncertain().to_string()),
+        );
         obj.insert("seniority_confidence".into(), round(s.confidence));
+        if guesses {
+            obj.insert("seniority_guess".into(), Value::String(s.label.to_string()));
+        }
     }
     obj.insert(
         "skills".into(),
@@ -320,6 +359,7 @@ mod tests {
                     probability,
                 })
                 .collect(),
+            uncertain: false,
         }
     }
 
@@ -344,7 +384,11 @@ mod tests {
     #[test]
     fn explain_adds_the_most_probable_classes_first() {
         let mut obj = Map::new();
-        add_json_labels(&mut obj, &labels(), true);
+        add_json_labels(
+            &mut obj,
+            &labels(),
+            &LabelOptions::default().with_explain(true),
+        );
         let role: Vec<(&str, f64)> = obj["role_alternatives"]
             .as_array()
             .unwrap()
@@ -379,7 +423,7 @@ mod tests {
     #[test]
     fn without_explain_there_are_no_alternatives() {
         let mut obj = Map::new();
-        add_json_labels(&mut obj, &labels(), false);
+        add_json_labels(&mut obj, &labels(), &LabelOptions::default());
         let keys: Vec<&str> = obj.keys().map(String::as_str).collect();
         assert_eq!(
             keys,
@@ -391,5 +435,70 @@ mod tests {
                 "skills"
             ]
         );
+    }
+
+    /// Labels as the model marks them under a threshold of 0.65: the role
+    /// (0.6) is uncertain, the seniority (0.7) is not.
+    fn thresholded() -> (Labels, LabelOptions) {
+        let mut l = labels();
+        l.role.uncertain = true;
+        (l, LabelOptions::default().with_min_confidence(Some(0.65)))
+    }
+
+    #[test]
+    fn below_the_threshold_json_says_uncertain_and_keeps_the_guess() {
+        let (l, options) = thresholded();
+        let mut obj = Map::new();
+        add_json_labels(&mut obj, &l, &options);
+        assert_eq!(obj["role"], "uncertain");
+        assert_eq!(obj["role_guess"], "b");
+        assert_eq!(obj["role_confidence"], 0.6);
+        assert_eq!(obj["seniority"], "senior");
+        assert_eq!(obj["seniority_guess"], "senior");
+    }
+
+    #[test]
+    fn below_the_threshold_csv_says_uncertain_and_adds_guess_columns() {
+        let (l, options) = thresholded();
+        let mut out = Vec::new();
+        {
+            let mut w = LabelWriter::new(
+                &mut out,
+                OutputFormat::Csv,
+                vec!["id".into()],
+                None,
+                &options,
+            );
+            let fields = Fields::Csv(vec!["7".into()]);
+            w.write(&fields, &["id".into()], &l).unwrap();
+            w.flush().unwrap();
+        }
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            "id,role,role_confidence,seniority,seniority_confidence,skills,required_skills,role_guess,seniority_guess\n\
+             7,uncertain,0.6000,senior,0.7000,,,b,senior\n"
+        );
+    }
+
+    #[test]
+    fn without_a_threshold_csv_has_no_guess_columns() {
+        let mut out = Vec::new();
+        {
+            let mut w = LabelWriter::new(
+                &mut out,
+                OutputFormat::Csv,
+                vec!["id".into()],
+                None,
+                &LabelOptions::default(),
+            );
+            w.write(&Fields::Csv(vec!["7".into()]), &["id".into()], &labels())
+                .unwrap();
+            w.flush().unwrap();
+        }
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.starts_with(
+            "id,role,role_confidence,seniority,seniority_confidence,skills,required_skills\n7,b,"
+        ));
     }
 }

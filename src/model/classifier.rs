@@ -21,6 +21,9 @@ pub(crate) struct Head {
     pub labels: Vec<String>,
     /// The fitted regression.
     pub regression: SoftmaxRegression,
+    /// The temperature its scores are divided by before the softmax, fitted
+    /// on cross-validated predictions (1: uncalibrated).
+    pub temperature: f32,
 }
 
 /// A prediction of one head.
@@ -38,7 +41,30 @@ pub struct Prediction {
     pub confidence: f32,
     /// Probability of every label, in the model's label order.
     pub probabilities: Vec<LabelProbability>,
+    /// True when the confidence is below the
+    /// [`LabelOptions::min_confidence`] asked for: `label` is then the
+    /// model's best guess, not a label to trust.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub uncertain: bool,
 }
+
+impl Prediction {
+    /// The label as jobtag writes it: `"uncertain"` when the prediction is
+    /// [`uncertain`](Self::uncertain), else the label. `"uncertain"` is no
+    /// label id of any taxonomy (a taxonomy may not use it), so a
+    /// spreadsheet filter, a tally or a JSON consumer sees it as a value of
+    /// its own.
+    pub fn label_or_uncertain(&self) -> &str {
+        if self.uncertain {
+            UNCERTAIN
+        } else {
+            self.label.as_str()
+        }
+    }
+}
+
+/// What [`Prediction::label_or_uncertain`] says for an uncertain label.
+pub(crate) const UNCERTAIN: &str = "uncertain";
 
 /// A label and its probability.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -159,11 +185,6 @@ impl Model {
         &self.meta
     }
 
-    /// Mutable metadata (to attach metrics after training).
-    pub fn meta_mut(&mut self) -> &mut ModelMeta {
-        &mut self.meta
-    }
-
     /// The model's label sets.
     pub fn taxonomy(&self) -> &Taxonomy {
         &self.taxonomy
@@ -213,14 +234,19 @@ impl Model {
                 (row, years)
             }
         };
-        let (role, role_terms) = self.predict_head(&self.role, &row, terms.as_ref());
-        let (seniority, seniority_terms) = match &self.seniority {
+        let (mut role, role_terms) = self.predict_head(&self.role, &row, terms.as_ref());
+        let (mut seniority, seniority_terms) = match &self.seniority {
             Some(h) => {
                 let (p, t) = self.predict_head(h, &row, terms.as_ref());
                 (Some(p), t)
             }
             None => (None, Vec::new()),
         };
+        if let Some(min) = options.min_confidence {
+            for p in std::iter::once(&mut role).chain(seniority.as_mut()) {
+                p.uncertain = p.confidence < min;
+            }
+        }
         let labels = Labels {
             role,
             seniority,
@@ -237,7 +263,9 @@ impl Model {
         row: &SparseRow,
         terms: Option<&PostingTerms>,
     ) -> (Prediction, Vec<Contribution>) {
-        let probs = head.regression.predict_proba_row(row);
+        let probs = head
+            .regression
+            .predict_proba_row_tempered(row, head.temperature);
         let best = argmax(probs.iter().copied());
         let prediction = Prediction {
             label: head.labels[best].as_str().into(),
@@ -251,6 +279,7 @@ impl Model {
                     probability: p,
                 })
                 .collect(),
+            uncertain: false,
         };
         let contributions = match terms {
             Some(t) => self.contributions(head, best, row, t),
@@ -299,6 +328,12 @@ impl Model {
         {
             if !head.regression.check_consistent() {
                 return Err(format!("{name} weights are malformed"));
+            }
+            if !(head.temperature.is_finite() && head.temperature > 0.0) {
+                return Err(format!(
+                    "{name} temperature {} is not a positive number",
+                    head.temperature
+                ));
             }
             if head.regression.n_features() != dim {
                 return Err(format!(

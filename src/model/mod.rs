@@ -9,10 +9,10 @@ mod persist;
 pub(crate) mod softmax;
 
 pub use crate::features::Field;
-pub(crate) use classifier::Head;
 pub use classifier::{
     Contribution, DataFile, ExampleCounts, LabelProbability, Labels, Model, ModelMeta, Prediction,
 };
+pub(crate) use classifier::{Head, UNCERTAIN};
 pub(crate) use persist::sha256_hex;
 pub use persist::FORMAT_VERSION;
 pub use softmax::{ClassWeight, TrainingReport};

@@ -15,6 +15,10 @@
 //! decoder. Saving writes a temporary file beside the target and renames it
 //! into place, so a crash never leaves a half-written model.
 //!
+//! Format 3 added each head's calibration temperature. A format-2 file
+//! still loads (decoded by its own layout, [`ModelV2`]), with temperature 1:
+//! its labels are what they were, its confidences uncalibrated.
+//!
 //! Format 1 encoded the payload with bincode 1, which is unmaintained
 //! (RUSTSEC-2025-0141); format 2 uses postcard. A format-1 file is refused
 //! with an error that names its version and says to retrain: a model is
@@ -30,13 +34,20 @@ use flate2::write::GzEncoder;
 use flate2::Compression;
 use sha2::{Digest, Sha256};
 
-use super::classifier::Model;
+use serde::Deserialize;
+
+use super::classifier::{Head, Model, ModelMeta};
+use super::softmax::SoftmaxRegression;
 use crate::error::{Error, ModelFileError, Result};
+use crate::features::Featurizer;
+use crate::taxonomy::Taxonomy;
 
 /// Magic bytes at the start of every model file.
 pub const MAGIC: &[u8; 8] = b"JOBTAGM\0";
 /// The format version this build writes and reads.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
+/// The oldest format this build reads.
+const OLDEST_READ: u32 = 2;
 const HEADER_LEN: usize = 8 + 4 + 8 + 32;
 /// Upper bound on a decoded model, against decompression bombs.
 const MAX_DECODED: u64 = 1 << 30;
@@ -79,7 +90,7 @@ impl Model {
             .into());
         }
         let version = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]);
-        if version != FORMAT_VERSION {
+        if !(OLDEST_READ..=FORMAT_VERSION).contains(&version) {
             return Err(ModelFileError::UnsupportedVersion {
                 found: version,
                 supported: FORMAT_VERSION,
@@ -105,8 +116,14 @@ impl Model {
             .take(MAX_DECODED)
             .read_to_end(&mut decoded)
             .map_err(|e| ModelFileError::Decode(e.to_string()))?;
-        let mut model: Model =
-            postcard::from_bytes(&decoded).map_err(|e| ModelFileError::Decode(e.to_string()))?;
+        let decode_error = |e: postcard::Error| ModelFileError::Decode(e.to_string());
+        let mut model: Model = if version == 2 {
+            postcard::from_bytes::<ModelV2>(&decoded)
+                .map_err(decode_error)?
+                .into()
+        } else {
+            postcard::from_bytes(&decoded).map_err(decode_error)?
+        };
         model.featurizer.rebuild_index();
         model
             .check_consistent()
@@ -161,6 +178,45 @@ impl Model {
                     .into(),
             )),
         }
+    }
+}
+
+/// A format-2 model: format 3 without the heads' temperatures.
+#[derive(Deserialize)]
+struct ModelV2 {
+    meta: ModelMeta,
+    taxonomy: Taxonomy,
+    featurizer: Featurizer,
+    role: HeadV2,
+    seniority: Option<HeadV2>,
+}
+
+/// A format-2 head.
+#[derive(Deserialize)]
+struct HeadV2 {
+    labels: Vec<String>,
+    regression: SoftmaxRegression,
+}
+
+impl From<HeadV2> for Head {
+    fn from(h: HeadV2) -> Head {
+        Head {
+            labels: h.labels,
+            regression: h.regression,
+            temperature: 1.0,
+        }
+    }
+}
+
+impl From<ModelV2> for Model {
+    fn from(m: ModelV2) -> Model {
+        Model::new(
+            m.meta,
+            m.taxonomy,
+            m.featurizer,
+            m.role.into(),
+            m.seniority.map(Into::into),
+        )
     }
 }
 

@@ -173,6 +173,13 @@ impl SoftmaxRegression {
 
     /// Class probabilities for one row (a sparse dot product per class).
     pub fn predict_proba_row(&self, row: &SparseRow) -> Vec<f32> {
+        self.predict_proba_row_tempered(row, 1.0)
+    }
+
+    /// Class probabilities for one row with the scores divided by
+    /// `temperature` before the softmax (at 1 the scores are left as they
+    /// are, bit for bit).
+    pub fn predict_proba_row_tempered(&self, row: &SparseRow, temperature: f32) -> Vec<f32> {
         let nf = self.n_features();
         let mut scores: Vec<f32> = self.weights.row(nf).to_vec();
         if let Some(all) = self.weights.as_slice() {
@@ -191,6 +198,11 @@ impl SoftmaxRegression {
                         *s += w * v;
                     }
                 }
+            }
+        }
+        if temperature != 1.0 {
+            for s in &mut scores {
+                *s /= temperature;
             }
         }
         softmax_in_place(&mut scores);

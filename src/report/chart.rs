@@ -1,5 +1,7 @@
-//! Charts of a tally (plotters): horizontal bars of the top skills per
-//! group, or one line per skill over periods. SVG or PNG by file extension.
+//! Charts (plotters): of a tally, horizontal bars of the top skills per
+//! group or one line per skill over periods; of an evaluation, each head's
+//! reliability diagram and risk-coverage curve. SVG or PNG by file
+//! extension.
 //!
 //! Text needs a TrueType font to be measured (and, for PNG, drawn). The font
 //! is read at run time from `JOBTAG_FONT` or the usual system locations
@@ -11,6 +13,7 @@ use std::sync::OnceLock;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::calibration::Calibration;
 use super::shorten;
 use super::tally::Tally;
 use crate::error::{Error, Result};
@@ -339,5 +342,153 @@ fn draw_trend<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, data: &Trend) ->
     let note =
         format!("jobtag tally: {total} postings, {undated} without a usable date (not charted)");
     draw_note(&footer, note)?;
+    root.present().map_err(chart_err)
+}
+
+const CALIBRATION_ROW: u32 = 430;
+
+/// The reliability diagram (confidence against accuracy, before and after
+/// calibration, with the diagonal of a perfectly calibrated head) and the
+/// risk-coverage curve (accuracy on the most confident share) of each
+/// head, one row per head, written to `path` (.svg or .png).
+pub fn calibration_chart(heads: &[(&str, &Calibration)], path: &Path) -> Result<()> {
+    ensure_font()?;
+    if heads.is_empty() {
+        return Err(Error::Chart("no head has calibration figures".into()));
+    }
+    let height = CALIBRATION_ROW * heads.len() as u32 + 40;
+    match extension(path)?.as_str() {
+        "svg" => draw_calibration(
+            SVGBackend::new(path, (WIDTH, height)).into_drawing_area(),
+            heads,
+        ),
+        _ => draw_png(path, height, |root| draw_calibration(root, heads)),
+    }
+}
+
+fn draw_calibration<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    heads: &[(&str, &Calibration)],
+) -> Result<()> {
+    root.fill(&WHITE).map_err(chart_err)?;
+    let (body, footer) = root.split_vertically(CALIBRATION_ROW * heads.len() as u32);
+    let rows = body.split_evenly((heads.len(), 2));
+    let before_colour = RGBColor(150, 150, 150);
+    let after_colour = RGBColor(31, 119, 180);
+    for (i, (name, c)) in heads.iter().enumerate() {
+        // Reliability: one point per non-empty bin, at (mean confidence,
+        // accuracy).
+        let mut chart = ChartBuilder::on(&rows[2 * i])
+            .caption(
+                format!("{name}: reliability (temperature {:.2})", c.temperature),
+                ("sans-serif", 18),
+            )
+            .margin(15)
+            .x_label_area_size(40)
+            .y_label_area_size(50)
+            .build_cartesian_2d(0f64..1f64, 0f64..1f64)
+            .map_err(chart_err)?;
+        chart
+            .configure_mesh()
+            .x_desc("confidence")
+            .y_desc("accuracy")
+            .label_style(("sans-serif", 12))
+            .axis_desc_style(("sans-serif", 13))
+            .draw()
+            .map_err(chart_err)?;
+        chart
+            .draw_series(LineSeries::new(
+                [(0.0, 0.0), (1.0, 1.0)],
+                BLACK.mix(0.3).stroke_width(1),
+            ))
+            .map_err(chart_err)?;
+        for (bins, colour, label) in [
+            (
+                &c.reliability_before,
+                before_colour,
+                format!("before (ECE {:.3})", c.before.ece),
+            ),
+            (
+                &c.reliability,
+                after_colour,
+                format!("after (ECE {:.3})", c.after.ece),
+            ),
+        ] {
+            let points: Vec<(f64, f64)> = bins
+                .iter()
+                .filter(|b| b.n > 0)
+                .map(|b| (b.confidence, b.accuracy))
+                .collect();
+            chart
+                .draw_series(LineSeries::new(points.clone(), colour.stroke_width(2)))
+                .map_err(chart_err)?
+                .label(label)
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(2))
+                });
+            chart
+                .draw_series(
+                    points
+                        .into_iter()
+                        .map(|p| Circle::new(p, 3, colour.filled())),
+                )
+                .map_err(chart_err)?;
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK.mix(0.3))
+            .label_font(("sans-serif", 12))
+            .draw()
+            .map_err(chart_err)?;
+
+        // Risk-coverage: accuracy on the most confident share.
+        let low = c
+            .risk_coverage
+            .iter()
+            .map(|p| p.accuracy)
+            .fold(1.0f64, f64::min);
+        let floor = ((low - 0.05) * 20.0).floor() / 20.0;
+        let mut chart = ChartBuilder::on(&rows[2 * i + 1])
+            .caption(format!("{name}: risk-coverage"), ("sans-serif", 18))
+            .margin(15)
+            .x_label_area_size(40)
+            .y_label_area_size(50)
+            .build_cartesian_2d(0f64..1f64, floor.max(0.0)..1.0)
+            .map_err(chart_err)?;
+        chart
+            .configure_mesh()
+            .x_desc("coverage (most confident first)")
+            .y_desc("accuracy")
+            .x_label_formatter(&|v| format!("{:.0}%", v * 100.0))
+            .label_style(("sans-serif", 12))
+            .axis_desc_style(("sans-serif", 13))
+            .draw()
+            .map_err(chart_err)?;
+        let points: Vec<(f64, f64)> = c
+            .risk_coverage
+            .iter()
+            .map(|p| (p.coverage, p.accuracy))
+            .collect();
+        chart
+            .draw_series(LineSeries::new(
+                points.clone(),
+                after_colour.stroke_width(2),
+            ))
+            .map_err(chart_err)?;
+        chart
+            .draw_series(
+                points
+                    .into_iter()
+                    .map(|p| Circle::new(p, 3, after_colour.filled())),
+            )
+            .map_err(chart_err)?;
+    }
+    draw_note(
+        &footer,
+        "jobtag eval: reliability in 10 equal-width confidence bins; diagonal = perfectly calibrated"
+            .into(),
+    )?;
     root.present().map_err(chart_err)
 }

@@ -77,6 +77,10 @@ pub struct Metrics {
     pub labels: Vec<String>,
     /// `confusion[gold][pred]` counts.
     pub confusion: Vec<Vec<usize>>,
+    /// Calibration and risk-coverage, when the predictions' probabilities
+    /// were scored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibration: Option<super::calibration::Calibration>,
 }
 
 /// Score predictions against gold rows. `labels` fixes the class order
@@ -143,11 +147,13 @@ pub(crate) fn score(golds: &[Gold], preds: &[String], labels: &[String], ordered
         per_class,
         labels: labels.to_vec(),
         confusion,
+        calibration: None,
     }
 }
 
 impl Metrics {
-    /// A plain-text report: headline numbers, per-class table, confusion matrix.
+    /// A plain-text report: headline numbers, per-class table, confusion
+    /// matrix, and calibration and risk-coverage when measured.
     pub fn to_table(&self, title: &str) -> String {
         use std::fmt::Write;
         let mut s = String::new();
@@ -196,6 +202,10 @@ impl Metrics {
             }
             let cells: Vec<String> = row.iter().map(|c| format!("{c:>4}")).collect();
             let _ = writeln!(s, "  {:<width$} {}", label, cells.join(""));
+        }
+        if let Some(c) = &self.calibration {
+            s.push('\n');
+            s.push_str(&c.to_table(title));
         }
         s
     }

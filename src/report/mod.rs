@@ -1,13 +1,15 @@
 //! Reports: the last stage, turning labels into numbers people read
 //! (evaluation metrics now; tallies and charts later).
 
+pub(crate) mod calibration;
 #[cfg(feature = "charts")]
 mod chart;
 mod metrics;
 mod tally;
 
+pub use calibration::{Calibration, CalibrationScores, CoveragePoint, ReliabilityBin};
 #[cfg(feature = "charts")]
-pub use chart::{bar_chart, trend_chart};
+pub use chart::{bar_chart, calibration_chart, trend_chart};
 pub(crate) use metrics::{score, Gold};
 pub use metrics::{ClassScore, Metrics};
 pub use tally::{

@@ -170,7 +170,7 @@ pub struct TallyOptions {
     /// Groups with fewer postings are left out (the overall group never is).
     pub min_postings: usize,
     /// List the skills named together in a posting (the builder must have
-    /// counted them: see [`TallyBuilder::without_pairs`]).
+    /// counted them: see [`TallyBuilder::new`]).
     pub pairs: bool,
 }
 
@@ -219,11 +219,12 @@ pub struct TallyBuilder {
 
 impl TallyBuilder {
     /// A builder grouping by the fields named in `by` (each posting then
-    /// gives one value per field); skill pairs are counted as well.
-    pub fn new<S: AsRef<str>>(by: &[S]) -> Self {
+    /// gives one value per field); with `pairs`, skill pairs are counted as
+    /// well (more memory).
+    pub fn new<S: AsRef<str>>(by: &[S], pairs: bool) -> Self {
         TallyBuilder {
             by: by.iter().map(|b| b.as_ref().to_string()).collect(),
-            count_pairs: true,
+            count_pairs: pairs,
             names: Vec::new(),
             ids: FxHashMap::default(),
             overall: GroupCounts::default(),
@@ -235,12 +236,6 @@ impl TallyBuilder {
         }
     }
 
-    /// Do not count skill pairs (less memory when they are not wanted).
-    pub fn without_pairs(mut self) -> Self {
-        self.count_pairs = false;
-        self
-    }
-
     /// Count one posting from its labels; `group` holds one value per
     /// field of `by`.
     pub fn add_labels<S: AsRef<str>>(&mut self, group: &[S], labels: &Labels) {
@@ -249,13 +244,13 @@ impl TallyBuilder {
             .iter()
             .map(|s| (s.name.as_str(), s.requirement));
         let role = Some((
-            labels.role.label.as_str(),
+            labels.role.label_or_uncertain(),
             f64::from(labels.role.confidence),
         ));
         let seniority = labels
             .seniority
             .as_ref()
-            .map(|s| (s.label.as_str(), f64::from(s.confidence)));
+            .map(|s| (s.label_or_uncertain(), f64::from(s.confidence)));
         self.add_parts(group, skills, role, seniority);
     }
 
@@ -453,10 +448,7 @@ pub(crate) fn tally(
     min_postings: usize,
     pairs: bool,
 ) -> Tally {
-    let mut builder = TallyBuilder::new(by);
-    if !pairs {
-        builder = builder.without_pairs();
-    }
+    let mut builder = TallyBuilder::new(by, pairs);
     for r in rows {
         builder.add(r);
     }

@@ -183,16 +183,6 @@ impl SkillCatalog {
         &self.skills
     }
 
-    /// Number of skills.
-    pub fn len(&self) -> usize {
-        self.skills.len()
-    }
-
-    /// True when there are no skills.
-    pub fn is_empty(&self) -> bool {
-        self.skills.is_empty()
-    }
-
     /// Skills whose id, name, alias or category contains `query`
     /// (case-insensitive), best matches first: exact name or alias, then
     /// prefix, then substring.
@@ -245,7 +235,7 @@ mod tests {
     #[test]
     fn parses_aliases_and_case_rules() {
         let c = SkillCatalog::from_reader(CSV.as_bytes(), "t.csv").unwrap();
-        assert_eq!(c.len(), 2);
+        assert_eq!(c.skills().len(), 2);
         let pg = &c.skills()[0];
         assert_eq!(pg.aliases.len(), 3);
         assert!(pg.aliases.iter().all(|a| !a.exact_case));

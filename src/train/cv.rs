@@ -9,11 +9,14 @@ use std::time::Instant;
 
 use serde::Serialize;
 
+use super::calibrate::{cross_fitted_temperatures, fit_temperature};
 use super::examples::Example;
 use super::fit::fit_model;
 use super::recipe::TrainParams;
 use crate::error::{Error, Result};
+use crate::model::Labels;
 use crate::model::{Model, ModelMeta, TrainingReport};
+use crate::report::calibration::{calibration_report, outcome, ScoredProbabilities};
 use crate::report::{score, Gold, Metrics};
 use crate::taxonomy::Taxonomy;
 
@@ -53,12 +56,18 @@ pub struct PredictionRow {
     pub role_accept: Vec<String>,
     /// Predicted role.
     pub predicted_role: String,
+    /// Its confidence (calibrated: in cross-validation, by a temperature
+    /// fitted on the other folds).
+    pub role_confidence: f64,
     /// Gold seniority.
     pub seniority: Option<String>,
     /// Acceptable seniorities.
     pub seniority_accept: Vec<String>,
     /// Predicted seniority.
     pub predicted_seniority: String,
+    /// Its confidence (calibrated like `role_confidence`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seniority_confidence: Option<f64>,
 }
 
 /// Training outcome of one fold.
@@ -111,8 +120,8 @@ pub fn cross_validate(
         }
     }
     let mut tested: Vec<&Example> = Vec::new();
-    let mut role_preds = Vec::new();
-    let mut sen_preds = Vec::new();
+    let mut labels = Vec::new();
+    let mut test_folds = Vec::new();
     let mut training = Vec::new();
     for f in 0..k {
         let train: Vec<&Example> = examples
@@ -136,12 +145,16 @@ pub fn cross_validate(
             role: model.meta().role_training.clone(),
             seniority: model.meta().seniority_training.clone(),
         });
-        let (r, s) = predict(&model, &test);
-        role_preds.extend(r);
-        sen_preds.extend(s);
+        labels.extend(predict(&model, &test));
+        test_folds.extend(std::iter::repeat_n(f, test.len()));
         tested.extend(test);
     }
-    let mut report = score_all(&tested, &role_preds, &sen_preds, taxonomy);
+    let mut report = score_all(
+        &tested,
+        &labels,
+        taxonomy,
+        Temperatures::CrossFitted(&test_folds),
+    );
     report.folds = k;
     report.train_seconds = start.elapsed().as_secs_f64();
     report.training = training;
@@ -152,37 +165,130 @@ pub fn cross_validate(
 pub fn evaluate_model(model: &Model, test: &[Example]) -> EvalReport {
     let start = Instant::now();
     let refs: Vec<&Example> = test.iter().collect();
-    let (r, s) = predict(model, &refs);
-    let mut report = score_all(&refs, &r, &s, model.taxonomy());
+    let labels = predict(model, &refs);
+    let temperatures = Temperatures::Model {
+        role: model.role.temperature as f64,
+        seniority: model
+            .seniority
+            .as_ref()
+            .map_or(1.0, |h| h.temperature as f64),
+    };
+    let mut report = score_all(&refs, &labels, model.taxonomy(), temperatures);
     report.train_seconds = start.elapsed().as_secs_f64();
     report
 }
 
-fn predict(model: &Model, test: &[&Example]) -> (Vec<String>, Vec<String>) {
+fn predict(model: &Model, test: &[&Example]) -> Vec<Labels> {
     use rayon::prelude::*;
-    let labels: Vec<_> = test
-        .par_iter()
+    test.par_iter()
         .map(|e| model.classify(&e.posting, &Default::default()))
-        .collect();
-    let roles = labels.iter().map(|l| l.role.label.to_string()).collect();
-    let sens = labels
+        .collect()
+}
+
+/// Which temperatures calibrate the scored predictions.
+#[derive(Clone, Copy)]
+enum Temperatures<'a> {
+    /// Cross-validation: fold models are uncalibrated; each prediction is
+    /// calibrated by a temperature fitted on the other folds (fold of each
+    /// scored example given), and the reported temperature is fitted on
+    /// all of them (the one a model trained with `--cv-folds` gets).
+    CrossFitted(&'a [usize]),
+    /// A trained model's own temperatures: its probabilities are
+    /// calibrated already, and "before" undoes them.
+    Model { role: f64, seniority: f64 },
+}
+
+/// Probabilities and acceptable label indices of the scored rows of one
+/// head, with the row index of each.
+fn scored_rows<'a>(
+    gold: &[Gold],
+    predictions: impl Iterator<Item = Option<&'a crate::model::Prediction>>,
+    labels: &[String],
+) -> (Vec<usize>, Vec<ScoredProbabilities>) {
+    let mut rows = Vec::new();
+    let mut scored = Vec::new();
+    for (i, (g, p)) in gold.iter().zip(predictions).enumerate() {
+        let Some(p) = p else { continue };
+        let accept: Vec<usize> = match &g.label {
+            Some(l) => labels.iter().position(|x| x == l).into_iter().collect(),
+            None => g
+                .accept
+                .iter()
+                .filter_map(|a| labels.iter().position(|x| x == a))
+                .collect(),
+        };
+        if accept.is_empty() {
+            continue;
+        }
+        rows.push(i);
+        scored.push(ScoredProbabilities {
+            probabilities: p.probabilities.iter().map(|lp| lp.probability).collect(),
+            accept,
+        });
+    }
+    (rows, scored)
+}
+
+/// Score one head: metrics, calibration, and the calibrated confidence of
+/// every row (the raw one for rows that are not scored).
+fn score_head(
+    gold: &[Gold],
+    predictions: Vec<Option<&crate::model::Prediction>>,
+    labels: &[String],
+    ordered: bool,
+    temperatures: Temperatures,
+    model_temperature: f64,
+) -> (Metrics, Vec<Option<f64>>) {
+    let predicted: Vec<String> = predictions
         .iter()
-        .map(|l| {
-            l.seniority
-                .as_ref()
-                .map(|p| p.label.to_string())
-                .unwrap_or_default()
-        })
+        .map(|p| p.map(|p| p.label.to_string()).unwrap_or_default())
         .collect();
-    (roles, sens)
+    let mut metrics = score(gold, &predicted, labels, ordered);
+    let (rows, mut scored) = scored_rows(gold, predictions.iter().copied(), labels);
+    let mut confidences: Vec<Option<f64>> = predictions
+        .iter()
+        .map(|p| p.map(|p| p.confidence as f64))
+        .collect();
+    let (per_row, reported) = match temperatures {
+        Temperatures::CrossFitted(folds) => {
+            let row_folds: Vec<usize> = rows.iter().map(|&i| folds[i]).collect();
+            (
+                cross_fitted_temperatures(&scored, &row_folds),
+                fit_temperature(&scored),
+            )
+        }
+        Temperatures::Model { .. } => {
+            // Undo the model's temperature to get the raw probabilities;
+            // they are then calibrated by the same temperature again.
+            for s in &mut scored {
+                s.probabilities = s
+                    .tempered(1.0 / model_temperature)
+                    .into_iter()
+                    .map(|p| p as f32)
+                    .collect();
+            }
+            (vec![model_temperature; scored.len()], model_temperature)
+        }
+    };
+    for ((&i, s), &t) in rows.iter().zip(&scored).zip(&per_row) {
+        confidences[i] = Some(outcome(s, t).confidence);
+    }
+    if !scored.is_empty() {
+        metrics.calibration = Some(calibration_report(&scored, &per_row, reported));
+    }
+    (metrics, confidences)
 }
 
 fn score_all(
     tested: &[&Example],
-    role_preds: &[String],
-    sen_preds: &[String],
+    labels: &[Labels],
     taxonomy: &Taxonomy,
+    temperatures: Temperatures,
 ) -> EvalReport {
+    let (role_t, sen_t) = match temperatures {
+        Temperatures::Model { role, seniority } => (role, seniority),
+        Temperatures::CrossFitted(_) => (1.0, 1.0),
+    };
     let role_gold: Vec<Gold> = tested
         .iter()
         .map(|e| Gold {
@@ -190,7 +296,14 @@ fn score_all(
             accept: e.role_accept.clone(),
         })
         .collect();
-    let role = score(&role_gold, role_preds, &taxonomy.role_ids(), false);
+    let (role, role_confidence) = score_head(
+        &role_gold,
+        labels.iter().map(|l| Some(&l.role)).collect(),
+        &taxonomy.role_ids(),
+        false,
+        temperatures,
+        role_t,
+    );
     let seniority = (!taxonomy.seniorities.is_empty()).then(|| {
         let gold: Vec<Gold> = tested
             .iter()
@@ -199,28 +312,42 @@ fn score_all(
                 accept: e.seniority_accept.clone(),
             })
             .collect();
-        score(&gold, sen_preds, &taxonomy.seniority_ids(), true)
+        score_head(
+            &gold,
+            labels.iter().map(|l| l.seniority.as_ref()).collect(),
+            &taxonomy.seniority_ids(),
+            true,
+            temperatures,
+            sen_t,
+        )
     });
     let predictions = tested
         .iter()
-        .zip(role_preds.iter().zip(sen_preds))
-        .map(|(e, (r, s))| PredictionRow {
+        .zip(labels)
+        .enumerate()
+        .map(|(i, (e, l))| PredictionRow {
             source: e.source,
             line: e.line,
             id: e.posting.id.clone(),
             title: e.posting.title.clone(),
             role: e.role.clone(),
             role_accept: e.role_accept.clone(),
-            predicted_role: r.clone(),
+            predicted_role: l.role.label.to_string(),
+            role_confidence: role_confidence[i].unwrap_or_default(),
             seniority: e.seniority.clone(),
             seniority_accept: e.seniority_accept.clone(),
-            predicted_seniority: s.clone(),
+            predicted_seniority: l
+                .seniority
+                .as_ref()
+                .map(|p| p.label.to_string())
+                .unwrap_or_default(),
+            seniority_confidence: seniority.as_ref().and_then(|(_, c)| c[i]),
         })
         .collect();
     EvalReport {
         folds: 0,
         role,
-        seniority,
+        seniority: seniority.map(|(m, _)| m),
         train_seconds: 0.0,
         training: Vec::new(),
         predictions,

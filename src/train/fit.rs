@@ -29,6 +29,7 @@ pub(crate) fn fit_model(
     params: &TrainParams,
     mut meta: ModelMeta,
 ) -> Result<Model> {
+    taxonomy.check()?;
     let terms = analyze_all(examples);
     let featurizer = Featurizer::fit(&params.features, &terms)?;
     let rows: Vec<SparseRow> = terms.par_iter().map(|t| featurizer.transform(t)).collect();
@@ -80,10 +81,12 @@ pub(crate) fn fit_model(
         Head {
             labels: role_ids,
             regression: role,
+            temperature: 1.0,
         },
         seniority.map(|regression| Head {
             labels: sen_ids,
             regression,
+            temperature: 1.0,
         }),
     ))
 }

@@ -6,6 +6,7 @@
 //! file, byte for byte (the training date comes from `SOURCE_DATE_EPOCH`
 //! when set).
 
+mod calibrate;
 mod cv;
 mod examples;
 mod fit;
@@ -61,21 +62,63 @@ pub fn recipe_taxonomy(recipe: &Recipe) -> Result<Taxonomy> {
 /// [`load_recipe_sources`]), with the recipe's taxonomy ([`recipe_taxonomy`])
 /// or another one; `trained_on` is the date recorded (see
 /// [`training_date`]).
+///
+/// With `cv_folds` of 2 or more, a cross-validation runs first (see
+/// [`cross_validate`]): its metrics are stored in the model and returned,
+/// and each head's calibration temperature is fitted on its
+/// cross-validated predictions. With 0 the model is uncalibrated
+/// (temperature 1) and carries no metrics.
 pub fn train_from_recipe(
     recipe: &Recipe,
     corpus: &Corpus,
     taxonomy: &Taxonomy,
     trained_on: &str,
-) -> Result<Model> {
+    cv_folds: usize,
+) -> Result<(Model, Option<EvalReport>)> {
+    let report = match cv_folds {
+        0 => None,
+        k => Some(cross_validate(
+            &corpus.examples,
+            corpus.cv_source,
+            k,
+            taxonomy,
+            &recipe.params,
+            None,
+        )?),
+    };
     let meta = ModelMeta {
         name: recipe.name.clone(),
         trained_on: trained_on.to_string(),
         data_files: corpus.files.clone(),
         recipe: recipe.text.clone(),
+        metrics_json: report.as_ref().map(stored_metrics),
         ..ModelMeta::empty()
     };
     let refs: Vec<&Example> = corpus.examples.iter().collect();
-    fit_model(&refs, taxonomy, &recipe.params, meta)
+    let mut model = fit_model(&refs, taxonomy, &recipe.params, meta)?;
+    if let Some(r) = &report {
+        let temperature = |m: Option<&crate::report::Metrics>| {
+            m.and_then(|m| m.calibration.as_ref())
+                .map_or(1.0, |c| c.temperature as f32)
+        };
+        model.role.temperature = temperature(Some(&r.role));
+        if let Some(h) = model.seniority.as_mut() {
+            h.temperature = temperature(r.seniority.as_ref());
+        }
+    }
+    Ok((model, report))
+}
+
+/// The cross-validation metrics a model file stores (JSON). Timings are
+/// left out: the model file must not depend on how fast the machine was.
+fn stored_metrics(report: &EvalReport) -> String {
+    serde_json::json!({
+        "folds": report.folds,
+        "role": report.role,
+        "seniority": report.seniority,
+        "training": report.training,
+    })
+    .to_string()
 }
 
 /// Today's date (UTC) as `YYYY-MM-DD`, or the date of `SOURCE_DATE_EPOCH`

@@ -47,7 +47,9 @@ pub fn tiny_taxonomy() -> Taxonomy {
 pub fn tiny_model() -> Model {
     let recipe = tiny_recipe();
     let corpus = load_recipe_sources(&recipe).unwrap();
-    train_from_recipe(&recipe, &corpus, &tiny_taxonomy(), "2026-01-01").unwrap()
+    train_from_recipe(&recipe, &corpus, &tiny_taxonomy(), "2026-01-01", 0)
+        .unwrap()
+        .0
 }
 
 /// One tiny model per test binary (training takes a moment).

@@ -22,7 +22,14 @@ from typing import Any, Optional, Sequence, Union
 from . import _jobtag
 from ._jobtag import JobtagError
 
-__all__ = ["Labeller", "JobtagError", "LABEL_COLUMNS", "EXPLAIN_COLUMNS", "__version__"]
+__all__ = [
+    "Labeller",
+    "JobtagError",
+    "LABEL_COLUMNS",
+    "EXPLAIN_COLUMNS",
+    "GUESS_COLUMNS",
+    "__version__",
+]
 
 __version__: str = _jobtag.__version__
 
@@ -30,6 +37,8 @@ __version__: str = _jobtag.__version__
 LABEL_COLUMNS: tuple = tuple(_jobtag.LABEL_COLUMNS)
 #: The columns ``explain=True`` adds too (before ``label_error``).
 EXPLAIN_COLUMNS: tuple = tuple(_jobtag.EXPLAIN_COLUMNS)
+#: The columns ``min_confidence`` adds too (after ``required_skills``).
+GUESS_COLUMNS: tuple = tuple(_jobtag.GUESS_COLUMNS)
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -74,21 +83,34 @@ class Labeller:
         name, version, trained_on = self._native._model_summary()
         return f"<jobtag.Labeller model={name!r} (jobtag {version}, trained {trained_on})>"
 
-    def label(self, title: str = "", description: str = "", *, explain: bool = False) -> dict:
+    def label(
+        self,
+        title: str = "",
+        description: str = "",
+        *,
+        explain: bool = False,
+        min_confidence: Optional[float] = None,
+    ) -> dict:
         """Label one posting.
 
         Returns the label fields of the line ``jobtag label --format jsonl``
         writes for it, with the same values: ``role``, ``role_confidence``,
         ``seniority``, ``seniority_confidence`` and ``skills`` (a list of
         ``{id, name, category, requirement, years, spans}``); with
-        ``explain``, ``role_terms`` and ``seniority_terms`` too.
+        ``explain``, ``role_terms`` and ``seniority_terms`` too. With
+        ``min_confidence``, a role or seniority whose (calibrated) confidence
+        is below it is ``"uncertain"``, and ``role_guess`` /
+        ``seniority_guess`` hold the model's best labels.
 
         Raises:
-            ValueError: both the title and the description are empty.
+            ValueError: both the title and the description are empty, or
+                ``min_confidence`` is not between 0 and 1.
         """
         import json
 
-        return json.loads(self._native.label_json(title or "", description or "", explain))
+        return json.loads(
+            self._native.label_json(title or "", description or "", explain, min_confidence)
+        )
 
     def label_table(
         self,
@@ -98,6 +120,7 @@ class Labeller:
         text: Union[str, Sequence[str], None] = "description",
         id: Optional[str] = "id",
         explain: bool = False,
+        min_confidence: Optional[float] = None,
     ) -> Any:
         """Label every row of a table; the same kind of table comes back with
         the label columns added.
@@ -113,6 +136,10 @@ class Labeller:
                 and not read; a name other than the default must exist.
             explain: add ``role_terms`` and ``seniority_terms``: the terms
                 behind each decision.
+            min_confidence: write ``"uncertain"`` for a role or seniority
+                whose (calibrated) confidence is below it, and add
+                ``role_guess`` and ``seniority_guess`` (the model's best
+                labels, string) after ``required_skills``.
 
         Columns added, in order (existing columns of these names are
         replaced): ``role`` (string), ``role_confidence`` (float64),
@@ -138,14 +165,16 @@ class Labeller:
         texts = _text_columns(title, text)
         kind = _kind(data)
         if kind == "pandas":
-            return self._label_pandas(data, title, texts, id, explain)
+        options = (explain, min_confidence)
+        if kind == "pandas":
+            return self._label_pandas(data, title, texts, id, options)
         if kind == "polars":
-            return self._label_polars(data, title, texts, id, explain)
-        return self._label_pyarrow(data, title, texts, id, explain)
+            return self._label_polars(data, title, texts, id, options)
+        return self._label_pyarrow(data, title, texts, id, options)
 
     # --- one function per kind of table ---------------------------------
 
-    def _labels(self, num_rows: int, title: Optional[str], texts: list, get, explain: bool):
+    def _labels(self, num_rows: int, title: Optional[str], texts: list, get, options: tuple):
         """The label columns as a pyarrow RecordBatch; ``get(name)`` is a
         column exporting Arrow."""
         import pyarrow as pa
@@ -154,16 +183,16 @@ class Labeller:
             num_rows,
             None if title is None else (title, get(title)),
             [(name, get(name)) for name in texts],
-            explain,
+            *options,
         )
         return pa.record_batch(exported)
 
-    def _label_pyarrow(self, data, title, texts, id, explain):
+    def _label_pyarrow(self, data, title, texts, id, options):
         import pyarrow as pa
 
         names = list(data.schema.names)
         _check_columns(names, title, texts, id)
-        labels = self._labels(data.num_rows, title, texts, data.column, explain)
+        labels = self._labels(data.num_rows, title, texts, data.column, options)
         keep = [i for i, name in enumerate(names) if name not in labels.schema.names]
         fields = [data.schema.field(i) for i in keep] + list(labels.schema)
         columns = [data.column(i) for i in keep] + list(labels.columns)
@@ -172,7 +201,7 @@ class Labeller:
             return pa.RecordBatch.from_arrays(columns, schema=schema)
         return pa.Table.from_arrays(columns, schema=schema)
 
-    def _label_pandas(self, data, title, texts, id, explain):
+    def _label_pandas(self, data, title, texts, id, options):
         import pyarrow as pa
 
         names = [str(c) for c in data.columns]
@@ -191,7 +220,7 @@ class Labeller:
 
         # List columns stay Arrow (pd.ArrowDtype): no Python object per
         # skill, and `explode`, `.list` and `.tolist()` work on them.
-        labels = self._labels(len(data), title, texts, get, explain).to_pandas(
+        labels = self._labels(len(data), title, texts, get, options).to_pandas(
             types_mapper=lambda t: pd.ArrowDtype(t) if pa.types.is_list(t) else None
         )
         out = data.drop(columns=[c for c in labels.columns if c in data.columns])
@@ -200,7 +229,7 @@ class Labeller:
             out[name] = labels[name].array
         return out
 
-    def _label_polars(self, data, title, texts, id, explain):
+    def _label_polars(self, data, title, texts, id, options):
         import polars as pl
 
         _check_columns(list(data.columns), title, texts, id)
@@ -209,7 +238,7 @@ class Labeller:
             series = data.get_column(name)
             return series if hasattr(series, "__arrow_c_stream__") else series.to_arrow()
 
-        labels = pl.from_arrow(self._labels(data.height, title, texts, get, explain))
+        labels = pl.from_arrow(self._labels(data.height, title, texts, get, options))
         existing = [c for c in labels.columns if c in data.columns]
         return data.drop(existing).hstack(labels.get_columns())
 

@@ -6,6 +6,7 @@ from typing import Any, List, Optional, Sequence, Tuple
 __version__: str
 LABEL_COLUMNS: List[str]
 EXPLAIN_COLUMNS: List[str]
+GUESS_COLUMNS: List[str]
 
 class JobtagError(Exception):
     """A model file or skill catalog that jobtag cannot use."""
@@ -27,7 +28,13 @@ class Labeller:
         skill_catalog: Optional[str] = None,
         add_skills: Optional[Sequence[str]] = None,
     ) -> None: ...
-    def label_json(self, title: str, description: str, explain: bool = False) -> str:
+    def label_json(
+        self,
+        title: str,
+        description: str,
+        explain: bool = False,
+        min_confidence: Optional[float] = None,
+    ) -> str:
         """The label fields of one ``jobtag label --format jsonl`` line, as JSON text.
         Raises ValueError when both texts are empty."""
     def _label_arrow(
@@ -36,6 +43,7 @@ class Labeller:
         title: Optional[Tuple[str, Any]],
         texts: Sequence[Tuple[str, Any]],
         explain: bool = False,
+        min_confidence: Optional[float] = None,
     ) -> ExportedArray:
         """Label ``num_rows`` rows of Arrow text columns (objects exporting
         ``__arrow_c_stream__`` or ``__arrow_c_array__``), with the GIL released.

@@ -18,7 +18,7 @@ import os
 import threading
 from typing import Any, Dict, Iterator, Optional, Sequence, Union
 
-from . import LABEL_COLUMNS, Labeller
+from . import GUESS_COLUMNS, LABEL_COLUMNS, Labeller
 
 __all__ = ["label", "label_schema"]
 
@@ -39,8 +39,19 @@ def _labeller(model: Optional[str]) -> Labeller:
         return labeller
 
 
-def label_schema():
-    """The Spark types of the label columns (a ``StructType``), in order."""
+def _label_columns(guesses: bool) -> list:
+    """The label columns in order; with ``guesses``, ``role_guess`` and
+    ``seniority_guess`` after ``required_skills`` (as ``label_table``)."""
+    columns = list(LABEL_COLUMNS)
+    if guesses:
+        at = columns.index("required_skills") + 1
+        columns[at:at] = list(GUESS_COLUMNS)
+    return columns
+
+
+def label_schema(guesses: bool = False):
+    """The Spark types of the label columns (a ``StructType``), in order;
+    ``guesses`` adds the two string columns ``min_confidence`` adds."""
     from pyspark.sql import types as T
 
     skill = T.StructType(
@@ -52,17 +63,18 @@ def label_schema():
             T.StructField("years", T.IntegerType(), True),
         ]
     )
-    return T.StructType(
-        [
-            T.StructField("role", T.StringType(), True),
-            T.StructField("role_confidence", T.DoubleType(), True),
-            T.StructField("seniority", T.StringType(), True),
-            T.StructField("seniority_confidence", T.DoubleType(), True),
-            T.StructField("skills", T.ArrayType(skill, False), True),
-            T.StructField("required_skills", T.ArrayType(T.StringType(), True), True),
-            T.StructField("label_error", T.StringType(), True),
-        ]
-    )
+    types = {
+        "role": T.StringType(),
+        "role_confidence": T.DoubleType(),
+        "seniority": T.StringType(),
+        "seniority_confidence": T.DoubleType(),
+        "skills": T.ArrayType(skill, False),
+        "required_skills": T.ArrayType(T.StringType(), True),
+        "role_guess": T.StringType(),
+        "seniority_guess": T.StringType(),
+        "label_error": T.StringType(),
+    }
+    return T.StructType([T.StructField(c, types[c], True) for c in _label_columns(guesses)])
 
 
 def label(
@@ -71,6 +83,7 @@ def label(
     title: Optional[str] = "title",
     text: Union[str, Sequence[str], None] = "description",
     model: Optional[Union[str, "os.PathLike[str]"]] = None,
+    min_confidence: Optional[float] = None,
 ) -> Any:
     """A pyspark DataFrame with the label columns added to every row.
 
@@ -78,7 +91,9 @@ def label(
     (existing columns of those names are replaced); a row that cannot be
     labelled keeps its place with null labels and its reason in
     ``label_error``. ``model`` is a model file that every executor can read
-    at that path; the built-in model when ``None``.
+    at that path; the built-in model when ``None``. ``min_confidence``
+    writes ``"uncertain"`` below it and adds ``role_guess`` and
+    ``seniority_guess``, as in ``label_table``.
 
     Raises:
         ValueError: a named column is missing or is not a string or binary
@@ -100,25 +115,43 @@ def label(
             raise ValueError(
                 f"column {name!r} is {fields[name].dataType.simpleString()}, not a string or binary column"
             )
-    kept = [f for f in df.schema.fields if f.name not in LABEL_COLUMNS]
-    schema = T.StructType(kept + list(label_schema().fields))
+    if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
+        raise ValueError(f"min_confidence must be between 0 and 1, got {min_confidence}")
+    guesses = min_confidence is not None
+    label_columns = _label_columns(guesses)
+    kept = [f for f in df.schema.fields if f.name not in label_columns]
+    schema = T.StructType(kept + list(label_schema(guesses).fields))
     model = None if model is None else os.fspath(model)
     run = functools.partial(
-        _label_batches, title=title, texts=texts, model=model, kept=[f.name for f in kept]
+        _label_batches,
+        title=title,
+        texts=texts,
+        model=model,
+        kept=[f.name for f in kept],
+        min_confidence=min_confidence,
     )
     return df.mapInArrow(run, schema)
 
 
 def _label_batches(
-    batches: Iterator[Any], *, title: Optional[str], texts: list, model: Optional[str], kept: list
+    batches: Iterator[Any],
+    *,
+    title: Optional[str],
+    texts: list,
+    model: Optional[str],
+    kept: list,
+    min_confidence: Optional[float],
 ) -> Iterator[Any]:
     """Runs on the executors: label each Arrow batch Spark sends."""
     import pyarrow as pa
 
     labeller = _labeller(model)
     for batch in batches:
-        out = labeller.label_table(batch, title=title, text=texts, id=None)
+        out = labeller.label_table(
+            batch, title=title, text=texts, id=None, min_confidence=min_confidence
+        )
         # Spark checks each batch against the declared schema: the label
         # columns in their declared types, after the input's.
-        columns = [out.column(name) for name in kept + list(LABEL_COLUMNS)]
-        yield pa.RecordBatch.from_arrays(columns, names=kept + list(LABEL_COLUMNS))
+        names = kept + _label_columns(min_confidence is not None)
+        columns = [out.column(name) for name in names]
+        yield pa.RecordBatch.from_arrays(columns, names=names)

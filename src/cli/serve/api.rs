@@ -83,6 +83,12 @@ pub(super) struct LabelQuery {
     #[serde(default)]
     #[param(default = false)]
     pub(super) explain: bool,
+    /// Write `uncertain` for a role or seniority whose calibrated
+    /// confidence is below this, and add `role_guess` / `seniority_guess`
+    /// (the model's best labels). Default: the server's
+    /// `--min-confidence`, else none.
+    #[param(minimum = 0.0, maximum = 1.0)]
+    pub(super) min_confidence: Option<f32>,
 }
 
 /// Types that only describe JSON the service builds elsewhere.
@@ -124,6 +130,7 @@ pub(super) mod schema {
     /// An object for an object, an array (in input order) for an array.
     #[derive(Serialize, ToSchema)]
     #[serde(untagged)]
+    #[allow(clippy::large_enum_variant)] // never built: it only describes JSON
     pub enum LabelResponse {
         One(LabelledPosting),
         Batch(Vec<LabelledPosting>),
@@ -133,17 +140,25 @@ pub(super) mod schema {
     /// what `jobtag label --format jsonl` writes.
     #[derive(Serialize, ToSchema)]
     pub struct LabelledPosting {
-        /// A role id of the model's taxonomy (see `GET /v1/model`).
+        /// A role id of the model's taxonomy (see `GET /v1/model`), or
+        /// `uncertain` when its confidence is below `min_confidence`.
         #[schema(example = "data-engineer")]
         role: String,
+        /// With `min_confidence`: the model's best role, whatever its
+        /// confidence.
+        #[serde(default)]
+        role_guess: String,
         /// Probability of the role, rounded to 4 decimals.
         #[schema(minimum = 0.0, maximum = 1.0)]
         role_confidence: f64,
-        /// A seniority id of the model's taxonomy; absent when the model has
-        /// no seniority head.
+        /// A seniority id of the model's taxonomy, or `uncertain` below
+        /// `min_confidence`; absent when the model has no seniority head.
         #[serde(default)]
         #[schema(example = "senior")]
         seniority: String,
+        /// With `min_confidence`: the model's best seniority.
+        #[serde(default)]
+        seniority_guess: String,
         /// Probability of the seniority, rounded to 4 decimals.
         #[serde(default)]
         #[schema(minimum = 0.0, maximum = 1.0)]
