@@ -179,6 +179,28 @@ test('nothing overflows sideways at desktop or phone width', async () => {
   await page.setViewportSize({ width: 1280, height: 800 });
 });
 
+test('below the server\'s --min-confidence the page says uncertain and shows the best guess', async () => {
+  const strict = await startServer(['--min-confidence', '1']);
+  const other = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  other.setDefaultTimeout(10_000);
+  try {
+    await other.goto(`${strict.base}/`);
+    await other.getByLabel('Title').fill(posting.title);
+    await other.getByLabel('Description').fill(posting.description);
+    const answered = other.waitForResponse((r) => r.url().includes('/v1/label'));
+    await other.getByRole('button', { name: 'Label' }).click();
+    await answered;
+    await other.locator('#role-label').filter({ hasText: 'uncertain' }).waitFor();
+    assert.equal(await other.locator('#role-label').textContent(), 'uncertain (best guess: data-engineer)');
+    // The guess is the highlighted first class.
+    assert.equal(await other.locator('#role-classes li.top .name').textContent(), 'data-engineer');
+    assert.match(await other.locator('#status').textContent(), /^Labelled: role uncertain \(best guess: data-engineer\)/);
+  } finally {
+    await other.close();
+    await strict.stop();
+  }
+});
+
 test('every request went to the server, and nothing was refused by the policy', async () => {
   const origin = new URL(server.base).origin;
   assert.ok(requests.length >= 4, `${requests.length} requests`);

@@ -438,24 +438,37 @@
     $('explain-legend').hidden = !explain;
   }
 
+  // The label the model would give: the label, or below the server's
+  // --min-confidence (the label then says "uncertain") its best guess.
+  function bestOf(posting, kind) {
+    const guess = posting[`${kind}_guess`];
+    return typeof guess === 'string' ? guess : posting[kind];
+  }
+
+  // The label as shown: "uncertain (best guess: X)" below the threshold.
+  function shownLabel(posting, kind) {
+    const best = bestOf(posting, kind);
+    return posting[kind] === best ? best : `${posting[kind]} (best guess: ${best})`;
+  }
+
   function alternativesOf(posting, kind) {
     const listed = posting[`${kind}_alternatives`];
     if (Array.isArray(listed) && listed.length) return listed;
-    return [{ label: posting[kind], probability: posting[`${kind}_confidence`] }];
+    return [{ label: bestOf(posting, kind), probability: posting[`${kind}_confidence`] }];
   }
 
   function draw(posting) {
     last = posting;
-    $('role-label').textContent = posting.role;
+    $('role-label').textContent = shownLabel(posting, 'role');
     $('role-confidence').textContent = percent(posting.role_confidence);
-    drawClasses($('role-classes'), alternativesOf(posting, 'role'), posting.role);
+    drawClasses($('role-classes'), alternativesOf(posting, 'role'), bestOf(posting, 'role'));
     drawTerms($('role-terms'), posting.role_terms, 'role', posting);
     const hasSeniority = typeof posting.seniority === 'string';
     $('seniority-section').hidden = !hasSeniority;
     if (hasSeniority) {
-      $('seniority-label').textContent = posting.seniority;
+      $('seniority-label').textContent = shownLabel(posting, 'seniority');
       $('seniority-confidence').textContent = percent(posting.seniority_confidence);
-      drawClasses($('seniority-classes'), alternativesOf(posting, 'seniority'), posting.seniority);
+      drawClasses($('seniority-classes'), alternativesOf(posting, 'seniority'), bestOf(posting, 'seniority'));
       drawTerms($('seniority-terms'), posting.seniority_terms, 'seniority', posting);
     }
     const skills = posting.skills || [];
@@ -466,9 +479,9 @@
     drawText(posting);
     output.hidden = false;
     const seniority = hasSeniority
-      ? `, seniority ${posting.seniority} (${percent(posting.seniority_confidence)})`
+      ? `, seniority ${shownLabel(posting, 'seniority')} (${percent(posting.seniority_confidence)})`
       : '';
-    status.textContent = `Labelled: role ${posting.role} (${percent(posting.role_confidence)})${seniority}, `
+    status.textContent = `Labelled: role ${shownLabel(posting, 'role')} (${percent(posting.role_confidence)})${seniority}, `
       + `${skills.length} skill${skills.length === 1 ? '' : 's'}: ${count('required')} required, `
       + `${count('preferred')} preferred, ${count('mentioned')} mentioned.`;
   }
