@@ -164,7 +164,6 @@ class Labeller:
         """
         texts = _text_columns(title, text)
         kind = _kind(data)
-        if kind == "pandas":
         options = (explain, min_confidence)
         if kind == "pandas":
             return self._label_pandas(data, title, texts, id, options)

@@ -140,7 +140,7 @@ def _label_batches(
     texts: list,
     model: Optional[str],
     kept: list,
-    min_confidence: Optional[float],
+    min_confidence: Optional[float] = None,
 ) -> Iterator[Any]:
     """Runs on the executors: label each Arrow batch Spark sends."""
     import pyarrow as pa
