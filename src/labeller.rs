@@ -37,6 +37,17 @@ pub struct LabelOptions {
     /// ([`Labels::role_terms`], [`Labels::seniority_terms`]), with their
     /// byte spans in the original text. Slower: the terms are spelled out.
     pub explain: bool,
+    /// Carry ids: the predicted role's taxonomy entry with its ISCO-08,
+    /// ESCO and O*NET-SOC codes in [`Labels::role_codes`], and in CSV
+    /// output ([`crate::io::LabelWriter`]) the skills' ESCO and O*NET ids
+    /// and the role's codes as extra columns. Skills carry their ids in
+    /// [`crate::SkillTag`] either way.
+    ///
+    /// ```
+    /// let mut options = jobtag::LabelOptions::default();
+    /// options.ids = true;
+    /// ```
+    pub ids: bool,
 }
 
 impl LabelOptions {

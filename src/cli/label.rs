@@ -33,6 +33,11 @@ pub struct LabelArgs {
     /// Add the terms behind each decision (role_terms, seniority_terms).
     #[arg(long)]
     explain: bool,
+    /// Add the role's occupation codes (role_isco, role_esco, role_onet)
+    /// and, in CSV, the skills' ESCO URIs and O*NET names and codes as
+    /// extra columns (JSONL skills carry theirs without it).
+    #[arg(long)]
+    ids: bool,
     /// Write rows that could not be labelled here (JSONL: file, line, id,
     /// field, reason); by default they are reported on stderr.
     #[arg(long)]
@@ -73,7 +78,7 @@ struct Output {
     headers: Vec<String>,
     columns: Columns,
     format: OutputFormat,
-    explain: bool,
+    options: LabelOptions,
     /// `--keep-columns`, if given.
     keep: Option<Vec<String>>,
 }
@@ -110,7 +115,7 @@ impl Sink for Output {
             };
             if let Some(o) = self.out.take() {
                 self.writer = Some(
-                    LabelWriter::new(o, self.format, input_columns, self.explain)
+                    LabelWriter::new(o, self.format, input_columns, &self.options)
                         .keeping_fields(self.keep.clone()),
                 );
             }
@@ -204,7 +209,8 @@ fn to_output(f: FormatArg) -> OutputFormat {
 pub fn run(args: LabelArgs) -> Result<i32> {
     let start = Instant::now();
     let labeller = args.labeller.build()?;
-    let options = LabelOptions::default().with_explain(args.explain);
+    let mut options = LabelOptions::default().with_explain(args.explain);
+    options.ids = args.ids;
     let source = args.input.source(args.batch_size)?;
     let out_format = match (args.format, &args.output) {
         (Some(f), _) => to_output(f),
@@ -255,7 +261,7 @@ pub fn run(args: LabelArgs) -> Result<i32> {
         headers: Vec::new(),
         columns: columns.clone(),
         format: out_format,
-        explain: args.explain,
+        options: options.clone(),
         keep: (!args.keep_columns.is_empty()).then(|| args.keep_columns.clone()),
     };
     pipeline::run(

@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 use super::reader::Fields;
 use crate::error::Result;
+use crate::labeller::LabelOptions;
 use crate::model::{Contribution, LabelProbability, Labels};
 
 /// Output format.
@@ -29,6 +30,17 @@ pub const LABEL_COLUMNS: &[&str] = &[
     "required_skills",
 ];
 const EXPLAIN_COLUMNS: &[&str] = &["role_terms", "seniority_terms"];
+/// Columns added with [`LabelOptions::ids`], after all others. The
+/// `skills_*` cells list one entry per skill of the `skills` cell, in its
+/// order, `;`-separated and empty where the skill has no such id.
+const ID_COLUMNS: &[&str] = &[
+    "skills_esco",
+    "skills_onet",
+    "skills_onet_code",
+    "role_isco",
+    "role_esco",
+    "role_onet",
+];
 
 /// A row that could not be labelled.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -60,13 +72,23 @@ pub struct LabelWriter<W: Write> {
     /// The only input fields kept in JSON lines output (all when `None`).
     kept_fields: Option<Vec<String>>,
     explain: bool,
+    ids: bool,
     header_written: bool,
 }
 
 impl<W: Write> LabelWriter<W> {
     /// A writer; `input_columns` are the CSV columns to repeat (the input CSV
-    /// header, or the id/title/description fields for JSON input).
-    pub fn new(out: W, format: OutputFormat, input_columns: Vec<String>, explain: bool) -> Self {
+    /// header, or the id/title/description fields for JSON input). With
+    /// `options.explain` CSV rows carry the terms behind each decision, with
+    /// `options.ids` the skills' and the role's ids (columns `skills_esco`,
+    /// `skills_onet`, `skills_onet_code`, `role_isco`, `role_esco`,
+    /// `role_onet`, last).
+    pub fn new(
+        out: W,
+        format: OutputFormat,
+        input_columns: Vec<String>,
+        options: &LabelOptions,
+    ) -> Self {
         let (csv, raw) = match format {
             OutputFormat::Csv => (Some(csv::Writer::from_writer(out)), None),
             OutputFormat::Jsonl => (None, Some(out)),
@@ -77,7 +99,8 @@ impl<W: Write> LabelWriter<W> {
             raw,
             input_columns,
             kept_fields: None,
-            explain,
+            explain: options.explain,
+            ids: options.ids,
             header_written: false,
         }
     }
@@ -156,6 +179,21 @@ impl<W: Write> LabelWriter<W> {
                     row.push(Cow::Owned(terms_cell(&labels.role_terms)));
                     row.push(Cow::Owned(terms_cell(&labels.seniority_terms)));
                 }
+                if self.ids {
+                    row.push(Cow::Owned(skill_ids_cell(labels, |s| s.esco.as_deref())));
+                    row.push(Cow::Owned(skill_ids_cell(labels, |s| s.onet.as_deref())));
+                    row.push(Cow::Owned(skill_ids_cell(labels, |s| {
+                        s.onet_code.as_deref()
+                    })));
+                    let role = labels.role_codes.as_ref();
+                    row.push(Cow::Borrowed(
+                        role.and_then(|r| r.isco.as_deref()).unwrap_or(""),
+                    ));
+                    row.push(Cow::Borrowed(
+                        role.and_then(|r| r.esco.as_deref()).unwrap_or(""),
+                    ));
+                    row.push(Cow::Owned(role.map_or(String::new(), |r| r.onet.join(";"))));
+                }
                 if let Some(w) = self.csv.as_mut() {
                     w.write_record(row.iter().map(|c| c.as_bytes()))
                         .map_err(csv_io)?;
@@ -174,6 +212,9 @@ impl<W: Write> LabelWriter<W> {
         header.extend(LABEL_COLUMNS.iter().map(|s| s.to_string()));
         if self.explain {
             header.extend(EXPLAIN_COLUMNS.iter().map(|s| s.to_string()));
+        }
+        if self.ids {
+            header.extend(ID_COLUMNS.iter().map(|s| s.to_string()));
         }
         if let Some(w) = self.csv.as_mut() {
             w.write_record(&header).map_err(csv_io)?;
@@ -235,6 +276,19 @@ fn skills_cell(labels: &Labels, required_only: bool) -> String {
     cell
 }
 
+/// One id per skill of the `skills` cell, `;`-separated, empty where the
+/// skill has none (so the n-th entry belongs to the n-th skill).
+fn skill_ids_cell(labels: &Labels, id: impl Fn(&crate::SkillTag) -> Option<&str>) -> String {
+    let mut cell = String::new();
+    for (k, s) in labels.skills.iter().enumerate() {
+        if k > 0 {
+            cell.push(';');
+        }
+        cell.push_str(id(s).unwrap_or(""));
+    }
+    cell
+}
+
 /// How many classes `role_alternatives` and `seniority_alternatives` list.
 const ALTERNATIVES: usize = 5;
 
@@ -245,6 +299,12 @@ const ALTERNATIVES: usize = 5;
 /// (`role_alternatives`, `seniority_alternatives`: `[{label, probability}]`,
 /// most probable first, rounded like the confidences). Without it the output
 /// is unchanged, so plain labelling stays byte for byte what it was.
+///
+/// Each skill object has `esco` (ESCO skill URI), `onet` (O*NET Technology
+/// Skills example name) and `onet_code` (its UNSPSC commodity code) when its
+/// catalog entry has them; they are left out, not `null`, when it has not.
+/// With [`Labels::role_codes`] set (`LabelOptions::ids`), also `role_isco`,
+/// `role_esco` and `role_onet` (a list), each only when the role has it.
 pub fn add_json_labels(obj: &mut Map<String, Value>, labels: &Labels, explain: bool) {
     obj.insert("role".into(), Value::String(labels.role.label.to_string()));
     obj.insert("role_confidence".into(), round(labels.role.confidence));
@@ -256,6 +316,20 @@ pub fn add_json_labels(obj: &mut Map<String, Value>, labels: &Labels, explain: b
         "skills".into(),
         serde_json::to_value(&labels.skills).unwrap_or(Value::Array(Vec::new())),
     );
+    if let Some(role) = &labels.role_codes {
+        if let Some(isco) = &role.isco {
+            obj.insert("role_isco".into(), Value::String(isco.clone()));
+        }
+        if let Some(esco) = &role.esco {
+            obj.insert("role_esco".into(), Value::String(esco.clone()));
+        }
+        if !role.onet.is_empty() {
+            obj.insert(
+                "role_onet".into(),
+                Value::Array(role.onet.iter().cloned().map(Value::String).collect()),
+            );
+        }
+    }
     if explain {
         obj.insert(
             "role_terms".into(),
@@ -338,6 +412,7 @@ mod tests {
             role_terms: Vec::new(),
             seniority_terms: Vec::new(),
             skills: Vec::new(),
+            role_codes: None,
         }
     }
 
@@ -391,5 +466,54 @@ mod tests {
                 "skills"
             ]
         );
+    }
+
+    #[test]
+    fn role_codes_are_added_only_when_set_and_only_those_that_exist() {
+        let mut with_codes = labels();
+        with_codes.role_codes = Some(crate::Label {
+            id: "b".into(),
+            name: "B".into(),
+            isco: Some("2512".into()),
+            esco: None,
+            onet: vec!["15-1252.00".into(), "15-1254.00".into()],
+        });
+        let mut obj = Map::new();
+        add_json_labels(&mut obj, &with_codes, false);
+        assert_eq!(obj["role_isco"], "2512");
+        assert!(obj.get("role_esco").is_none());
+        assert_eq!(
+            obj["role_onet"],
+            serde_json::json!(["15-1252.00", "15-1254.00"])
+        );
+        let mut plain = Map::new();
+        add_json_labels(&mut plain, &labels(), false);
+        for k in ["role_isco", "role_esco", "role_onet"] {
+            assert!(plain.get(k).is_none(), "{k}");
+        }
+    }
+
+    #[test]
+    fn csv_id_columns_follow_the_explain_columns() {
+        let mut out = Vec::new();
+        let options = LabelOptions {
+            explain: true,
+            ids: true,
+        };
+        let mut w = LabelWriter::new(&mut out, OutputFormat::Csv, vec!["id".into()], &options);
+        w.write(&Fields::Csv(vec!["x".into()]), &["id".into()], &labels())
+            .unwrap();
+        w.flush().unwrap();
+        drop(w);
+        let text = String::from_utf8(out).unwrap();
+        let header = text.lines().next().unwrap();
+        assert_eq!(
+            header,
+            "id,role,role_confidence,seniority,seniority_confidence,skills,required_skills,\
+             role_terms,seniority_terms,skills_esco,skills_onet,skills_onet_code,role_isco,\
+             role_esco,role_onet"
+        );
+        // No skills, no role codes: empty id cells.
+        assert!(text.lines().nth(1).unwrap().ends_with(",,,,,,"), "{text}");
     }
 }
