@@ -19,6 +19,11 @@ entries derived from
       to other rows, so ESCO alt labels are never used.
 Every generated name is deduplicated (case- and punctuation-insensitive)
 against curated names and aliases and earlier generated entries.
+
+Last, ids for rows that lack them (never a new row, name or alias): an O*NET
+name by catalog name, every O*NET name's commodity code (column onet_code),
+and an ESCO URI from the reviewed esco_links.csv, else by exact preferred
+label in SHARED/esco (see README.md, "Ids" and "ESCO links").
 """
 
 import argparse

@@ -50,6 +50,9 @@ def label_schema():
             T.StructField("category", T.StringType(), False),
             T.StructField("requirement", T.StringType(), False),
             T.StructField("years", T.IntegerType(), True),
+            T.StructField("esco", T.StringType(), True),
+            T.StructField("onet", T.StringType(), True),
+            T.StructField("onet_code", T.StringType(), True),
         ]
     )
     return T.StructType(
