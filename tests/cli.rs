@@ -419,6 +419,23 @@ fn skills_lists_and_searches_the_catalog() {
         .clone();
     let all: Value = serde_json::from_slice(&out).unwrap();
     assert!(all.as_array().unwrap().len() >= 1500);
+    // The CSV listing is a catalog file again, ids included.
+    let out = jobtag()
+        .args(["skills", "python", "--format", "csv", "--limit", "1"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("id,name,category,aliases,ambiguous,onet,esco,onet_code")
+    );
+    assert!(lines.next().unwrap().ends_with(
+        ",Python,http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d,43232405"
+    ));
 }
 
 #[test]

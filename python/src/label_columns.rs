@@ -330,7 +330,8 @@ impl LabelColumnsBuilder {
                 .append_option(skill.years.map(|y| i32::try_from(y).unwrap_or(i32::MAX)));
             self.skill_esco.append_option(skill.esco.as_deref());
             self.skill_onet.append_option(skill.onet.as_deref());
-            self.skill_onet_code.append_option(skill.onet_code.as_deref());
+            self.skill_onet_code
+                .append_option(skill.onet_code.as_deref());
             if skill.requirement == Requirement::Required {
                 self.required_skills.values().append_value(&skill.name);
             }

@@ -101,13 +101,19 @@ const ROLE_CODES: &[(&str, &str)] = &[
 /// (O*NET codes `;`-joined); `None` when `by` is not one or the role has
 /// no such code.
 fn role_code(taxonomy: &Taxonomy, role: &str, by: &str) -> Option<Option<String>> {
-    ROLE_CODES.iter().find(|(name, _)| *name == by)?;
+    if !is_role_code(by) {
+        return None;
+    }
     let label = taxonomy.roles.iter().find(|r| r.id == role);
     Some(label.and_then(|l| match by {
         "role.isco" => l.isco.clone(),
         "role.esco" => l.esco.clone(),
         _ => (!l.onet.is_empty()).then(|| l.onet.join(";")),
     }))
+}
+
+fn is_role_code(by: &str) -> bool {
+    ROLE_CODES.iter().any(|(name, _)| *name == by)
 }
 
 /// A `role.*` code as the record itself carries it (`jobtag label --ids`).
@@ -253,7 +259,7 @@ impl Sink for Counter<'_> {
                     .iter()
                     .map(|b| match b.as_str() {
                         "role" => labels.role.label.to_string(),
-                        code if role_code(&self.taxonomy, "", code).is_some() => {
+                        code if is_role_code(code) => {
                             role_code(&self.taxonomy, &labels.role.label, code)
                                 .flatten()
                                 .unwrap_or_else(|| "(none)".into())
