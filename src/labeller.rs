@@ -44,6 +44,17 @@ pub struct LabelOptions {
     /// `seniority_guess`. Confidences are calibrated, so 0.9 keeps labels
     /// that are right about 90% of the time or more.
     pub min_confidence: Option<f32>,
+    /// Carry ids: the predicted role's taxonomy entry with its ISCO-08,
+    /// ESCO and O*NET-SOC codes in [`Labels::role_codes`], and in CSV
+    /// output ([`crate::io::LabelWriter`]) the skills' ESCO and O*NET ids
+    /// and the role's codes as extra columns. Skills carry their ids in
+    /// [`crate::SkillTag`] either way.
+    ///
+    /// ```
+    /// let mut options = jobtag::LabelOptions::default();
+    /// options.ids = true;
+    /// ```
+    pub ids: bool,
 }
 
 impl LabelOptions {

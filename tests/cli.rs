@@ -419,6 +419,23 @@ fn skills_lists_and_searches_the_catalog() {
         .clone();
     let all: Value = serde_json::from_slice(&out).unwrap();
     assert!(all.as_array().unwrap().len() >= 1500);
+    // The CSV listing is a catalog file again, ids included.
+    let out = jobtag()
+        .args(["skills", "python", "--format", "csv", "--limit", "1"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("id,name,category,aliases,ambiguous,onet,esco,onet_code")
+    );
+    assert!(lines.next().unwrap().ends_with(
+        ",Python,http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d,43232405"
+    ));
 }
 
 #[test]
@@ -742,4 +759,174 @@ fn min_confidence_must_be_a_probability() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("not between 0 and 1"));
+}
+
+const IDS_POSTING: &str = "id,title,description\n\
+    p1,Data Engineer,\"Requirements: Python, Docker, Kafka and teamwork.\"\n";
+
+fn label_with_catalog(catalog: &str, args: &[&str]) -> Vec<u8> {
+    jobtag()
+        .arg("label")
+        .arg("-")
+        .args(["--input-format", "csv", "--skills"])
+        .arg(common::fixture(catalog))
+        .args(args)
+        .write_stdin(IDS_POSTING)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone()
+}
+
+#[test]
+fn jsonl_skills_carry_esco_and_onet_ids_when_the_catalog_has_them() {
+    let rows = jsonl(&label_with_catalog(
+        "skills_with_ids.csv",
+        &["--format", "jsonl"],
+    ));
+    let skills = rows[0]["skills"].as_array().unwrap();
+    let by_id = |id: &str| skills.iter().find(|s| s["id"] == id).unwrap();
+    let python = by_id("python");
+    assert_eq!(
+        python["esco"],
+        "http://data.europa.eu/esco/skill/test-python"
+    );
+    assert_eq!(python["onet"], "Python");
+    assert_eq!(python["onet_code"], "43232405");
+    let kafka = by_id("kafka");
+    assert_eq!(
+        (&kafka["onet"], &kafka["onet_code"]),
+        (&Value::from("Apache Kafka"), &Value::from("43232404"))
+    );
+    // Absent ids are left out, not null: a skill without any has exactly
+    // the fields it had before ids existed.
+    assert!(kafka.get("esco").is_none());
+    let docker = by_id("docker");
+    let keys: Vec<&str> = docker
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        ["category", "id", "name", "requirement", "spans", "years"]
+    );
+    // Role codes only with --ids.
+    assert!(rows[0].get("role_isco").is_none());
+    let with_ids = jsonl(&label_with_catalog(
+        "skills_with_ids.csv",
+        &["--format", "jsonl", "--ids"],
+    ));
+    assert_eq!(with_ids[0]["role"], "data-engineer");
+    assert_eq!(with_ids[0]["role_isco"], "2521");
+    assert_eq!(with_ids[0]["role_onet"], serde_json::json!(["15-1243.01"]));
+    // The data-engineer role has no ESCO occupation: left out.
+    assert!(with_ids[0].get("role_esco").is_none());
+}
+
+#[test]
+fn csv_carries_ids_in_extra_columns_only_when_asked() {
+    let plain = label_with_catalog("skills_with_ids.csv", &["--format", "csv"]);
+    let mut reader = csv::Reader::from_reader(plain.as_slice());
+    assert_eq!(
+        reader.headers().unwrap(),
+        vec![
+            "id",
+            "title",
+            "description",
+            "role",
+            "role_confidence",
+            "seniority",
+            "seniority_confidence",
+            "skills",
+            "required_skills"
+        ]
+    );
+    let out = label_with_catalog("skills_with_ids.csv", &["--format", "csv", "--ids"]);
+    let mut reader = csv::Reader::from_reader(out.as_slice());
+    let headers = reader.headers().unwrap().clone();
+    let row = reader.records().next().unwrap().unwrap();
+    let cell = |name: &str| &row[headers.iter().position(|h| h == name).unwrap()];
+    // The default columns come first, unchanged; the id columns last.
+    assert_eq!(
+        headers.iter().skip(9).collect::<Vec<_>>(),
+        [
+            "skills_esco",
+            "skills_onet",
+            "skills_onet_code",
+            "role_isco",
+            "role_esco",
+            "role_onet"
+        ]
+    );
+    assert_eq!(cell("skills"), "Python;Docker;Apache Kafka;Teamwork");
+    // One entry per skill, in the same order, empty where there is no id.
+    assert_eq!(
+        cell("skills_esco"),
+        "http://data.europa.eu/esco/skill/test-python;;;http://data.europa.eu/esco/skill/test-teams"
+    );
+    assert_eq!(cell("skills_onet"), "Python;;Apache Kafka;");
+    assert_eq!(cell("skills_onet_code"), "43232405;;43232404;");
+    assert_eq!(
+        (
+            cell("role"),
+            cell("role_isco"),
+            cell("role_esco"),
+            cell("role_onet")
+        ),
+        ("data-engineer", "2521", "", "15-1243.01")
+    );
+    // Without --ids the rows are those of the plain run, column for column.
+    let plain_row = csv::Reader::from_reader(plain.as_slice())
+        .records()
+        .next()
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        plain_row.iter().collect::<Vec<_>>(),
+        row.iter().take(9).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn a_catalog_without_the_onet_code_column_still_loads() {
+    let rows = jsonl(&label_with_catalog(
+        "skills_seven_columns.csv",
+        &["--format", "jsonl"],
+    ));
+    let python = &rows[0]["skills"][0];
+    assert_eq!(python["id"], "python");
+    assert_eq!(python["onet"], "Python");
+    assert!(python.get("onet_code").is_none());
+}
+
+#[test]
+fn the_shipped_catalog_links_python_to_esco_and_onet() {
+    let rows = jsonl(&label_with_catalog(
+        "skills_with_ids.csv",
+        &["--format", "jsonl"],
+    ));
+    assert!(!rows.is_empty());
+    let out = jobtag()
+        .args(["label", "-", "--input-format", "csv", "--format", "jsonl"])
+        .write_stdin(IDS_POSTING)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let rows = jsonl(&out);
+    let python = rows[0]["skills"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "python")
+        .unwrap();
+    assert_eq!(
+        python["esco"],
+        "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d"
+    );
+    assert_eq!(python["onet_code"], "43232405");
 }

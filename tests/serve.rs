@@ -50,6 +50,26 @@ fn every_route_answers() {
         "{metrics}"
     );
     assert!(metrics.contains("jobtag_model_info{version="), "{metrics}");
+    // Skills carry their ESCO and O*NET ids, as in `jobtag label`'s JSONL.
+    let (code, label) = s.post(
+        "/v1/label",
+        r#"{"title":"Data Engineer","description":"Requirements: Python"}"#,
+    );
+    assert_eq!(code, 200);
+    let python = label["skills"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["id"] == "python")
+        .unwrap();
+    assert_eq!(
+        python["esco"],
+        "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d"
+    );
+    assert_eq!(
+        (&python["onet"], &python["onet_code"]),
+        (&json!("Python"), &json!("43232405"))
+    );
 }
 
 #[test]
@@ -595,6 +615,17 @@ fn the_generated_schemas_reject_wrong_shapes() {
     let span = json!({"field": "description", "start": 0, "end": 4, "requirement": "required"});
     let good = json!({"id": "x", "name": "X", "category": "tool", "requirement": "required", "years": null, "spans": [span]});
     assert!(validator(&spec, &schema).is_valid(&good));
+    let with_ids = json!({"id": "python", "name": "Python", "category": "programming-language",
+        "requirement": "required", "years": null, "spans": [span],
+        "esco": "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d",
+        "onet": "Python", "onet_code": "43232405"});
+    assert!(validator(&spec, &schema).is_valid(&with_ids));
+    let props = &spec["components"]["schemas"]["SkillTag"]["properties"];
+    for id in ["esco", "onet", "onet_code"] {
+        assert_eq!(props[id]["type"], "string", "{id}: {}", props[id]);
+    }
+    let null_id = json!({"id": "x", "name": "X", "category": "tool", "requirement": "required", "years": null, "spans": [], "esco": null});
+    assert!(!validator(&spec, &schema).is_valid(&null_id));
     let bad = json!({"id": "x", "name": "X", "category": "tool", "requirement": "maybe", "years": null, "spans": []});
     assert!(!validator(&spec, &schema).is_valid(&bad));
     assert!(!validator(&spec, &schema).is_valid(&json!({"id": "x"})));

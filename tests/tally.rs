@@ -508,3 +508,65 @@ fn raw_postings_with_a_board_role_field_are_still_labelled() {
     assert_eq!(t["groups"][1]["key"][0], "data-engineer", "{t}");
     assert_eq!(skill(&t["groups"][0], "SQL")["postings"], 2);
 }
+
+#[test]
+fn groups_by_the_roles_occupation_codes() {
+    // labelled.jsonl has no code fields: they come from the default taxonomy.
+    let t: Value =
+        serde_json::from_slice(&tally(&["--by", "role.isco", "--format", "json"])).unwrap();
+    let keys: Vec<(&str, u64)> = t["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["key"][0].as_str().unwrap(),
+                g["postings"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // data-scientist 2511 (2 postings), devops-engineer 2522, frontend 2513.
+    assert_eq!(keys[0], ("all", 5));
+    assert!(keys.contains(&("2511", 2)), "{keys:?}");
+    assert!(keys.contains(&("2522", 1)), "{keys:?}");
+    assert!(keys.contains(&("2513", 2)), "{keys:?}");
+    let t: Value =
+        serde_json::from_slice(&tally(&["--by", "role.onet", "--format", "json"])).unwrap();
+    let keys: Vec<&str> = t["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["key"][0].as_str().unwrap())
+        .collect();
+    assert!(keys.contains(&"15-2051.00"), "{keys:?}");
+}
+
+#[test]
+fn a_recorded_code_wins_over_the_taxonomy() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("coded.jsonl");
+    std::fs::write(
+        &path,
+        "{\"id\":\"a\",\"role\":\"data-scientist\",\"role_isco\":\"9999\",\"skills\":[]}\n\
+         {\"id\":\"b\",\"role\":\"other\",\"skills\":[]}\n",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("jobtag")
+        .unwrap()
+        .arg("tally")
+        .arg(&path)
+        .args(["--by", "role.isco", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let t: Value = serde_json::from_slice(&out).unwrap();
+    let keys: Vec<&str> = t["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["key"][0].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["all", "(none)", "9999"]);
+}

@@ -8,7 +8,8 @@
 //!
 //! The values are those of `jobtag label --format jsonl`: confidences are
 //! rounded to four decimals as the JSON writer rounds them, and `skills`
-//! holds the JSON's skill objects less their spans.
+//! holds the JSON's skill objects less their spans (an id the JSON leaves
+//! out, `esco`, `onet` or `onet_code`, is null).
 
 use std::sync::Arc;
 
@@ -214,6 +215,9 @@ fn skill_fields() -> Fields {
         Field::new("category", DataType::Utf8, false),
         Field::new("requirement", DataType::Utf8, false),
         Field::new("years", DataType::Int32, true),
+        Field::new("esco", DataType::Utf8, true),
+        Field::new("onet", DataType::Utf8, true),
+        Field::new("onet_code", DataType::Utf8, true),
     ])
 }
 
@@ -281,6 +285,9 @@ struct LabelColumnsBuilder {
     skill_category: StringBuilder,
     skill_requirement: StringBuilder,
     skill_years: Int32Builder,
+    skill_esco: StringBuilder,
+    skill_onet: StringBuilder,
+    skill_onet_code: StringBuilder,
     required_skills: ListBuilder<StringBuilder>,
     guesses: Option<(StringBuilder, StringBuilder)>,
     terms: Option<(TermColumns, TermColumns)>,
@@ -300,6 +307,9 @@ impl LabelColumnsBuilder {
             skill_category: StringBuilder::new(),
             skill_requirement: StringBuilder::new(),
             skill_years: Int32Builder::new(),
+            skill_esco: StringBuilder::new(),
+            skill_onet: StringBuilder::new(),
+            skill_onet_code: StringBuilder::new(),
             required_skills: ListBuilder::new(StringBuilder::new()),
             guesses: guesses.then(|| {
                 (
@@ -334,6 +344,10 @@ impl LabelColumnsBuilder {
                 .append_value(skill.requirement.as_str());
             self.skill_years
                 .append_option(skill.years.map(|y| i32::try_from(y).unwrap_or(i32::MAX)));
+            self.skill_esco.append_option(skill.esco.as_deref());
+            self.skill_onet.append_option(skill.onet.as_deref());
+            self.skill_onet_code
+                .append_option(skill.onet_code.as_deref());
             if skill.requirement == Requirement::Required {
                 self.required_skills.values().append_value(&skill.name);
             }
@@ -376,6 +390,9 @@ impl LabelColumnsBuilder {
             Arc::new(self.skill_category.finish()),
             Arc::new(self.skill_requirement.finish()),
             Arc::new(self.skill_years.finish()),
+            Arc::new(self.skill_esco.finish()),
+            Arc::new(self.skill_onet.finish()),
+            Arc::new(self.skill_onet_code.finish()),
         ]);
         let required_skills: ArrayRef = Arc::new(self.required_skills.finish());
         let mut columns: Vec<(&str, ArrayRef)> = vec![

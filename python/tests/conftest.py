@@ -50,7 +50,10 @@ def cli_label(path: Path, tmp_path: Path, *extra: str) -> list:
 def table_row(row: dict) -> dict:
     """A CLI line's labels in label_table's shape: skills without spans, and
     required_skills."""
-    skills = [{k: s.get(k) for k in ("id", "name", "category", "requirement", "years")} for s in row["skills"]]
+    skills = [
+        {k: s.get(k) for k in ("id", "name", "category", "requirement", "years", "esco", "onet", "onet_code")}
+        for s in row["skills"]
+    ]
     return {
         "role": row["role"],
         "role_confidence": row["role_confidence"],

@@ -277,3 +277,17 @@ def test_the_gil_is_released_while_labelling(labeller, postings):
         thread.join()
     # A thread that holds the GIL for the whole call would let none through.
     assert ticks >= min(5, elapsed / 0.01), (ticks, elapsed)
+
+
+def test_skills_carry_their_esco_and_onet_ids(labeller):
+    """As in the CLI's JSONL: present when the catalog has them; in a table, null when not."""
+    python = next(s for s in labeller.label("Data Engineer", "Requirements: Python")["skills"] if s["id"] == "python")
+    assert python["esco"] == "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d"
+    assert (python["onet"], python["onet_code"]) == ("Python", "43232405")
+    table = pa.table({"title": ["Data Engineer"], "description": ["Requirements: Python and Zorblang"]})
+    mine = jobtag.Labeller(add_skills=str(FIXTURES / "mine.csv"))
+    skills = mine.label_table(table, id=None).to_pylist()[0]["skills"]
+    by_id = {s["id"]: s for s in skills}
+    assert by_id["python"]["esco"].endswith("ccd0a1d9-afda-43d9-b901-96344886e14d")
+    zorblang = next(s for s in skills if s["name"] == "Zorblang")
+    assert (zorblang["esco"], zorblang["onet"], zorblang["onet_code"]) == (None, None, None)

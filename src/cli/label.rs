@@ -35,6 +35,11 @@ pub struct LabelArgs {
     explain: bool,
     #[command(flatten)]
     confidence: MinConfidenceArgs,
+    /// Add the role's occupation codes (role_isco, role_esco, role_onet)
+    /// and, in CSV, the skills' ESCO URIs and O*NET names and codes as
+    /// extra columns (JSONL skills carry theirs without it).
+    #[arg(long)]
+    ids: bool,
     /// Write rows that could not be labelled here (JSONL: file, line, id,
     /// field, reason); by default they are reported on stderr.
     #[arg(long)]
@@ -209,9 +214,10 @@ fn to_output(f: FormatArg) -> OutputFormat {
 pub fn run(args: LabelArgs) -> Result<i32> {
     let start = Instant::now();
     let labeller = args.labeller.build()?;
-    let options = LabelOptions::default()
+    let mut options = LabelOptions::default()
         .with_explain(args.explain)
         .with_min_confidence(args.confidence.min_confidence);
+    options.ids = args.ids;
     let source = args.input.source(args.batch_size)?;
     let out_format = match (args.format, &args.output) {
         (Some(f), _) => to_output(f),

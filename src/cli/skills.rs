@@ -64,6 +64,7 @@ pub fn run(args: SkillsArgs) -> Result<()> {
                 "ambiguous",
                 "onet",
                 "esco",
+                "onet_code",
             ])?;
             for s in &found {
                 w.write_record([
@@ -74,6 +75,7 @@ pub fn run(args: SkillsArgs) -> Result<()> {
                     if s.ambiguous { "yes" } else { "no" },
                     s.onet.as_deref().unwrap_or(""),
                     s.esco.as_deref().unwrap_or(""),
+                    s.onet_code.as_deref().unwrap_or(""),
                 ])?;
             }
             w.flush()?;

@@ -14,7 +14,7 @@ use jobtag::io::{Fields, InputFormat, Record};
 use jobtag::report::{
     bar_chart, period_of, trend_chart, LabelSummary, Tally, TallyBuilder, TallyOptions, TallyRow,
 };
-use jobtag::{LabelOptions, Labeller, Labels, Requirement};
+use jobtag::{LabelOptions, Labeller, Labels, Requirement, Taxonomy};
 
 use super::args::{InputArgs, LabellerArgs, MinConfidenceArgs};
 use super::pipeline::{self, Sink};
@@ -40,7 +40,9 @@ pub struct TallyArgs {
     /// say so already).
     #[command(flatten)]
     confidence: MinConfidenceArgs,
-    /// Group by these fields: role, seniority, or any input column (comma-separated).
+    /// Group by these fields: role, seniority, the role's occupation codes
+    /// (role.isco: ISCO-08 unit group, role.esco: ESCO occupation,
+    /// role.onet: O*NET-SOC codes), or any input column (comma-separated).
     #[arg(long, value_delimiter = ',')]
     by: Vec<String>,
     /// Skills shown per group.
@@ -92,8 +94,59 @@ fn requirement(s: &str) -> Requirement {
     }
 }
 
+/// The `--by` names of the role's occupation codes, and the output field
+/// (`jobtag label --ids`) each is read from when a record has it.
+const ROLE_CODES: &[(&str, &str)] = &[
+    ("role.isco", "role_isco"),
+    ("role.esco", "role_esco"),
+    ("role.onet", "role_onet"),
+];
+
+/// The value of a `role.*` grouping field for `role`, from the taxonomy
+/// (O*NET codes `;`-joined); `None` when `by` is not one or the role has
+/// no such code.
+fn role_code(taxonomy: &Taxonomy, role: &str, by: &str) -> Option<Option<String>> {
+    if !is_role_code(by) {
+        return None;
+    }
+    let label = taxonomy.roles.iter().find(|r| r.id == role);
+    Some(label.and_then(|l| match by {
+        "role.isco" => l.isco.clone(),
+        "role.esco" => l.esco.clone(),
+        _ => (!l.onet.is_empty()).then(|| l.onet.join(";")),
+    }))
+}
+
+fn is_role_code(by: &str) -> bool {
+    ROLE_CODES.iter().any(|(name, _)| *name == by)
+}
+
+/// A `role.*` code as the record itself carries it (`jobtag label --ids`).
+fn recorded_role_code(fields: &Fields, headers: &[String], by: &str) -> Option<String> {
+    let (_, out) = ROLE_CODES.iter().find(|(name, _)| *name == by)?;
+    match fields {
+        Fields::Json(o) => match o.get(*out)? {
+            serde_json::Value::Array(a) => Some(
+                a.iter()
+                    .filter_map(|v| v.as_str())
+                    .collect::<Vec<_>>()
+                    .join(";"),
+            ),
+            serde_json::Value::String(s) => Some(s.clone()),
+            _ => None,
+        },
+        Fields::Csv(_) => field(fields, headers, out),
+    }
+    .filter(|v| !v.is_empty())
+}
+
 /// A row of jobtag's own output, if the record is one.
-fn labelled_row(fields: &Fields, headers: &[String], by: &[String]) -> Option<TallyRow> {
+fn labelled_row(
+    fields: &Fields,
+    headers: &[String],
+    by: &[String],
+    taxonomy: &Taxonomy,
+) -> Option<TallyRow> {
     let role = field(fields, headers, "role")?;
     let conf = |name: &str| {
         field(fields, headers, name)
@@ -139,7 +192,11 @@ fn labelled_row(fields: &Fields, headers: &[String], by: &[String]) -> Option<Ta
     let group = by
         .iter()
         .map(|b| {
-            field(fields, headers, b)
+            let value = match role_code(taxonomy, &role, b) {
+                Some(code) => recorded_role_code(fields, headers, b).or(code),
+                None => field(fields, headers, b),
+            };
+            value
                 .filter(|v| !v.is_empty())
                 .unwrap_or_else(|| "(none)".into())
         })
@@ -161,6 +218,8 @@ struct Counter<'a> {
     /// Shared with the labelling closure: does the current CSV file hold
     /// jobtag's output (a `role` column)? Set before its first batch.
     labelled_csv: &'a AtomicBool,
+    /// For the `role.*` grouping fields.
+    taxonomy: Taxonomy,
     skipped: u64,
     undated: u64,
 }
@@ -193,7 +252,9 @@ impl Sink for Counter<'_> {
             if period.as_deref() == Some(UNDATED) {
                 self.undated += 1;
             }
-            if let Some(mut row) = labelled_row(fields, &self.headers, &self.args.by) {
+            if let Some(mut row) =
+                labelled_row(fields, &self.headers, &self.args.by, &self.taxonomy)
+            {
                 row.group.extend(period);
                 self.builder.add(&row);
             } else if let Some(labels) = labels {
@@ -203,6 +264,11 @@ impl Sink for Counter<'_> {
                     .iter()
                     .map(|b| match b.as_str() {
                         "role" => labels.role.label_or_uncertain().to_string(),
+                        code if is_role_code(code) => {
+                            role_code(&self.taxonomy, labels.role.label_or_uncertain(), code)
+                                .flatten()
+                                .unwrap_or_else(|| "(none)".into())
+                        }
                         "seniority" => labels
                             .seniority
                             .as_ref()
@@ -253,6 +319,9 @@ pub fn run(args: TallyArgs) -> Result<()> {
         builder,
         headers: Vec::new(),
         labelled_csv: &labelled_csv,
+        // Codes of the default taxonomy: a loaded model takes its codes
+        // from there too.
+        taxonomy: Taxonomy::default_taxonomy()?,
         skipped: 0,
         undated: 0,
     };

@@ -32,6 +32,17 @@ pub const LABEL_COLUMNS: &[&str] = &[
 const EXPLAIN_COLUMNS: &[&str] = &["role_terms", "seniority_terms"];
 /// Columns added with a confidence threshold.
 const GUESS_COLUMNS: &[&str] = &["role_guess", "seniority_guess"];
+/// Columns added with [`LabelOptions::ids`], after all others. The
+/// `skills_*` cells list one entry per skill of the `skills` cell, in its
+/// order, `;`-separated and empty where the skill has no such id.
+const ID_COLUMNS: &[&str] = &[
+    "skills_esco",
+    "skills_onet",
+    "skills_onet_code",
+    "role_isco",
+    "role_esco",
+    "role_onet",
+];
 
 /// A row that could not be labelled.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -73,6 +84,9 @@ impl<W: Write> LabelWriter<W> {
     /// (all when `None`; CSV output keeps its `input_columns`). `options`
     /// are those the rows were labelled with: explanations add their
     /// columns, a confidence threshold its guess columns.
+    /// With `options.ids`, the skills' and the role's ids (columns
+    /// `skills_esco`, `skills_onet`, `skills_onet_code`, `role_isco`,
+    /// `role_esco`, `role_onet`, last).
     pub fn new(
         out: W,
         format: OutputFormat,
@@ -171,6 +185,21 @@ impl<W: Write> LabelWriter<W> {
                     row.push(Cow::Owned(terms_cell(&labels.role_terms)));
                     row.push(Cow::Owned(terms_cell(&labels.seniority_terms)));
                 }
+                if self.options.ids {
+                    row.push(Cow::Owned(skill_ids_cell(labels, |s| s.esco.as_deref())));
+                    row.push(Cow::Owned(skill_ids_cell(labels, |s| s.onet.as_deref())));
+                    row.push(Cow::Owned(skill_ids_cell(labels, |s| {
+                        s.onet_code.as_deref()
+                    })));
+                    let role = labels.role_codes.as_ref();
+                    row.push(Cow::Borrowed(
+                        role.and_then(|r| r.isco.as_deref()).unwrap_or(""),
+                    ));
+                    row.push(Cow::Borrowed(
+                        role.and_then(|r| r.esco.as_deref()).unwrap_or(""),
+                    ));
+                    row.push(Cow::Owned(role.map_or(String::new(), |r| r.onet.join(";"))));
+                }
                 if let Some(w) = self.csv.as_mut() {
                     w.write_record(row.iter().map(|c| c.as_bytes()))
                         .map_err(csv_io)?;
@@ -192,6 +221,9 @@ impl<W: Write> LabelWriter<W> {
         }
         if self.options.explain {
             header.extend(EXPLAIN_COLUMNS.iter().map(|s| s.to_string()));
+        }
+        if self.options.ids {
+            header.extend(ID_COLUMNS.iter().map(|s| s.to_string()));
         }
         if let Some(w) = self.csv.as_mut() {
             w.write_record(&header).map_err(csv_io)?;
@@ -253,6 +285,19 @@ fn skills_cell(labels: &Labels, required_only: bool) -> String {
     cell
 }
 
+/// One id per skill of the `skills` cell, `;`-separated, empty where the
+/// skill has none (so the n-th entry belongs to the n-th skill).
+fn skill_ids_cell(labels: &Labels, id: impl Fn(&crate::SkillTag) -> Option<&str>) -> String {
+    let mut cell = String::new();
+    for (k, s) in labels.skills.iter().enumerate() {
+        if k > 0 {
+            cell.push(';');
+        }
+        cell.push_str(id(s).unwrap_or(""));
+    }
+    cell
+}
+
 /// How many classes `role_alternatives` and `seniority_alternatives` list.
 const ALTERNATIVES: usize = 5;
 
@@ -267,6 +312,12 @@ const ALTERNATIVES: usize = 5;
 /// (`role_alternatives`, `seniority_alternatives`: `[{label, probability}]`,
 /// most probable first, rounded like the confidences). Without it the output
 /// is unchanged, so plain labelling stays byte for byte what it was.
+///
+/// Each skill object has `esco` (ESCO skill URI), `onet` (O*NET Technology
+/// Skills example name) and `onet_code` (its UNSPSC commodity code) when its
+/// catalog entry has them; they are left out, not `null`, when it has not.
+/// With [`Labels::role_codes`] set (`LabelOptions::ids`), also `role_isco`,
+/// `role_esco` and `role_onet` (a list), each only when the role has it.
 pub fn add_json_labels(obj: &mut Map<String, Value>, labels: &Labels, options: &LabelOptions) {
     let guesses = options.min_confidence.is_some();
     let explain = options.explain;
@@ -295,6 +346,20 @@ pub fn add_json_labels(obj: &mut Map<String, Value>, labels: &Labels, options: &
         "skills".into(),
         serde_json::to_value(&labels.skills).unwrap_or(Value::Array(Vec::new())),
     );
+    if let Some(role) = &labels.role_codes {
+        if let Some(isco) = &role.isco {
+            obj.insert("role_isco".into(), Value::String(isco.clone()));
+        }
+        if let Some(esco) = &role.esco {
+            obj.insert("role_esco".into(), Value::String(esco.clone()));
+        }
+        if !role.onet.is_empty() {
+            obj.insert(
+                "role_onet".into(),
+                Value::Array(role.onet.iter().cloned().map(Value::String).collect()),
+            );
+        }
+    }
     if explain {
         obj.insert(
             "role_terms".into(),
@@ -378,6 +443,7 @@ mod tests {
             role_terms: Vec::new(),
             seniority_terms: Vec::new(),
             skills: Vec::new(),
+            role_codes: None,
         }
     }
 
@@ -500,5 +566,60 @@ mod tests {
         assert!(text.starts_with(
             "id,role,role_confidence,seniority,seniority_confidence,skills,required_skills\n7,b,"
         ));
+    }
+
+    #[test]
+    fn role_codes_are_added_only_when_set_and_only_those_that_exist() {
+        let mut with_codes = labels();
+        with_codes.role_codes = Some(crate::Label {
+            id: "b".into(),
+            name: "B".into(),
+            isco: Some("2512".into()),
+            esco: None,
+            onet: vec!["15-1252.00".into(), "15-1254.00".into()],
+        });
+        let mut obj = Map::new();
+        add_json_labels(&mut obj, &with_codes, &LabelOptions::default());
+        assert_eq!(obj["role_isco"], "2512");
+        assert!(obj.get("role_esco").is_none());
+        assert_eq!(
+            obj["role_onet"],
+            serde_json::json!(["15-1252.00", "15-1254.00"])
+        );
+        let mut plain = Map::new();
+        add_json_labels(&mut plain, &labels(), &LabelOptions::default());
+        for k in ["role_isco", "role_esco", "role_onet"] {
+            assert!(plain.get(k).is_none(), "{k}");
+        }
+    }
+
+    #[test]
+    fn csv_id_columns_follow_the_guess_and_explain_columns() {
+        let mut out = Vec::new();
+        let mut options = LabelOptions::default()
+            .with_explain(true)
+            .with_min_confidence(Some(0.5));
+        options.ids = true;
+        let mut w = LabelWriter::new(
+            &mut out,
+            OutputFormat::Csv,
+            vec!["id".into()],
+            None,
+            &options,
+        );
+        w.write(&Fields::Csv(vec!["x".into()]), &["id".into()], &labels())
+            .unwrap();
+        w.flush().unwrap();
+        drop(w);
+        let text = String::from_utf8(out).unwrap();
+        let header = text.lines().next().unwrap();
+        assert_eq!(
+            header,
+            "id,role,role_confidence,seniority,seniority_confidence,skills,required_skills,\
+             role_guess,seniority_guess,role_terms,seniority_terms,skills_esco,skills_onet,\
+             skills_onet_code,role_isco,role_esco,role_onet"
+        );
+        // No skills, no role codes: empty id cells.
+        assert!(text.lines().nth(1).unwrap().ends_with(",,,,,,"), "{text}");
     }
 }

@@ -11,7 +11,7 @@ use crate::features::{Featurizer, Field, PostingTerms, SparseRow};
 use crate::labeller::LabelOptions;
 use crate::posting::Posting;
 use crate::skills::SkillTag;
-use crate::taxonomy::Taxonomy;
+use crate::taxonomy::{Label, Taxonomy};
 use crate::text::{normalize_keep_case, NormalizedText};
 
 /// One classification head: its label ids and its regression.
@@ -104,6 +104,12 @@ pub struct Labels {
     /// Skills the posting asks for, in order of first mention.
     #[serde(default)]
     pub skills: Vec<SkillTag>,
+    /// With [`crate::LabelOptions::ids`]: the predicted role's entry in the
+    /// model's taxonomy, with its occupation codes
+    /// ([`crate::Label::isco`], [`crate::Label::esco`],
+    /// [`crate::Label::onet`]). `None` otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_codes: Option<Label>,
 }
 
 /// How many terms an explanation lists per decision.
@@ -247,12 +253,18 @@ impl Model {
                 p.uncertain = p.confidence < min;
             }
         }
+        let role_codes = if options.ids && !role.uncertain {
+            self.taxonomy.role(&role.label).cloned()
+        } else {
+            None
+        };
         let labels = Labels {
             role,
             seniority,
             role_terms,
             seniority_terms,
             skills: Vec::new(),
+            role_codes,
         };
         (labels, description_years)
     }

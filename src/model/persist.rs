@@ -125,6 +125,10 @@ impl Model {
             postcard::from_bytes(&decoded).map_err(decode_error)?
         };
         model.featurizer.rebuild_index();
+        // Occupation codes are reference data, not stored in the file.
+        if let Ok(default) = crate::taxonomy::Taxonomy::default_taxonomy() {
+            model.taxonomy.attach_codes(&default);
+        }
         model
             .check_consistent()
             .map_err(ModelFileError::Inconsistent)?;

@@ -3,7 +3,8 @@
 //! The catalog is data (`training/skills/catalog.csv`, generated from O*NET
 //! and ESCO plus hand curation), embedded at build time. Users can replace
 //! it or add to it with a file of the same columns:
-//! `id,name,category,aliases,ambiguous,onet,esco`. Aliases are `|`-separated;
+//! `id,name,category,aliases,ambiguous,onet,esco,onet_code` (`onet_code` may
+//! be left out, as in catalogs written before it existed). Aliases are `|`-separated;
 //! an alias written `=Go` must match with exactly that case, and one written
 //! `?cloud` is tagged only where the posting asks for it.
 
@@ -46,6 +47,9 @@ pub struct Skill {
     pub onet: Option<String>,
     /// ESCO concept URI, when there is one.
     pub esco: Option<String>,
+    /// UNSPSC commodity code under which O*NET lists the `onet` example
+    /// (`43232306` for a database user interface), when there is one.
+    pub onet_code: Option<String>,
 }
 
 /// A list of skills.
@@ -67,6 +71,8 @@ struct Row {
     onet: String,
     #[serde(default)]
     esco: String,
+    #[serde(default)]
+    onet_code: String,
 }
 
 const DEFAULT_CATALOG: &str = include_str!("../../training/skills/catalog.csv");
@@ -163,6 +169,7 @@ impl SkillCatalog {
                 ambiguous,
                 onet: opt(row.onet),
                 esco: opt(row.esco),
+                onet_code: opt(row.onet_code),
             });
         }
         Ok(SkillCatalog { skills })
@@ -261,6 +268,45 @@ mod tests {
                 }
             ]
         );
+    }
+
+    #[test]
+    fn reads_ids_with_or_without_the_onet_code_column() {
+        // Seven columns, as user catalogs written before `onet_code` have.
+        let c = SkillCatalog::from_reader(CSV.as_bytes(), "t.csv").unwrap();
+        assert_eq!(c.skills()[0].onet.as_deref(), Some("PostgreSQL"));
+        assert_eq!(c.skills()[0].onet_code, None);
+        assert_eq!(c.skills()[0].esco, None);
+        let eight = "id,name,category,aliases,ambiguous,onet,esco,onet_code\n\
+            postgresql,PostgreSQL,database,,no,PostgreSQL,http://data.europa.eu/esco/skill/pg,43232306\n\
+            go-language,Go,programming-language,=Go,yes,,,\n";
+        let c = SkillCatalog::from_reader(eight.as_bytes(), "t.csv").unwrap();
+        let pg = &c.skills()[0];
+        assert_eq!(pg.onet_code.as_deref(), Some("43232306"));
+        assert_eq!(
+            pg.esco.as_deref(),
+            Some("http://data.europa.eu/esco/skill/pg")
+        );
+        let go = &c.skills()[1];
+        assert_eq!((&go.onet, &go.esco, &go.onet_code), (&None, &None, &None));
+    }
+
+    #[test]
+    fn the_shipped_catalog_links_common_skills_to_esco_and_onet() {
+        let c = SkillCatalog::default_catalog().unwrap();
+        let get = |id: &str| c.skills().iter().find(|s| s.id == id).unwrap();
+        let python = get("python");
+        assert_eq!(
+            python.esco.as_deref(),
+            Some("http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d")
+        );
+        assert_eq!(python.onet.as_deref(), Some("Python"));
+        assert_eq!(python.onet_code.as_deref(), Some("43232405"));
+        // Every O*NET name has its commodity code.
+        assert!(c
+            .skills()
+            .iter()
+            .all(|s| s.onet.is_some() == s.onet_code.is_some()));
     }
 
     #[test]

@@ -12,6 +12,7 @@
 //! each tag then gets its requirement level and any years of experience.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use compact_str::CompactString;
 use std::sync::LazyLock;
@@ -57,6 +58,16 @@ pub struct SkillTag {
     pub years: Option<u32>,
     /// Every place it was found.
     pub spans: Vec<SkillSpan>,
+    /// ESCO skill URI of the catalog entry, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub esco: Option<Arc<str>>,
+    /// O*NET Technology Skills example name of the catalog entry, when it
+    /// has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub onet: Option<Arc<str>>,
+    /// The UNSPSC commodity code O*NET lists that example under.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub onet_code: Option<CompactString>,
 }
 
 /// One raw match: a catalog alias at a byte range of normalized text.
@@ -81,6 +92,16 @@ pub(crate) struct Hit {
 pub(crate) struct SkillTagger {
     catalog: SkillCatalog,
     index: WordIndex,
+    /// Each skill's ids, shared: a tag clones a pointer, not the URI.
+    ids: Vec<SkillIds>,
+}
+
+/// The ESCO and O*NET ids of one catalog skill.
+#[derive(Debug, Clone, Default)]
+struct SkillIds {
+    esco: Option<Arc<str>>,
+    onet: Option<Arc<str>>,
+    onet_code: Option<CompactString>,
 }
 
 impl SkillTagger {
@@ -112,9 +133,19 @@ impl SkillTagger {
             }
         }
         folded.extend(exact);
+        let ids = catalog
+            .skills()
+            .iter()
+            .map(|s| SkillIds {
+                esco: s.esco.as_deref().map(Arc::from),
+                onet: s.onet.as_deref().map(Arc::from),
+                onet_code: s.onet_code.as_deref().map(CompactString::from),
+            })
+            .collect();
         Ok(SkillTagger {
             index: WordIndex::new(folded),
             catalog,
+            ids,
         })
     }
 
@@ -229,6 +260,7 @@ impl SkillTagger {
                     }
                     None => {
                         index.insert(h.skill, tags.len());
+                        let ids = &self.ids[h.skill];
                         tags.push(SkillTag {
                             id: skill.id.as_str().into(),
                             name: skill.name.as_str().into(),
@@ -236,6 +268,9 @@ impl SkillTagger {
                             requirement,
                             years: years[k],
                             spans: vec![span],
+                            esco: ids.esco.clone(),
+                            onet: ids.onet.clone(),
+                            onet_code: ids.onet_code.clone(),
                         });
                     }
                 }

@@ -74,9 +74,13 @@ pub(crate) fn fit_model(
     meta.seniority_training = seniority.as_ref().map(|s| s.report().clone());
 
     let (featurizer, role, seniority) = prune(featurizer, role, seniority, params.prune_below);
+    // As a loaded model does: roles without occupation codes take the
+    // default taxonomy's, so a model is the same before and after a save.
+    let mut taxonomy = taxonomy.clone();
+    taxonomy.attach_codes(&Taxonomy::default_taxonomy()?);
     Ok(Model::new(
         meta,
-        taxonomy.clone(),
+        taxonomy,
         featurizer,
         Head {
             labels: role_ids,

@@ -106,6 +106,9 @@ test('a skill shows its details on keyboard focus, tied by aria-describedby', as
   const pythonTip = page.locator(`[id="${await python.getAttribute('aria-describedby')}"]`);
   await pythonTip.waitFor({ state: 'visible' });
   assert.match(await pythonTip.textContent(), /Years: 5\+/);
+  // Its ESCO and O*NET ids (the shipped catalog links Python to both).
+  assert.match(await pythonTip.textContent(), /ESCO: http:\/\/data\.europa\.eu\/esco\/skill\/ccd0a1d9-afda-43d9-b901-96344886e14d/);
+  assert.match(await pythonTip.textContent(), /O\*NET: Python \(43232405\)/);
   await page.mouse.move(0, 0);
   await pythonTip.waitFor({ state: 'hidden' });
 });

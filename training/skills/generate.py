@@ -19,6 +19,11 @@ entries derived from
       to other rows, so ESCO alt labels are never used.
 Every generated name is deduplicated (case- and punctuation-insensitive)
 against curated names and aliases and earlier generated entries.
+
+Last, ids for rows that lack them (never a new row, name or alias): an O*NET
+name by catalog name, every O*NET name's commodity code (column onet_code),
+and an ESCO URI from the reviewed esco_links.csv, else by exact preferred
+label in SHARED/esco (see README.md, "Ids" and "ESCO links").
 """
 
 import argparse
@@ -29,7 +34,11 @@ import re
 import sys
 import unicodedata
 
-COLUMNS = ["id", "name", "category", "aliases", "ambiguous", "onet", "esco"]
+# curated.csv has the first seven columns; the generator adds `onet_code`.
+CURATED_COLUMNS = ["id", "name", "category", "aliases", "ambiguous", "onet", "esco"]
+COLUMNS = CURATED_COLUMNS + ["onet_code"]
+ESCO_LINK_COLUMNS = ["id", "esco", "esco_label", "how"]
+ESCO_LINK_HOWS = {"label", "alt-label", "reviewed", "broader", "none"}
 CATEGORIES = {
     "programming-language", "library-framework", "database", "cloud-platform",
     "devops-tool", "tool", "data-ml-method", "practice", "certification",
@@ -638,15 +647,168 @@ def add_esco(cat, shared, counts):
         counts["esco: added"] += 1
 
 
+# ---------------------------------------------------------------- links --
+#
+# After every row is in place, ids are attached to rows that lack them. This
+# never adds, removes or renames a row or an alias, so which skills are tagged
+# does not change; only the ids they carry.
+
+def onet_commodities(shared):
+    """Example name -> its commodity code (the code it is listed under most
+    often; ties to the smaller code)."""
+    path = os.path.join(shared, "onet", "Technology Skills.txt")
+    codes = collections.defaultdict(collections.Counter)
+    with open(path, encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f, delimiter="\t"):
+            codes[r["Example"].strip()][r["Commodity Code"].strip()] += 1
+    return {ex: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+            for ex, c in codes.items()}
+
+
+def row_forms(row):
+    """The name and every alias, without their '=' and '?' marks."""
+    return [row["name"]] + [a.lstrip("?=").lstrip("=?").strip()
+                            for a in split_aliases(row["aliases"])]
+
+
+def link_onet(cat, commodities, counts):
+    """O*NET name for rows without one: the catalog name equals an Example
+    name, or the name an Example is cleaned to (`clean_onet`), ignoring case
+    and punctuation, and no other Example claims the same key. Aliases are
+    not used: short aliases ("R", "Go") name too many products."""
+    by_key = collections.defaultdict(set)
+    for ex in commodities:
+        by_key[norm_key(ex)].add(ex)
+        cleaned = clean_onet(ex)
+        if cleaned is not None:
+            by_key[norm_key(cleaned[0])].add(ex)
+    taken = {r["onet"] for r in cat.rows if r["onet"]}
+    for row in cat.rows:
+        if row["onet"]:
+            continue
+        if row["ambiguous"] == "yes" or descriptive(row["name"].split()):
+            # "Risk management" would find "Thomson Reuters Risk Management"
+            continue
+        found = by_key.get(norm_key(row["name"]), set()) - taken
+        if len(found) == 1:
+            row["onet"] = found.pop()
+            taken.add(row["onet"])
+            counts["links: onet name by catalog name"] += 1
+    for row in cat.rows:
+        row["onet_code"] = commodities.get(row["onet"], "") if row["onet"] else ""
+        if row["onet"] and not row["onet_code"]:
+            sys.exit(f"O*NET example {row['onet']!r} of {row['id']} is not in "
+                     f"Technology Skills.txt")
+
+
+def esco_preferred_labels(shared):
+    """norm key -> set of (uri, label) over the ESCO files in SHARED/esco:
+    preferred labels of skills_en.csv (its altLabels column is misaligned
+    and is not read), and preferred and alternative labels of the ICT and
+    transversal collections (whose altLabels are aligned). A trailing
+    qualifier ("Python (computer programming)") also gives the bare name."""
+    index = collections.defaultdict(set)
+
+    def add(label, uri):
+        label = re.sub(r"\s+", " ", label).strip()
+        if not label:
+            return
+        index[norm_key(label)].add((uri, label))
+        bare = re.sub(r"\s*\([^()]*\)$", "", label)
+        if bare != label:
+            index[norm_key(bare)].add((uri, label))
+
+    labels = {}
+    with open(os.path.join(shared, "esco", "skills_en.csv"), encoding="utf-8",
+              newline="") as f:
+        for r in csv.DictReader(f):
+            add(r["preferredLabel"], r["conceptUri"].strip())
+            labels[r["conceptUri"].strip()] = r["preferredLabel"].strip()
+    for name in ("ictSkillsCollection_en.csv", "transversalSkillsCollection_en.csv"):
+        path = os.path.join(shared, "esco", name)
+        if not os.path.exists(path):
+            continue
+        with open(path, encoding="utf-8", newline="") as f:
+            for r in csv.DictReader(f):
+                uri = r["conceptUri"].strip()
+                add(r["preferredLabel"], uri)
+                labels[uri] = r["preferredLabel"].strip()
+                for alt in r["altLabels"].split("|"):
+                    # an alternative label names the concept only as a
+                    # whole phrase: at least two words
+                    if len(alt.split()) >= 2:
+                        index[norm_key(alt)].add((uri, r["preferredLabel"].strip()))
+    return index, labels
+
+
+def load_esco_links(path):
+    """The reviewed links: id -> (uri, label, how)."""
+    links = {}
+    if not os.path.exists(path):
+        return links
+    with open(path, encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        if reader.fieldnames != ESCO_LINK_COLUMNS:
+            sys.exit(f"{path}: columns must be exactly {','.join(ESCO_LINK_COLUMNS)}")
+        for n, r in enumerate(reader, start=2):
+            r = {k: (r[k] or "").strip() for k in ESCO_LINK_COLUMNS}
+            if r["how"] not in ESCO_LINK_HOWS:
+                sys.exit(f"{path}:{n}: how must be one of {sorted(ESCO_LINK_HOWS)}")
+            if (r["how"] == "none") != (r["esco"] == ""):
+                sys.exit(f"{path}:{n}: a link needs a URI, and `none` has none")
+            if r["esco"] and not r["esco"].startswith("http://data.europa.eu/esco/skill/"):
+                sys.exit(f"{path}:{n}: not an ESCO skill URI: {r['esco']}")
+            if r["id"] in links:
+                sys.exit(f"{path}:{n}: duplicate id {r['id']}")
+            links[r["id"]] = (r["esco"], r["esco_label"], r["how"])
+    return links
+
+
+def link_esco(cat, shared, links, counts):
+    """ESCO URI for rows without one, in this order:
+    1. esco_links.csv (reviewed; `none` keeps a row unlinked);
+    2. the catalog name, or else one of its aliases of 4+ characters, equals
+       the preferred label of exactly one concept in SHARED/esco
+       (case- and punctuation-insensitive, qualifier ignored), or a 2+ word
+       alternative label in the ICT or transversal collections."""
+    index, labels = esco_preferred_labels(shared)
+    known = {r["id"] for r in cat.rows}
+    for skill_id in sorted(links):
+        if skill_id not in known:
+            sys.exit(f"esco_links.csv: no catalog row has id {skill_id}")
+    for row in cat.rows:
+        if row["esco"] and row["id"] in links:
+            sys.exit(f"esco_links.csv: {row['id']} already has an ESCO URI in curated.csv")
+        if row["esco"]:
+            continue
+        link = links.get(row["id"])
+        if link is not None:
+            uri, label, how = link
+            if uri in labels and labels[uri] != label:
+                sys.exit(f"esco_links.csv: {row['id']}: {uri} is {labels[uri]!r} "
+                         f"in ESCO, not {label!r}")
+            row["esco"] = uri
+            counts[f"links: esco by esco_links.csv ({how})"] += 1
+            continue
+        forms = [row["name"]] + [f for f in row_forms(row)[1:] if len(f) >= 4]
+        for k, form in enumerate(forms):
+            found = {uri for uri, _ in index.get(norm_key(form), ())}
+            if len(found) == 1:
+                row["esco"] = found.pop()
+                counts["links: esco by " + ("name" if k == 0 else "alias")
+                       + " = ESCO label"] += 1
+                break
+
+
 # ----------------------------------------------------------------- main --
 
 def load_curated(path, cat):
     with open(path, encoding="utf-8", newline="") as f:
         reader = csv.DictReader(f)
-        if reader.fieldnames != COLUMNS:
-            sys.exit(f"{path}: columns must be exactly {','.join(COLUMNS)}")
+        if reader.fieldnames != CURATED_COLUMNS:
+            sys.exit(f"{path}: columns must be exactly {','.join(CURATED_COLUMNS)}")
         for n, r in enumerate(reader, start=2):
-            r = {k: (r[k] or "").strip() for k in COLUMNS}
+            r = {k: (r[k] or "").strip() for k in CURATED_COLUMNS}
             if r["id"] in cat.ids:
                 sys.exit(f"{path}:{n}: duplicate id {r['id']}")
             if r["category"] not in CATEGORIES:
@@ -665,6 +827,8 @@ def main():
                          "relative to the repo root)")
     ap.add_argument("--curated", default=os.path.join(here, "curated.csv"))
     ap.add_argument("--out", default=os.path.join(here, "catalog.csv"))
+    ap.add_argument("--esco-links", default=os.path.join(here, "esco_links.csv"),
+                    help="reviewed ESCO links (id,esco,esco_label,how)")
     ap.add_argument("--no-onet", action="store_true")
     ap.add_argument("--no-esco", action="store_true")
     args = ap.parse_args()
@@ -676,6 +840,12 @@ def main():
         add_onet(cat, args.shared, counts)
     if not args.no_esco:
         add_esco(cat, args.shared, counts)
+    for row in cat.rows:
+        row.setdefault("onet_code", "")
+    if not args.no_onet:
+        link_onet(cat, onet_commodities(args.shared), counts)
+    if not args.no_esco:
+        link_esco(cat, args.shared, load_esco_links(args.esco_links), counts)
 
     tmp = args.out + ".tmp"
     with open(tmp, "w", encoding="utf-8", newline="") as f:
@@ -688,6 +858,8 @@ def main():
     by_cat = collections.Counter(r["category"] for r in cat.rows)
     amb = sum(r["ambiguous"] == "yes" for r in cat.rows)
     print(f"wrote {len(cat.rows)} rows to {args.out} ({amb} ambiguous)")
+    print(f"ids: {sum(bool(r['esco']) for r in cat.rows)} with an ESCO URI, "
+          f"{sum(bool(r['onet']) for r in cat.rows)} with an O*NET name")
     print("by source:")
     for k in ("curated", "onet", "esco"):
         print(f"  {k:10s} {by_source[k]:5d}")

@@ -96,7 +96,9 @@ class Labeller:
         Returns the label fields of the line ``jobtag label --format jsonl``
         writes for it, with the same values: ``role``, ``role_confidence``,
         ``seniority``, ``seniority_confidence`` and ``skills`` (a list of
-        ``{id, name, category, requirement, years, spans}``); with
+        ``{id, name, category, requirement, years, spans}``, plus ``esco``
+        (ESCO skill URI), ``onet`` and ``onet_code`` (O*NET example name and
+        commodity code) when the catalog has them); with
         ``explain``, ``role_terms`` and ``seniority_terms`` too. With
         ``min_confidence``, a role or seniority whose (calibrated) confidence
         is below it is ``"uncertain"``, and ``role_guess`` /
@@ -145,7 +147,7 @@ class Labeller:
         replaced): ``role`` (string), ``role_confidence`` (float64),
         ``seniority`` (string), ``seniority_confidence`` (float64),
         ``skills`` (list of struct ``{id, name, category, requirement,
-        years}``), ``required_skills`` (list of string), ``label_error``
+        years, esco, onet, onet_code}``, the ids null when unknown), ``required_skills`` (list of string), ``label_error``
         (string). The values are those of ``jobtag label --format jsonl``
         (confidences rounded to four decimals as there). In pandas, the two
         list columns are Arrow-backed (``pd.ArrowDtype``): ``explode``,

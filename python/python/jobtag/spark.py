@@ -61,6 +61,9 @@ def label_schema(guesses: bool = False):
             T.StructField("category", T.StringType(), False),
             T.StructField("requirement", T.StringType(), False),
             T.StructField("years", T.IntegerType(), True),
+            T.StructField("esco", T.StringType(), True),
+            T.StructField("onet", T.StringType(), True),
+            T.StructField("onet_code", T.StringType(), True),
         ]
     )
     types = {

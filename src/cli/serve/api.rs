@@ -219,6 +219,21 @@ pub(super) mod schema {
         years: Option<u32>,
         /// Every place it was found.
         spans: Vec<SkillSpan>,
+        /// ESCO skill URI of the catalog entry; absent when it has none.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[schema(
+            nullable = false,
+            example = "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d"
+        )]
+        esco: Option<String>,
+        /// O*NET Technology Skills example name; absent when it has none.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[schema(nullable = false, example = "Python")]
+        onet: Option<String>,
+        /// The UNSPSC commodity code O*NET lists that example under.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[schema(nullable = false, example = "43232405")]
+        onet_code: Option<String>,
     }
 
     /// One place a skill was found.

@@ -258,6 +258,9 @@
       : `${requirement} (elsewhere ${skill.requirement})`);
     row('Years', skill.years === null || skill.years === undefined ? 'not stated' : `${skill.years}+`);
     row('Id', skill.id);
+    // Ids in the ESCO and O*NET classifications, when the catalog has them.
+    if (skill.esco) row('ESCO', skill.esco);
+    if (skill.onet) row('O*NET', skill.onet_code ? `${skill.onet} (${skill.onet_code})` : skill.onet);
     return tip;
   }
 
