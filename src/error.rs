@@ -42,6 +42,29 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// A request body (see [`crate::io::postings_from_body`]) that is not
+    /// JSON.
+    #[error("invalid JSON: {0}")]
+    InvalidJson(serde_json::Error),
+    /// A request body that is an array of more postings than allowed.
+    #[error("{found} postings; at most {max} per request")]
+    BatchTooLarge {
+        /// Postings in the array.
+        found: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// A posting of a request body that cannot be labelled: not an object
+    /// (field `$`, kind `WrongType`), a field of the wrong type, or neither
+    /// title nor description (kind `Empty`). Reads `[index].field: reason`,
+    /// or `field: reason` when the body is one object.
+    #[error("{}{}: {}", index.map(|i| format!("[{i}].")).unwrap_or_default(), error.field, error.reason)]
+    BadPosting {
+        /// Its place in the array; `None` when the body is one object.
+        index: Option<usize>,
+        /// The field at fault and why.
+        error: crate::io::FieldError,
+    },
     /// A training recipe or data configuration that cannot be used.
     #[error("recipe: {0}")]
     Recipe(String),

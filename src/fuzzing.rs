@@ -3,10 +3,15 @@
 //! library on arbitrary input and panics when an invariant breaks; the fuzzer
 //! reports the panic with the input that caused it.
 
-use crate::io::{posting_from_json, Columns, FieldErrorKind, InputFormat, RecordReader};
+use serde_json::{Map, Value};
+
+use crate::io::{
+    posting_from_json, postings_from_body, Columns, FieldErrorKind, InputFormat, RecordReader,
+};
 use crate::text::analyze::analyze;
 use crate::text::normalize::{normalize, normalize_keep_case};
 use crate::text::tokenize::tokenize;
+use crate::Error;
 
 /// Normalize, tokenize and analyze `raw`: every token slices the normalized
 /// text and is not empty, every span maps back inside the raw text on
@@ -72,34 +77,103 @@ pub fn reader(bytes: &[u8]) {
     }
 }
 
-/// A request body as `POST /v1/label` reads it: JSON, one posting object
-/// or an array of them, each through [`posting_from_json`] (the function the
-/// server calls). A posting is never empty; an error names its field.
+/// A request body as `POST /v1/label` reads it, through
+/// [`postings_from_body`] (the function the server calls). The batch limit
+/// is 100 (the server's default), or 0 to 4 when the body's length is a
+/// multiple of 4, so that both sides of it are reached.
+///
+/// Accepted: the body is JSON, an array (of at most the limit) exactly when
+/// the answer says so, one item per posting sent, each with its own object,
+/// not empty, with the object's title and description. Rejected: invalid
+/// JSON only when it is not JSON, a batch too large only for an array over
+/// the limit, else the first posting at fault by its index (only in an
+/// array, after postings that are good) with a message that starts with it:
+/// not an object (`$`), a field it has that is of the wrong type, or no
+/// title and no description.
 pub fn request_body(bytes: &[u8]) {
-    let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes) else {
-        return;
+    let max_batch = if bytes.len().is_multiple_of(4) {
+        bytes.len() % 5
+    } else {
+        100
     };
-    let items = match &value {
-        serde_json::Value::Array(list) => list.iter().collect(),
-        other => vec![other],
-    };
-    for item in items {
-        let serde_json::Value::Object(obj) = item else {
-            continue;
-        };
-        match posting_from_json(obj, &Columns::default()) {
-            Ok(p) => assert!(!p.is_empty()),
-            Err(e) => match e.kind {
-                FieldErrorKind::Empty => {
-                    assert!(obj
-                        .get("title")
-                        .and_then(|t| t.as_str())
-                        .unwrap_or("")
-                        .trim()
-                        .is_empty())
+    let parsed = serde_json::from_slice::<Value>(bytes);
+    let error = match postings_from_body(bytes, max_batch) {
+        Ok((items, batch)) => {
+            let Ok(value) = parsed else {
+                panic!("accepted a body that is not JSON");
+            };
+            let sent: Vec<&Value> = match &value {
+                Value::Array(list) => {
+                    assert!(batch && list.len() <= max_batch);
+                    list.iter().collect()
                 }
-                _ => assert!(obj.contains_key(&e.field), "{e}"),
-            },
+                other => {
+                    assert!(!batch);
+                    vec![other]
+                }
+            };
+            assert_eq!(items.len(), sent.len());
+            for ((obj, posting), sent) in items.iter().zip(sent) {
+                assert_eq!(sent.as_object(), Some(obj));
+                assert!(!posting.is_empty());
+                assert_eq!(posting.title, text_of(obj, "title"));
+                let description = text_of(obj, "description");
+                if description.trim().is_empty() {
+                    assert!(posting.description.is_empty());
+                } else {
+                    assert_eq!(posting.description, description);
+                }
+            }
+            return;
         }
+        Err(error) => error,
+    };
+    let message = error.to_string();
+    match (error, parsed) {
+        (Error::InvalidJson(_), parsed) => assert!(parsed.is_err(), "{message}"),
+        (Error::BatchTooLarge { found, max }, Ok(Value::Array(list))) => {
+            assert!(max == max_batch && found == list.len() && found > max);
+        }
+        (Error::BadPosting { index, error }, Ok(value)) => {
+            let sent = match (&value, index) {
+                (Value::Array(list), Some(i)) => {
+                    assert!(list.len() <= max_batch && i < list.len());
+                    assert!(message.starts_with(&format!("[{i}].{}: ", error.field)));
+                    for good in &list[..i] {
+                        let obj = good.as_object();
+                        assert!(
+                            obj.is_some_and(|o| posting_from_json(o, &Columns::default()).is_ok())
+                        );
+                    }
+                    &list[i]
+                }
+                (Value::Array(_), None) | (_, Some(_)) => panic!("{message}: index {index:?}"),
+                (other, None) => {
+                    assert!(message.starts_with(&format!("{}: ", error.field)));
+                    other
+                }
+            };
+            match (sent, error.kind) {
+                (Value::Object(obj), FieldErrorKind::WrongType) => {
+                    let value = obj.get(&error.field);
+                    assert!(
+                        value.is_some_and(|v| !v.is_string() && !v.is_null()),
+                        "{message}"
+                    );
+                }
+                (Value::Object(obj), FieldErrorKind::Empty) => {
+                    assert!(text_of(obj, "title").trim().is_empty());
+                    assert!(text_of(obj, "description").trim().is_empty());
+                }
+                (Value::Object(_), kind) => panic!("{message}: {kind:?}"),
+                (_, kind) => assert!(error.field == "$" && kind == FieldErrorKind::WrongType),
+            }
+        }
+        (error, parsed) => panic!("{error:?} for {parsed:?}"),
     }
+}
+
+/// A field's text, as a posting reads it: absent and `null` are empty.
+fn text_of<'a>(obj: &'a Map<String, Value>, field: &str) -> &'a str {
+    obj.get(field).and_then(Value::as_str).unwrap_or("")
 }

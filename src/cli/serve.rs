@@ -63,7 +63,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{BoxError, Json, Router};
 use clap::{Args, ValueEnum};
-use jobtag::io::{add_json_labels, posting_from_json, Columns, FieldErrorKind};
+use jobtag::io::{add_json_labels, postings_from_body, FieldErrorKind};
 use jobtag::{LabelOptions, Labeller, Posting};
 use serde_json::{Map, Value};
 use tower::ServiceBuilder;
@@ -280,32 +280,6 @@ async fn openapi_json(State(state): State<Arc<AppState>>) -> Response {
         .into_response()
 }
 
-/// Turn one JSON value into a posting, or say which field is wrong.
-fn posting_of(
-    value: &Value,
-    index: Option<usize>,
-) -> Result<(Map<String, Value>, Posting), ApiError> {
-    let at = |field: &str| match index {
-        Some(i) => format!("[{i}].{field}"),
-        None => field.to_string(),
-    };
-    let Value::Object(obj) = value else {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_type",
-            format!("{}: expected a posting object", at("$")),
-        ));
-    };
-    let posting = posting_from_json(obj, &Columns::default()).map_err(|e| {
-        let (status, code) = match e.kind {
-            FieldErrorKind::Empty => (StatusCode::UNPROCESSABLE_ENTITY, "empty_posting"),
-            _ => (StatusCode::BAD_REQUEST, "invalid_type"),
-        };
-        ApiError::new(status, code, format!("{}: {}", at(&e.field), e.reason))
-    })?;
-    Ok((obj.clone(), posting))
-}
-
 /// Sets the job's cancel flag when dropped: when the handler's future is
 /// dropped, or when the handler gives up at the deadline.
 struct CancelOnDrop(Arc<AtomicBool>);
@@ -389,33 +363,24 @@ fn is_json(headers: &HeaderMap) -> bool {
 type Item = (Map<String, Value>, Posting);
 
 /// The postings of a request body (one object, or an array of at most
-/// `max_batch`), and whether it was an array.
+/// `max_batch`), and whether it was an array; the error as its HTTP
+/// answer, with the error's message.
 fn postings_of(bytes: &[u8], max_batch: usize) -> Result<(Vec<Item>, bool), ApiError> {
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_json",
-            format!("invalid JSON: {e}"),
-        )
-    })?;
-    match &value {
-        Value::Array(list) => {
-            if list.len() > max_batch {
-                return Err(ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "batch_too_large",
-                    format!("{} postings; at most {max_batch} per request", list.len()),
-                ));
+    postings_from_body(bytes, max_batch).map_err(|e| {
+        let (status, code) = match &e {
+            jobtag::Error::InvalidJson(_) => (StatusCode::BAD_REQUEST, "invalid_json"),
+            jobtag::Error::BatchTooLarge { .. } => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "batch_too_large")
             }
-            let items = list
-                .iter()
-                .enumerate()
-                .map(|(i, v)| posting_of(v, Some(i)))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok((items, true))
-        }
-        other => Ok((vec![posting_of(other, None)?], false)),
-    }
+            jobtag::Error::BadPosting { error, .. } if error.kind == FieldErrorKind::Empty => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "empty_posting")
+            }
+            jobtag::Error::BadPosting { .. } => (StatusCode::BAD_REQUEST, "invalid_type"),
+            // postings_from_body returns no other error.
+            _ => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        };
+        ApiError::new(status, code, e.to_string())
+    })
 }
 
 /// Label on the blocking pool, by `deadline`; the caller's concurrency slot

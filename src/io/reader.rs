@@ -3,8 +3,9 @@
 //! (file, line, byte offset, record number) and is either a posting or a
 //! typed [`FieldError`] saying which field is wrong and why: nothing is
 //! dropped, and every message says where. `jobtag label`, `tally`, `train`
-//! and `eval` read through it; the service turns a JSON body into postings
-//! with the same [`posting_from_json`].
+//! and `eval` read through it; a request body to the service is read by
+//! the same rule (`posting_from_json`, through
+//! [`postings_from_body`](super::postings_from_body)).
 
 use std::borrow::Cow;
 use std::fs::File;
@@ -496,12 +497,12 @@ impl RecordReader {
     }
 }
 
-/// The posting in a JSON object (a JSONL record or a request body): its
-/// id, title and text fields by `columns`. Absent and `null` fields are
+/// The posting in a JSON object (a JSONL record or a posting of a request
+/// body): its id, title and text fields by `columns`. Absent and `null` fields are
 /// empty; the id may be a number; any other non-string is a
 /// [`FieldErrorKind::WrongType`] error naming the field, and an object with
 /// neither title nor description is [`FieldErrorKind::Empty`].
-pub fn posting_from_json(
+pub(crate) fn posting_from_json(
     obj: &Map<String, Value>,
     columns: &Columns,
 ) -> std::result::Result<Posting, FieldError> {
