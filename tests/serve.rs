@@ -122,6 +122,19 @@ fn min_confidence_per_request_and_per_server() {
         400,
         "invalid_query",
     );
+    // ?ids=true adds the role's occupation codes; an uncertain role has none.
+    let backend = r#"{"title":"Backend Developer","description":"Java and Spring services"}"#;
+    let (_, coded) = s.post("/v1/label?ids=true", backend);
+    assert_eq!(coded["role"], "backend-developer");
+    assert_eq!(coded["role_isco"], "2512");
+    assert!(coded["role_esco"]
+        .as_str()
+        .is_some_and(|u| u.starts_with("http://data.europa.eu/esco/occupation/")));
+    assert!(coded["role_onet"].as_array().is_some_and(|l| !l.is_empty()));
+    assert!(s.post("/v1/label", backend).1.get("role_isco").is_none());
+    let (_, uncertain) = s.post("/v1/label?ids=true&min_confidence=1", body);
+    assert_eq!(uncertain["role"], "uncertain");
+    assert!(uncertain.get("role_isco").is_none(), "{uncertain}");
     // The server's default, and a request overriding it.
     let strict = Server::start(&["--min-confidence", "1"]);
     assert_eq!(strict.post("/v1/label", body).1["role"], "uncertain");

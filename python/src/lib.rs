@@ -90,19 +90,21 @@ impl PyLabeller {
 
     /// The label fields of one posting as a JSON object (text): exactly
     /// those of a `jobtag label --format jsonl` line.
-    #[pyo3(signature = (title, description, explain=false, min_confidence=None))]
+    #[pyo3(signature = (title, description, explain=false, min_confidence=None, ids=false))]
     fn label_json(
         &self,
         title: &str,
         description: &str,
         explain: bool,
         min_confidence: Option<f32>,
+        ids: bool,
     ) -> PyResult<String> {
         let posting = Posting::new(title, description);
         if posting.is_empty() {
             return Err(PyValueError::new_err(label_columns::EMPTY_POSTING));
         }
-        let options = options(explain, min_confidence)?;
+        let mut options = options(explain, min_confidence)?;
+        options.ids = ids;
         let labels = self.inner.label_with(&posting, &options);
         let mut obj = serde_json::Map::new();
         jobtag::io::add_json_labels(&mut obj, &labels, &options);

@@ -224,6 +224,15 @@ def test_min_confidence_is_the_cli_min_confidence(labeller, postings, tmp_path):
         labeller.label("Data Engineer", "", min_confidence=1.5)
 
 
+def test_ids_add_the_roles_occupation_codes(labeller):
+    got = labeller.label("Backend Developer", "Java and Spring services", ids=True)
+    assert got["role"] == "backend-developer"
+    assert got["role_isco"] == "2512"
+    assert got["role_esco"].startswith("http://data.europa.eu/esco/occupation/")
+    assert got["role_onet"]
+    assert "role_isco" not in labeller.label("Backend Developer", "Java and Spring services")
+
+
 def test_explain_adds_the_terms(labeller, postings):
     out = labeller.label_table(arrow_table(postings[:3]), explain=True)
     names = out.schema.names

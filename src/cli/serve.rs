@@ -333,9 +333,10 @@ async fn label(
         Some(p) => Some(p),
         None => state.min_confidence,
     };
-    let options = LabelOptions::default()
+    let mut options = LabelOptions::default()
         .with_explain(query.explain)
         .with_min_confidence(min_confidence);
+    options.ids = query.ids;
     let (items, batch) = postings_of(&body.map_err(body_error)?, state.max_batch)?;
     let labelled = label_blocking(&state, items, options, admitted + state.timeout).await?;
     state.metrics.labelled(labelled.len());

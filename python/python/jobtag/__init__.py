@@ -90,6 +90,7 @@ class Labeller:
         *,
         explain: bool = False,
         min_confidence: Optional[float] = None,
+        ids: bool = False,
     ) -> dict:
         """Label one posting.
 
@@ -102,7 +103,9 @@ class Labeller:
         ``explain``, ``role_terms`` and ``seniority_terms`` too. With
         ``min_confidence``, a role or seniority whose (calibrated) confidence
         is below it is ``"uncertain"``, and ``role_guess`` /
-        ``seniority_guess`` hold the model's best labels.
+        ``seniority_guess`` hold the model's best labels. With ``ids``, the
+        role's occupation codes too: ``role_isco``, ``role_esco`` and
+        ``role_onet`` (a list), each when the role has one.
 
         Raises:
             ValueError: both the title and the description are empty, or
@@ -111,7 +114,7 @@ class Labeller:
         import json
 
         return json.loads(
-            self._native.label_json(title or "", description or "", explain, min_confidence)
+            self._native.label_json(title or "", description or "", explain, min_confidence, ids)
         )
 
     def label_table(

@@ -34,6 +34,7 @@ class Labeller:
         description: str,
         explain: bool = False,
         min_confidence: Optional[float] = None,
+        ids: bool = False,
     ) -> str:
         """The label fields of one ``jobtag label --format jsonl`` line, as JSON text.
         Raises ValueError when both texts are empty."""

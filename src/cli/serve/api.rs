@@ -89,6 +89,13 @@ pub(super) struct LabelQuery {
     /// `--min-confidence`, else none.
     #[param(minimum = 0.0, maximum = 1.0)]
     pub(super) min_confidence: Option<f32>,
+    /// Add the role's occupation codes: `role_isco` (ISCO-08 unit group),
+    /// `role_esco` (ESCO occupation URI) and `role_onet` (O*NET-SOC codes),
+    /// each when the role has one (as `jobtag label --ids`). Skills carry
+    /// their ids either way.
+    #[serde(default)]
+    #[param(default = false)]
+    pub(super) ids: bool,
 }
 
 /// Types that only describe JSON the service builds elsewhere.
@@ -148,6 +155,17 @@ pub(super) mod schema {
         /// confidence.
         #[serde(default)]
         role_guess: String,
+        /// With `ids=true`: the role's ISCO-08 unit group, when it has one
+        /// (never for an uncertain role).
+        #[serde(default)]
+        #[schema(example = "2512")]
+        role_isco: String,
+        /// With `ids=true`: the role's ESCO occupation URI, when it has one.
+        #[serde(default)]
+        role_esco: String,
+        /// With `ids=true`: the role's O*NET-SOC codes, most fitting first.
+        #[serde(default)]
+        role_onet: Vec<String>,
         /// Probability of the role, rounded to 4 decimals.
         #[schema(minimum = 0.0, maximum = 1.0)]
         role_confidence: f64,
