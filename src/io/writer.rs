@@ -503,6 +503,23 @@ mod tests {
         );
     }
 
+    /// The CSV a writer with `options` makes of one row (id 7) labelled `l`.
+    fn csv_row(l: &Labels, options: &LabelOptions) -> String {
+        let mut out = Vec::new();
+        let mut w = LabelWriter::new(
+            &mut out,
+            OutputFormat::Csv,
+            vec!["id".into()],
+            None,
+            options,
+        );
+        w.write(&Fields::Csv(vec!["7".into()]), &["id".into()], l)
+            .unwrap();
+        w.flush().unwrap();
+        drop(w);
+        String::from_utf8(out).unwrap()
+    }
+
     /// Labels as the model marks them under a threshold of 0.65: the role
     /// (0.6) is uncertain, the seniority (0.7) is not.
     fn thresholded() -> (Labels, LabelOptions) {
@@ -526,20 +543,7 @@ mod tests {
     #[test]
     fn below_the_threshold_csv_says_uncertain_and_adds_guess_columns() {
         let (l, options) = thresholded();
-        let mut out = Vec::new();
-        {
-            let mut w = LabelWriter::new(
-                &mut out,
-                OutputFormat::Csv,
-                vec!["id".into()],
-                None,
-                &options,
-            );
-            let fields = Fields::Csv(vec!["7".into()]);
-            w.write(&fields, &["id".into()], &l).unwrap();
-            w.flush().unwrap();
-        }
-        let text = String::from_utf8(out).unwrap();
+        let text = csv_row(&l, &options);
         assert_eq!(
             text,
             "id,role,role_confidence,seniority,seniority_confidence,skills,required_skills,role_guess,seniority_guess\n\
@@ -549,20 +553,7 @@ mod tests {
 
     #[test]
     fn without_a_threshold_csv_has_no_guess_columns() {
-        let mut out = Vec::new();
-        {
-            let mut w = LabelWriter::new(
-                &mut out,
-                OutputFormat::Csv,
-                vec!["id".into()],
-                None,
-                &LabelOptions::default(),
-            );
-            w.write(&Fields::Csv(vec!["7".into()]), &["id".into()], &labels())
-                .unwrap();
-            w.flush().unwrap();
-        }
-        let text = String::from_utf8(out).unwrap();
+        let text = csv_row(&labels(), &LabelOptions::default());
         assert!(text.starts_with(
             "id,role,role_confidence,seniority,seniority_confidence,skills,required_skills\n7,b,"
         ));
@@ -595,23 +586,11 @@ mod tests {
 
     #[test]
     fn csv_id_columns_follow_the_guess_and_explain_columns() {
-        let mut out = Vec::new();
         let mut options = LabelOptions::default()
             .with_explain(true)
             .with_min_confidence(Some(0.5));
         options.ids = true;
-        let mut w = LabelWriter::new(
-            &mut out,
-            OutputFormat::Csv,
-            vec!["id".into()],
-            None,
-            &options,
-        );
-        w.write(&Fields::Csv(vec!["x".into()]), &["id".into()], &labels())
-            .unwrap();
-        w.flush().unwrap();
-        drop(w);
-        let text = String::from_utf8(out).unwrap();
+        let text = csv_row(&labels(), &options);
         let header = text.lines().next().unwrap();
         assert_eq!(
             header,

@@ -22,7 +22,7 @@ const MAX_TEMPERATURE: f64 = 20.0;
 
 /// Mean log loss of the acceptable labels at temperature `exp(ln_t)`.
 struct TemperatureLoss<'a> {
-    scored: &'a [ScoredProbabilities],
+    scored: Vec<&'a ScoredProbabilities>,
 }
 
 impl CostFunction for TemperatureLoss<'_> {
@@ -43,6 +43,11 @@ impl CostFunction for TemperatureLoss<'_> {
 /// The temperature that minimises the log loss of `scored` (1 when there
 /// is nothing to fit on or the solver fails).
 pub(crate) fn fit_temperature(scored: &[ScoredProbabilities]) -> f64 {
+    fit_temperature_of(scored.iter().collect())
+}
+
+/// [`fit_temperature`] of borrowed predictions.
+fn fit_temperature_of(scored: Vec<&ScoredProbabilities>) -> f64 {
     if scored.is_empty() {
         return 1.0;
     }
@@ -73,13 +78,13 @@ pub(crate) fn cross_fitted_temperatures(
     let k = folds.iter().copied().max().map_or(0, |m| m + 1);
     let per_fold: Vec<f64> = (0..k)
         .map(|f| {
-            let others: Vec<ScoredProbabilities> = scored
+            let others = scored
                 .iter()
                 .zip(folds)
                 .filter(|(_, &g)| g != f)
-                .map(|(s, _)| s.clone())
+                .map(|(s, _)| s)
                 .collect();
-            fit_temperature(&others)
+            fit_temperature_of(others)
         })
         .collect();
     folds.iter().map(|&f| per_fold[f]).collect()

@@ -149,12 +149,8 @@ pub fn cross_validate(
         test_folds.extend(std::iter::repeat_n(f, test.len()));
         tested.extend(test);
     }
-    let mut report = score_all(
-        &tested,
-        &labels,
-        taxonomy,
-        Temperatures::CrossFitted(&test_folds),
-    );
+    let cross_fitted = Temperature::CrossFitted(&test_folds);
+    let mut report = score_all(&tested, &labels, taxonomy, cross_fitted, cross_fitted);
     report.folds = k;
     report.train_seconds = start.elapsed().as_secs_f64();
     report.training = training;
@@ -166,14 +162,14 @@ pub fn evaluate_model(model: &Model, test: &[Example]) -> EvalReport {
     let start = Instant::now();
     let refs: Vec<&Example> = test.iter().collect();
     let labels = predict(model, &refs);
-    let temperatures = Temperatures::Model {
-        role: model.role.temperature as f64,
-        seniority: model
+    let role = Temperature::Model(model.role.temperature as f64);
+    let seniority = Temperature::Model(
+        model
             .seniority
             .as_ref()
             .map_or(1.0, |h| h.temperature as f64),
-    };
-    let mut report = score_all(&refs, &labels, model.taxonomy(), temperatures);
+    );
+    let mut report = score_all(&refs, &labels, model.taxonomy(), role, seniority);
     report.train_seconds = start.elapsed().as_secs_f64();
     report
 }
@@ -185,17 +181,17 @@ fn predict(model: &Model, test: &[&Example]) -> Vec<Labels> {
         .collect()
 }
 
-/// Which temperatures calibrate the scored predictions.
+/// Which temperature calibrates a head's scored predictions.
 #[derive(Clone, Copy)]
-enum Temperatures<'a> {
+enum Temperature<'a> {
     /// Cross-validation: fold models are uncalibrated; each prediction is
     /// calibrated by a temperature fitted on the other folds (fold of each
     /// scored example given), and the reported temperature is fitted on
     /// all of them (the one a model trained with `--cv-folds` gets).
     CrossFitted(&'a [usize]),
-    /// A trained model's own temperatures: its probabilities are
-    /// calibrated already, and "before" undoes them.
-    Model { role: f64, seniority: f64 },
+    /// A trained model's own temperature: its probabilities are calibrated
+    /// already, and "before" undoes it.
+    Model(f64),
 }
 
 /// Probabilities and acceptable label indices of the scored rows of one
@@ -236,8 +232,7 @@ fn score_head(
     predictions: Vec<Option<&crate::model::Prediction>>,
     labels: &[String],
     ordered: bool,
-    temperatures: Temperatures,
-    model_temperature: f64,
+    temperature: Temperature,
 ) -> (Metrics, Vec<Option<f64>>) {
     let predicted: Vec<String> = predictions
         .iter()
@@ -249,15 +244,15 @@ fn score_head(
         .iter()
         .map(|p| p.map(|p| p.confidence as f64))
         .collect();
-    let (per_row, reported) = match temperatures {
-        Temperatures::CrossFitted(folds) => {
+    let (per_row, reported) = match temperature {
+        Temperature::CrossFitted(folds) => {
             let row_folds: Vec<usize> = rows.iter().map(|&i| folds[i]).collect();
             (
                 cross_fitted_temperatures(&scored, &row_folds),
                 fit_temperature(&scored),
             )
         }
-        Temperatures::Model { .. } => {
+        Temperature::Model(model_temperature) => {
             // Undo the model's temperature to get the raw probabilities;
             // they are then calibrated by the same temperature again.
             for s in &mut scored {
@@ -283,12 +278,9 @@ fn score_all(
     tested: &[&Example],
     labels: &[Labels],
     taxonomy: &Taxonomy,
-    temperatures: Temperatures,
+    role_temperature: Temperature,
+    seniority_temperature: Temperature,
 ) -> EvalReport {
-    let (role_t, sen_t) = match temperatures {
-        Temperatures::Model { role, seniority } => (role, seniority),
-        Temperatures::CrossFitted(_) => (1.0, 1.0),
-    };
     let role_gold: Vec<Gold> = tested
         .iter()
         .map(|e| Gold {
@@ -301,8 +293,7 @@ fn score_all(
         labels.iter().map(|l| Some(&l.role)).collect(),
         &taxonomy.role_ids(),
         false,
-        temperatures,
-        role_t,
+        role_temperature,
     );
     let seniority = (!taxonomy.seniorities.is_empty()).then(|| {
         let gold: Vec<Gold> = tested
@@ -317,8 +308,7 @@ fn score_all(
             labels.iter().map(|l| l.seniority.as_ref()).collect(),
             &taxonomy.seniority_ids(),
             true,
-            temperatures,
-            sen_t,
+            seniority_temperature,
         )
     });
     let predictions = tested
