@@ -65,6 +65,8 @@ from pathlib import Path
 
 DATASETS = (("tech", "skillspan_tech_dev.conll"), ("house", "skillspan_house_dev.conll"))
 SPLIT = "dev"  # --split train swaps in the training files (for checking rules away from dev)
+MODEL = None  # --model: a model file instead of the embedded one
+ANNOTATED = None  # --annotated: a SkillSpan-layout JSON-lines file instead of json/SPLIT.json
 TOP_N = 25
 
 MATCHING_RULE = (
@@ -158,7 +160,7 @@ def build_posting_units(shared):
     which keeps each sentence's posting id (the conll files do not). Three sentences with
     odd whitespace tokens are missing there, so gold counts differ slightly from the
     sentence mode."""
-    path = Path(shared) / "skillspan" / "json" / f"{SPLIT}.json"
+    path = Path(ANNOTATED) if ANNOTATED else Path(shared) / "skillspan" / "json" / f"{SPLIT}.json"
     if not path.is_file():
         sys.exit(f"missing {path}")
     groups = collections.OrderedDict()
@@ -232,7 +234,8 @@ def jobtag_predict(postings, jobtag, workdir, timeout, exclude=(), asks_only=Fal
         for p in postings:
             fh.write(json.dumps({"id": p["id"], "title": "", "description": p["description"]},
                                 ensure_ascii=False) + "\n")
-    cmd = [jobtag, "label", str(inp), "--input-format", "jsonl", "--format", "jsonl"]
+    cmd = [jobtag, "label", str(inp), "--input-format", "jsonl", "--format", "jsonl"] + (
+        ["--model", MODEL] if MODEL else [])
     print("running: " + " ".join(cmd), file=sys.stderr)
     t0 = time.perf_counter()
     try:
@@ -433,7 +436,13 @@ def main():
     ap.add_argument("--exclude-category", action="append", default=None, metavar="CAT",
                     help="leave out jobtag skills of this category (default: soft-skill, which "
                          "SkillSpan annotates as skill spans, not knowledge spans)")
+    ap.add_argument("--model", default=None, help="label with this model file (jobtag label --model)")
+    ap.add_argument("--annotated", default=None, metavar="JSONL",
+                    help="with --unit posting: score these SkillSpan-layout postings instead of json/SPLIT.json "
+                         "(e.g. a held-out part of train, for choosing rules away from dev)")
     args = ap.parse_args()
+    global MODEL, ANNOTATED
+    MODEL, ANNOTATED = args.model, args.annotated
     if args.split != "dev":
         global DATASETS, SPLIT
         SPLIT = args.split

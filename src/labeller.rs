@@ -338,7 +338,8 @@ impl LabellerBuilder {
             for extra in self.additions {
                 catalog.extend(read_catalog(extra)?);
             }
-            Some(Arc::new(SkillTagger::new(catalog)?))
+            let spans = model.skill_spans.clone().map(Arc::new);
+            Some(Arc::new(SkillTagger::new(catalog)?.with_spans(spans)))
         } else {
             None
         };

@@ -150,14 +150,30 @@ fn a_format_2_file_loads_with_its_labels_and_confidences_unchanged() {
     // tests/fixtures/format2.jtm was written by jobtag at format 2 (before
     // calibration) from tests/fixtures/tiny_train.csv; format2_labels.jsonl
     // holds what that build said for tests/fixtures/postings.jsonl.
-    let model = Model::load(common::fixture("format2.jtm")).unwrap();
+    assert_old_format_labels("format2.jtm", "format2_labels.jsonl", false);
+}
+
+#[test]
+fn a_format_3_file_loads_with_its_labels_and_catalog_skills_unchanged() {
+    // tests/fixtures/format3.jtm was written by jobtag at format 3 (before
+    // the learned skill-span tagger) from tests/fixtures/tiny_train.csv;
+    // format3_labels.jsonl holds what that build said, skills included, for
+    // tests/fixtures/postings.jsonl. Without a tagger, skills are the
+    // catalog's, as they were.
+    assert_old_format_labels("format3.jtm", "format3_labels.jsonl", true);
+    let model = Model::load(common::fixture("format3.jtm")).unwrap();
+    assert!(model.skill_span_tagger().is_none());
+}
+
+fn assert_old_format_labels(model_file: &str, labels_file: &str, skills: bool) {
+    let model = Model::load(common::fixture(model_file)).unwrap();
     let labeller = Labeller::builder()
         .model(model)
-        .skills(false)
+        .skills(skills)
         .build()
         .unwrap();
     let postings = std::fs::read_to_string(common::fixture("postings.jsonl")).unwrap();
-    let want = std::fs::read_to_string(common::fixture("format2_labels.jsonl")).unwrap();
+    let want = std::fs::read_to_string(common::fixture(labels_file)).unwrap();
     let mut compared = 0;
     for (line, want) in postings.lines().zip(want.lines()) {
         let p: serde_json::Value = serde_json::from_str(line).unwrap();
@@ -172,13 +188,24 @@ fn a_format_2_file_loads_with_its_labels_and_confidences_unchanged() {
             &labeller.label(&posting),
             &LabelOptions::default(),
         );
-        for key in [
-            "role",
-            "role_confidence",
-            "seniority",
-            "seniority_confidence",
-        ] {
-            assert_eq!(got[key], want[key], "{} {key}", want["id"]);
+        let keys: &[&str] = if skills {
+            &[
+                "role",
+                "role_confidence",
+                "seniority",
+                "seniority_confidence",
+                "skills",
+            ]
+        } else {
+            &[
+                "role",
+                "role_confidence",
+                "seniority",
+                "seniority_confidence",
+            ]
+        };
+        for key in keys {
+            assert_eq!(got[*key], want[*key], "{} {key}", want["id"]);
         }
         compared += 1;
     }

@@ -115,14 +115,14 @@ fn min_postings_top_and_csv() {
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(
         lines[0],
-        "role,group_postings,skill,postings,share,required,required_share,preferred,preferred_share,mentioned,mentioned_share"
+        "role,group_postings,skill,postings,share,required,required_share,preferred,preferred_share,mentioned,mentioned_share,example"
     );
     assert_eq!(
         &lines[1..],
         [
-            "all,5,Python,3,0.6000,2,0.4000,0,0.0000,1,0.2000",
-            "data-scientist,2,Python,2,1.0000,1,0.5000,0,0.0000,1,0.5000",
-            "frontend-developer,2,React,1,0.5000,1,0.5000,0,0.0000,0,0.0000",
+            "all,5,Python,3,0.6000,2,0.4000,0,0.0000,1,0.2000,l1",
+            "data-scientist,2,Python,2,1.0000,1,0.5000,0,0.0000,1,0.5000,l1",
+            "frontend-developer,2,React,1,0.5000,1,0.5000,0,0.0000,0,0.0000,l3",
         ]
     );
 }
@@ -431,7 +431,17 @@ fn the_same_flags_mean_the_same_in_label_and_tally() {
     assert_eq!(code, 0, "{err}");
     let (code, from_labels, err) = run(
         dir.path(),
-        &["tally", "out.jsonl", "--by", "role", "--format", "json"],
+        // The output keeps the input's `ref` field: examples come from it.
+        &[
+            "tally",
+            "out.jsonl",
+            "--by",
+            "role",
+            "--format",
+            "json",
+            "--id-col",
+            "ref",
+        ],
     );
     assert_eq!(code, 0, "{err}");
     let (raw, labelled): (Value, Value) = (
@@ -569,4 +579,90 @@ fn a_recorded_code_wins_over_the_taxonomy() {
         .map(|g| g["key"][0].as_str().unwrap())
         .collect();
     assert_eq!(keys, ["all", "(none)", "9999"]);
+}
+
+/// tests/fixtures/emerging.jsonl: 5 labelled postings over two months;
+/// zorblax (uncatalogued) in e1, e3, e4; quillstack (uncatalogued) in e2,
+/// e3; Python and SQL are the catalog's. January: 2 postings, each
+/// uncatalogued skill in 1 (50%). February: 3 postings, zorblax in 2
+/// (66.7%), quillstack in 1 (33.3%).
+fn emerging(args: &[&str]) -> Vec<u8> {
+    Command::cargo_bin("jobtag")
+        .unwrap()
+        .arg("tally")
+        .arg(common::fixture("emerging.jsonl"))
+        .arg("--emerging")
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone()
+}
+
+#[test]
+fn emerging_skills_by_frequency_and_growth_with_examples() {
+    let t: Value = serde_json::from_slice(&emerging(&[
+        "--period",
+        "month",
+        "--date-col",
+        "date",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let all = &t["groups"][0];
+    assert_eq!(all["postings"], 5);
+    assert_eq!(all["without_skills"], 1, "e5 names no uncatalogued skill");
+    let names: Vec<&str> = all["skills"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["skill"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["zorblax", "quillstack"],
+        "catalog skills are left out"
+    );
+    let z = skill(all, "zorblax");
+    assert_eq!(
+        (z["postings"].as_u64(), z["required"].as_u64()),
+        (Some(3), Some(3))
+    );
+    assert_eq!(z["example"], "e1");
+    assert_eq!(skill(all, "quillstack")["example"], "e2");
+    let february = &t["groups"][2];
+    assert_eq!(february["key"][0], "2026-02");
+    assert_eq!(skill(february, "zorblax")["example"], "e3");
+
+    let growth = t["growth"].as_array().unwrap();
+    assert_eq!(growth.len(), 2);
+    assert_eq!(growth[0]["skill"], "zorblax");
+    let close = |v: &Value, x: f64| (v.as_f64().unwrap() - x).abs() < 1e-9;
+    assert!(close(&growth[0]["first_share"], 0.5));
+    assert!(close(&growth[0]["last_share"], 2.0 / 3.0));
+    assert!(close(&growth[0]["growth"], 2.0 / 3.0 - 0.5));
+    assert_eq!(growth[1]["skill"], "quillstack");
+    assert!(close(&growth[1]["growth"], 1.0 / 3.0 - 0.5));
+
+    let table = String::from_utf8(emerging(&["--period", "month", "--date-col", "date"])).unwrap();
+    assert!(
+        table.contains("uncatalogued skills — 5 postings, 4 name at least one"),
+        "{table}"
+    );
+    assert!(
+        table.contains("fastest growing, 2026-01 → 2026-02"),
+        "{table}"
+    );
+    let zorblax_line = table.lines().rfind(|l| l.contains("zorblax")).unwrap();
+    assert!(
+        zorblax_line.contains("+16.7pt") && zorblax_line.ends_with("e1"),
+        "{zorblax_line}"
+    );
+
+    let csv = String::from_utf8(emerging(&["--format", "csv"])).unwrap();
+    let mut lines = csv.lines();
+    assert!(lines.next().unwrap().ends_with(",example"));
+    assert!(lines.next().unwrap().starts_with("all,5,zorblax,3,"));
 }

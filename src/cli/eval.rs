@@ -46,6 +46,56 @@ pub struct EvalArgs {
     /// (.svg or .png).
     #[arg(long)]
     chart: Option<PathBuf>,
+    /// Instead of role and seniority: score the learned skill-span tagger
+    /// alone on these annotated postings (SkillSpan's JSON lines), strict
+    /// and relaxed span precision, recall and F1. The tagger is trained as
+    /// the recipe says, or is --model's.
+    #[arg(long, value_name = "JSONL", conflicts_with_all = ["test", "export_folds", "predictions", "chart"])]
+    spans: Option<PathBuf>,
+}
+
+/// `eval --spans`.
+fn score_spans(args: &EvalArgs, annotated: &std::path::Path) -> Result<()> {
+    let recipe = super::train::recipe_of(&args.data)?;
+    let model = match &args.model.model {
+        Some(_) => Some(args.model.load()?),
+        None => None,
+    };
+    let scores = train::score_skill_spans(&recipe, model.as_ref(), annotated)
+        .with_context(|| format!("scoring skill spans on {}", annotated.display()))?;
+    match args.format {
+        ReportFormat::Json => outln!("{}", serde_json::to_string_pretty(&scores)?)?,
+        ReportFormat::Table => {
+            outln!(
+                "learned skill-span tagger on {}: {} gold spans, {} predicted",
+                annotated.display(),
+                scores.gold,
+                scores.predicted
+            )?;
+            outln!(
+                "  {:<8} {:>9} {:>7} {:>6}",
+                "match",
+                "precision",
+                "recall",
+                "F1"
+            )?;
+            outln!(
+                "  {:<8} {:>9.3} {:>7.3} {:>6.3}",
+                "strict",
+                scores.strict_precision,
+                scores.strict_recall,
+                scores.strict_f1
+            )?;
+            outln!(
+                "  {:<8} {:>9.3} {:>7.3} {:>6.3}",
+                "relaxed",
+                scores.relaxed_precision,
+                scores.relaxed_recall,
+                scores.relaxed_f1
+            )?;
+        }
+    }
+    Ok(())
 }
 
 pub fn summary_line(r: &EvalReport) -> String {
@@ -66,6 +116,9 @@ pub fn summary_line(r: &EvalReport) -> String {
 }
 
 pub fn run(args: EvalArgs) -> Result<()> {
+    if let Some(annotated) = &args.spans {
+        return score_spans(&args, annotated);
+    }
     if args.folds < 2 && args.test.is_none() {
         bail!("--folds must be at least 2");
     }

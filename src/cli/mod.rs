@@ -94,6 +94,11 @@ pub struct DataArgs {
     /// L2 penalty of the seniority model (overrides the recipe).
     #[arg(long)]
     seniority_alpha: Option<f64>,
+    /// Also train the learned skill-span tagger on these annotated postings
+    /// (SkillSpan's JSON lines: tokens and tags_knowledge per sentence);
+    /// overrides the recipe's.
+    #[arg(long, value_name = "JSONL")]
+    skill_spans: Option<PathBuf>,
 }
 
 /// Run the CLI and return the process exit code.

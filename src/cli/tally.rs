@@ -12,8 +12,10 @@ use anyhow::{bail, Result};
 use clap::{Args, ValueEnum};
 use jobtag::io::{Fields, InputFormat, Record};
 use jobtag::report::{
-    bar_chart, period_of, trend_chart, LabelSummary, Tally, TallyBuilder, TallyOptions, TallyRow,
+    bar_chart, period_of, trend_chart, LabelSummary, SkillGrowth, Tally, TallyBuilder,
+    TallyOptions, TallyRow,
 };
+use jobtag::skills::UNCATALOGUED;
 use jobtag::{LabelOptions, Labeller, Labels, Requirement, Taxonomy};
 
 use super::args::{InputArgs, LabellerArgs, MinConfidenceArgs};
@@ -57,6 +59,12 @@ pub struct TallyArgs {
     /// Only the role and seniority distribution, with mean confidence.
     #[arg(long)]
     labels_only: bool,
+    /// Emerging skills: count only the skills the catalog does not know
+    /// (category `uncatalogued`, found by the learned tagger), each with an
+    /// example posting id; with --period alone, also list them by growth
+    /// from the first period to the last.
+    #[arg(long)]
+    emerging: bool,
     /// Also count skill pairs named together (count, share, lift).
     #[arg(long)]
     pairs: bool,
@@ -146,6 +154,8 @@ fn labelled_row(
     headers: &[String],
     by: &[String],
     taxonomy: &Taxonomy,
+    emerging: bool,
+    id_col: &str,
 ) -> Option<TallyRow> {
     let role = field(fields, headers, "role")?;
     let conf = |name: &str| {
@@ -158,6 +168,9 @@ fn labelled_row(
             .get("skills")?
             .as_array()?
             .iter()
+            .filter(|s| {
+                !emerging || s.get("category").and_then(|c| c.as_str()) == Some(UNCATALOGUED)
+            })
             .filter_map(|s| {
                 Some((
                     s.get("name")?.as_str()?.to_string(),
@@ -173,8 +186,10 @@ fn labelled_row(
                 .map(String::from)
                 .collect();
             // CSV output keeps only required vs not: the rest count as mentioned.
+            // Uncatalogued names are lower-case and have no category there,
+            // so --emerging reads JSONL output or raw postings.
             all.split(';')
-                .filter(|s| !s.is_empty())
+                .filter(|s| !s.is_empty() && !emerging)
                 .map(|s| {
                     (
                         s.to_string(),
@@ -206,6 +221,7 @@ fn labelled_row(
         skills,
         role: Some((role, conf("role_confidence"))),
         seniority: seniority.map(|s| (s, conf("seniority_confidence"))),
+        id: field(fields, headers, id_col).filter(|v| !v.is_empty()),
     })
 }
 
@@ -252,9 +268,14 @@ impl Sink for Counter<'_> {
             if period.as_deref() == Some(UNDATED) {
                 self.undated += 1;
             }
-            if let Some(mut row) =
-                labelled_row(fields, &self.headers, &self.args.by, &self.taxonomy)
-            {
+            if let Some(mut row) = labelled_row(
+                fields,
+                &self.headers,
+                &self.args.by,
+                &self.taxonomy,
+                self.args.emerging,
+                self.args.input.columns.id_col.as_deref().unwrap_or("id"),
+            ) {
                 row.group.extend(period);
                 self.builder.add(&row);
             } else if let Some(labels) = labels {
@@ -279,12 +300,37 @@ impl Sink for Counter<'_> {
                     })
                     .collect();
                 group.extend(period);
-                self.builder.add_labels(&group, &labels);
+                let id = record.posting.as_ref().ok().and_then(|p| p.id.clone());
+                self.builder
+                    .add(&row_of(group, &labels, id, self.args.emerging));
             } else {
                 self.skipped += 1;
             }
         }
         Ok(())
+    }
+}
+
+/// A freshly labelled posting as a tally row (only its uncatalogued skills
+/// with `emerging`).
+fn row_of(group: Vec<String>, labels: &Labels, id: Option<String>, emerging: bool) -> TallyRow {
+    TallyRow {
+        group,
+        skills: labels
+            .skills
+            .iter()
+            .filter(|s| !emerging || s.category == UNCATALOGUED)
+            .map(|s| (s.name.to_string(), s.requirement))
+            .collect(),
+        role: Some((
+            labels.role.label_or_uncertain().to_string(),
+            f64::from(labels.role.confidence),
+        )),
+        seniority: labels
+            .seniority
+            .as_ref()
+            .map(|s| (s.label_or_uncertain().to_string(), f64::from(s.confidence))),
+        id,
     }
 }
 
@@ -366,6 +412,17 @@ pub fn run(args: TallyArgs) -> Result<()> {
         pairs: args.pairs,
     };
     let t = builder.finish(&options);
+    // Growth needs every skill of every period, not each period's top.
+    let growth = if args.emerging {
+        builder
+            .finish(&TallyOptions {
+                top: usize::MAX,
+                ..options.clone()
+            })
+            .growth()
+    } else {
+        Vec::new()
+    };
     if let Some(path) = &args.chart {
         if args.period.is_some() {
             trend_chart(&t, path, args.top)?;
@@ -375,15 +432,90 @@ pub fn run(args: TallyArgs) -> Result<()> {
         eprintln!("jobtag: wrote {}", path.display());
     }
     match args.format {
+        TallyFormat::Json if !growth.is_empty() => {
+            let mut value = serde_json::to_value(&t)?;
+            value["growth"] = serde_json::to_value(&growth)?;
+            outln!("{}", serde_json::to_string_pretty(&value)?)?
+        }
         TallyFormat::Json => outln!("{}", serde_json::to_string_pretty(&t)?)?,
         TallyFormat::Csv if args.pairs => print_pairs_csv(&t)?,
         TallyFormat::Csv => print_csv(&t)?,
+        TallyFormat::Table if args.emerging && args.by.is_empty() => {
+            print_emerging(&t, &growth, args.top)?
+        }
         TallyFormat::Table => {
             use std::io::Write as _;
             write!(std::io::stdout().lock(), "{}", t.to_table())?
         }
     }
     Ok(())
+}
+
+/// The emerging-skills table: uncatalogued skills by postings with an
+/// example posting id, then (over periods) by growth.
+fn print_emerging(t: &Tally, growth: &[SkillGrowth], top: usize) -> Result<()> {
+    let overall = &t.groups[0];
+    outln!(
+        "uncatalogued skills — {} postings, {} name at least one",
+        overall.postings,
+        overall.postings - overall.without_skills
+    )?;
+    outln!(
+        "  {:<40} {:>8} {:>7} {:>9}  example",
+        "skill",
+        "postings",
+        "share",
+        "required"
+    )?;
+    for s in &overall.skills {
+        outln!(
+            "  {:<40} {:>8} {:>6.1}% {:>9}  {}",
+            shorten(&s.skill, 40),
+            s.postings,
+            s.share * 100.0,
+            s.required,
+            s.example.as_deref().unwrap_or("")
+        )?;
+    }
+    if let (Some(first), Some(last)) = (t.groups.get(1), t.groups.last()) {
+        if !growth.is_empty() {
+            outln!()?;
+            outln!(
+                "fastest growing, {} → {} (share of each period's postings)",
+                first.key.join(", "),
+                last.key.join(", ")
+            )?;
+            outln!(
+                "  {:<40} {:>7} {:>7} {:>8}  example",
+                "skill",
+                "first",
+                "last",
+                "growth"
+            )?;
+            for g in growth.iter().take(top) {
+                outln!(
+                    "  {:<40} {:>6.1}% {:>6.1}% {:>+7.1}pt  {}",
+                    shorten(&g.skill, 40),
+                    g.first_share * 100.0,
+                    g.last_share * 100.0,
+                    g.growth * 100.0,
+                    g.example.as_deref().unwrap_or("")
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `s` cut to `width` characters with an ellipsis.
+fn shorten(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
+        out.push('…');
+        out
+    }
 }
 
 /// Group of postings whose date is missing or unreadable.
@@ -447,6 +579,7 @@ fn print_csv(t: &Tally) -> Result<()> {
             "preferred_share",
             "mentioned",
             "mentioned_share",
+            "example",
         ],
     );
     w.write_record(&header)?;
@@ -464,6 +597,7 @@ fn print_csv(t: &Tally) -> Result<()> {
                 format!("{:.4}", s.preferred_share),
                 s.mentioned.to_string(),
                 format!("{:.4}", s.mentioned_share),
+                s.example.clone().unwrap_or_default(),
             ]);
             w.write_record(&row)?;
         }

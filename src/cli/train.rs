@@ -34,6 +34,30 @@ pub struct Loaded {
 }
 
 pub fn load(args: &DataArgs) -> Result<Loaded> {
+    let mut recipe = recipe_of(args)?;
+    let corpus = load_recipe_sources(&recipe).context("reading training data")?;
+    let taxonomy = if args.recipe.is_some() {
+        recipe_taxonomy(&recipe)?
+    } else {
+        taxonomy_from_data(&corpus)
+    };
+    if args.recipe.is_none() {
+        let columns = args.columns.columns();
+        recipe.text = format!(
+            "# trained with --data\nfiles = {:?}\nid_col = {:?}\ntitle_col = {:?}\ntext_col = {:?}\nlabel_col = {:?}\nseniority_col = {:?}\n",
+            args.data, columns.id, columns.title, columns.text, args.label_col, args.seniority_col
+        );
+    }
+    Ok(Loaded {
+        recipe,
+        corpus,
+        taxonomy,
+    })
+}
+
+/// The recipe `--recipe` names (or one made of `--data` files), with the
+/// flags that override it applied.
+pub fn recipe_of(args: &DataArgs) -> Result<Recipe> {
     let mut recipe = match &args.recipe {
         Some(path) => {
             Recipe::load(path).with_context(|| format!("reading recipe {}", path.display()))?
@@ -56,32 +80,22 @@ pub fn load(args: &DataArgs) -> Result<Loaded> {
                 .collect(),
             base: PathBuf::new(),
             text: String::new(),
+            skill_spans: None,
         },
     };
+    if let Some(path) = &args.skill_spans {
+        let mut spans = recipe.skill_spans.take().unwrap_or_default();
+        spans.path = std::fs::canonicalize(path)
+            .with_context(|| format!("reading annotated postings {}", path.display()))?;
+        recipe.skill_spans = Some(spans);
+    }
     if let Some(a) = args.alpha {
         recipe.params.role.alpha = a;
     }
     if let Some(a) = args.seniority_alpha {
         recipe.params.seniority.alpha = a;
     }
-    let corpus = load_recipe_sources(&recipe).context("reading training data")?;
-    let taxonomy = if args.recipe.is_some() {
-        recipe_taxonomy(&recipe)?
-    } else {
-        taxonomy_from_data(&corpus)
-    };
-    if args.recipe.is_none() {
-        let columns = args.columns.columns();
-        recipe.text = format!(
-            "# trained with --data\nfiles = {:?}\nid_col = {:?}\ntitle_col = {:?}\ntext_col = {:?}\nlabel_col = {:?}\nseniority_col = {:?}\n",
-            args.data, columns.id, columns.title, columns.text, args.label_col, args.seniority_col
-        );
-    }
-    Ok(Loaded {
-        recipe,
-        corpus,
-        taxonomy,
-    })
+    Ok(recipe)
 }
 
 /// Labels found in the data, sorted; seniority keeps the default order when

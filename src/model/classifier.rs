@@ -166,6 +166,8 @@ pub struct Model {
     pub(crate) featurizer: Featurizer,
     pub(crate) role: Head,
     pub(crate) seniority: Option<Head>,
+    /// The learned skill-span tagger (format 4 on), when trained.
+    pub(crate) skill_spans: Option<crate::skills::spans::SpanModel>,
 }
 
 impl Model {
@@ -183,12 +185,19 @@ impl Model {
             featurizer,
             role,
             seniority,
+            skill_spans: None,
         }
     }
 
     /// Training metadata.
     pub fn meta(&self) -> &ModelMeta {
         &self.meta
+    }
+
+    /// What the learned skill-span tagger was trained on and how, when the
+    /// model has one (its skills are then the catalog's and the tagger's).
+    pub fn skill_span_tagger(&self) -> Option<&str> {
+        self.skill_spans.as_ref().map(|s| s.trained_on.as_str())
     }
 
     /// The model's label sets.

@@ -19,6 +19,9 @@
 //! still loads (decoded by its own layout, [`ModelV2`]), with temperature 1:
 //! its labels are what they were, its confidences uncalibrated.
 //!
+//! Format 4 added the learned skill-span tagger. A format-3 file loads
+//! ([`ModelV3`]) without one: its skills are the catalog's alone.
+//!
 //! Format 1 encoded the payload with bincode 1, which is unmaintained
 //! (RUSTSEC-2025-0141); format 2 uses postcard. A format-1 file is refused
 //! with an error that names its version and says to retrain: a model is
@@ -40,12 +43,13 @@ use super::classifier::{Head, Model, ModelMeta};
 use super::softmax::SoftmaxRegression;
 use crate::error::{Error, ModelFileError, Result};
 use crate::features::Featurizer;
+use crate::skills::spans::SpanModel;
 use crate::taxonomy::Taxonomy;
 
 /// Magic bytes at the start of every model file.
 pub const MAGIC: &[u8; 8] = b"JOBTAGM\0";
 /// The format version this build writes and reads.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 /// The oldest format this build reads.
 const OLDEST_READ: u32 = 2;
 const HEADER_LEN: usize = 8 + 4 + 8 + 32;
@@ -121,10 +125,15 @@ impl Model {
             postcard::from_bytes::<ModelV2>(&decoded)
                 .map_err(decode_error)?
                 .into()
+        } else if version == 3 {
+            postcard::from_bytes::<ModelV3>(&decoded)
+                .map_err(decode_error)?
+                .into()
         } else {
             postcard::from_bytes(&decoded).map_err(decode_error)?
         };
         model.featurizer.rebuild_index();
+        model.skill_spans = model.skill_spans.take().map(SpanModel::indexed);
         // Occupation codes are reference data, not stored in the file.
         if let Ok(default) = crate::taxonomy::Taxonomy::default_taxonomy() {
             model.taxonomy.attach_codes(&default);
@@ -182,6 +191,22 @@ impl Model {
                     .into(),
             )),
         }
+    }
+}
+
+/// A format-3 model: format 4 without the skill-span tagger.
+#[derive(Deserialize)]
+struct ModelV3 {
+    meta: ModelMeta,
+    taxonomy: Taxonomy,
+    featurizer: Featurizer,
+    role: Head,
+    seniority: Option<Head>,
+}
+
+impl From<ModelV3> for Model {
+    fn from(m: ModelV3) -> Model {
+        Model::new(m.meta, m.taxonomy, m.featurizer, m.role, m.seniority)
     }
 }
 

@@ -25,6 +25,8 @@ pub struct TallyRow {
     pub role: Option<(String, f64)>,
     /// Seniority and its confidence, for the label summary.
     pub seniority: Option<(String, f64)>,
+    /// The posting's id, when known (skills keep one as an example).
+    pub id: Option<String>,
 }
 
 /// Counts of one skill in one group.
@@ -48,6 +50,10 @@ pub struct SkillCount {
     pub preferred_share: f64,
     /// `mentioned` / group size.
     pub mentioned_share: f64,
+    /// The id of the first posting in the group that names it, when the
+    /// rows carried ids.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub example: Option<String>,
 }
 
 /// One group of postings.
@@ -156,6 +162,67 @@ impl Tally {
     }
 }
 
+/// How a skill's share of postings changed from the first period to the
+/// last (see [`Tally::growth`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SkillGrowth {
+    /// Skill name.
+    pub skill: String,
+    /// Postings naming it, all periods together.
+    pub postings: usize,
+    /// Share of the first period's postings.
+    pub first_share: f64,
+    /// Share of the last period's postings.
+    pub last_share: f64,
+    /// `last_share - first_share`.
+    pub growth: f64,
+    /// A posting that names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub example: Option<String>,
+}
+
+impl Tally {
+    /// For a tally grouped by period alone (`by == ["period"]`, groups in
+    /// period order, every skill kept): each skill's share in the first
+    /// and the last period, fastest growing first (ties by postings, then
+    /// name). Empty for any other grouping, or fewer than two periods.
+    pub fn growth(&self) -> Vec<SkillGrowth> {
+        let periods: Vec<&Group> = self.groups.iter().skip(1).collect();
+        if self.by != ["period"] || periods.len() < 2 {
+            return Vec::new();
+        }
+        let (first, last) = (periods[0], periods[periods.len() - 1]);
+        let share = |g: &Group, skill: &str| {
+            g.skills
+                .iter()
+                .find(|s| s.skill == skill)
+                .map_or(0.0, |s| s.share)
+        };
+        let mut out: Vec<SkillGrowth> = self.groups[0]
+            .skills
+            .iter()
+            .map(|s| {
+                let (first_share, last_share) = (share(first, &s.skill), share(last, &s.skill));
+                SkillGrowth {
+                    skill: s.skill.clone(),
+                    postings: s.postings,
+                    first_share,
+                    last_share,
+                    growth: last_share - first_share,
+                    example: s.example.clone(),
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            b.growth
+                .total_cmp(&a.growth)
+                .then(b.postings.cmp(&a.postings))
+                .then(a.skill.cmp(&b.skill))
+        });
+        out
+    }
+}
+
 /// How a [`Tally`] is cut: skills shown per group, the smallest group shown,
 /// whether skill pairs are listed.
 ///
@@ -197,6 +264,8 @@ struct GroupCounts {
     singles: FxHashMap<u32, usize>,
     /// (smaller name's id, larger name's id) → postings naming both.
     pairs: FxHashMap<(u32, u32), usize>,
+    /// Skill id → the first posting id naming it.
+    examples: FxHashMap<u32, String>,
 }
 
 /// Builds a [`Tally`] one posting at a time, in memory that does not grow
@@ -237,7 +306,8 @@ impl TallyBuilder {
     }
 
     /// Count one posting from its labels; `group` holds one value per
-    /// field of `by`.
+    /// field of `by`. (A [`TallyRow`] can carry the posting's id, which
+    /// skills keep as an example.)
     pub fn add_labels<S: AsRef<str>>(&mut self, group: &[S], labels: &Labels) {
         let skills = labels
             .skills
@@ -251,7 +321,7 @@ impl TallyBuilder {
             .seniority
             .as_ref()
             .map(|s| (s.label_or_uncertain(), f64::from(s.confidence)));
-        self.add_parts(group, skills, role, seniority);
+        self.add_parts(group, skills, role, seniority, None);
     }
 
     /// Count one posting given as a [`TallyRow`].
@@ -259,7 +329,7 @@ impl TallyBuilder {
         let skills = row.skills.iter().map(|(s, r)| (s.as_str(), *r));
         let role = row.role.as_ref().map(|(l, c)| (l.as_str(), *c));
         let seniority = row.seniority.as_ref().map(|(l, c)| (l.as_str(), *c));
-        self.add_parts(&row.group, skills, role, seniority);
+        self.add_parts(&row.group, skills, role, seniority, row.id.as_deref());
     }
 
     fn add_parts<'a, S: AsRef<str>>(
@@ -268,6 +338,7 @@ impl TallyBuilder {
         skills: impl Iterator<Item = (&'a str, Requirement)>,
         role: Option<(&str, f64)>,
         seniority: Option<(&str, f64)>,
+        id: Option<&str>,
     ) {
         self.rows += 1;
         for (labels, label) in [(&mut self.roles, role), (&mut self.seniorities, seniority)] {
@@ -296,11 +367,11 @@ impl TallyBuilder {
         }
         let pairs = self.count_pairs;
         let names = &self.names;
-        self.overall.count(&ids, pairs, names);
+        self.overall.count(&ids, pairs, names, id);
         if !self.by.is_empty() {
             let key: Vec<String> = group.iter().map(|g| g.as_ref().to_string()).collect();
             let counts = self.groups.entry(key).or_default();
-            counts.count(&ids, pairs, names);
+            counts.count(&ids, pairs, names, id);
         }
         self.scratch = ids;
     }
@@ -361,6 +432,7 @@ impl TallyBuilder {
                     required_share: ratio(required, n),
                     preferred_share: ratio(preferred, n),
                     mentioned_share: ratio(mentioned, n),
+                    example: counts.examples.get(&id).cloned(),
                 },
             )
             .collect();
@@ -409,12 +481,23 @@ impl TallyBuilder {
 }
 
 impl GroupCounts {
-    fn count(&mut self, skills: &[(u32, Requirement)], pairs: bool, names: &[String]) {
+    fn count(
+        &mut self,
+        skills: &[(u32, Requirement)],
+        pairs: bool,
+        names: &[String],
+        posting: Option<&str>,
+    ) {
         self.postings += 1;
         if skills.is_empty() {
             self.without_skills += 1;
         }
         for &(id, requirement) in skills {
+            if let Some(posting) = posting {
+                self.examples
+                    .entry(id)
+                    .or_insert_with(|| posting.to_string());
+            }
             let c = self.skills.entry(id).or_insert([0; 4]);
             c[0] += 1;
             match requirement {
@@ -680,6 +763,7 @@ mod tests {
                     .collect(),
                 role: Some(("r".into(), 0.5)),
                 seniority: None,
+                id: None,
             })
             .collect();
         let by = ["role".to_string(), "seniority".to_string()];
@@ -710,6 +794,7 @@ mod tests {
             skills: skills.iter().map(|(s, r)| (s.to_string(), *r)).collect(),
             role: Some((role.to_string(), 0.5)),
             seniority: None,
+            id: None,
         }
     }
 

@@ -5,6 +5,7 @@
 
 mod catalog;
 mod sections;
+pub(crate) mod spans;
 mod tagger;
 mod word_index;
 
@@ -12,4 +13,4 @@ pub use crate::posting::TextField;
 pub use catalog::{Alias, Skill, SkillCatalog};
 pub use sections::Requirement;
 pub(crate) use tagger::SkillTagger;
-pub use tagger::{SkillSpan, SkillTag};
+pub use tagger::{SkillSpan, SkillTag, UNCATALOGUED};

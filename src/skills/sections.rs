@@ -447,19 +447,47 @@ impl<'a> Sections<'a> {
         }
     }
 
+    /// The level of the section the line holding byte `pos` is in (its
+    /// sentences' own markers aside).
+    pub fn section_level_at(&self, pos: usize) -> Requirement {
+        let i = self.lines.partition_point(|l| l.end <= pos);
+        self.lines
+            .get(i)
+            .map_or(Requirement::Mentioned, |l| l.level)
+    }
+
+    /// [`Sections::level_at`], and the end of the sentence or heading it
+    /// is the level of (every byte from `pos` to there has that level).
+    pub fn level_until(&self, pos: usize) -> (Requirement, usize) {
+        let i = self.lines.partition_point(|l| l.end <= pos);
+        let Some(line) = self.lines.get(i) else {
+            return (Requirement::Mentioned, usize::MAX);
+        };
+        if line.heading {
+            return (line.level, line.end);
+        }
+        let level = self.level_at(pos);
+        match self.last.get() {
+            Some((a, b, _)) if a <= pos && pos < b => (level, b),
+            _ => (level, pos + 1),
+        }
+    }
+
     /// Level of the sentence holding byte `pos`.
     pub fn level_at(&self, pos: usize) -> Requirement {
+        // The sentence asked about last (a content line's), first: the
+        // span tagger asks about every word of a sentence in turn.
+        if let Some((a, b, level)) = self.last.get() {
+            if a <= pos && pos < b {
+                return level;
+            }
+        }
         let i = self.lines.partition_point(|l| l.end <= pos);
         let Some(line) = self.lines.get(i) else {
             return Requirement::Mentioned;
         };
         if line.heading {
             return line.level;
-        }
-        if let Some((a, b, level)) = self.last.get() {
-            if a <= pos && pos < b {
-                return level;
-            }
         }
         let (a, b) = sentence_around(self.text.as_bytes(), line.start, line.end, pos);
         let level = self.sentence_level(a, b, line.level);

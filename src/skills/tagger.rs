@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use super::catalog::SkillCatalog;
 use super::sections::{Requirement, Sections};
+use super::spans::{self, CatalogMark, LineFeatures, SpanModel, Word};
 use super::word_index::{is_word_byte, matches_at, Entry, WordIndex};
 use crate::error::Result;
 use crate::features::cues::{years_phrases, YearsMention};
@@ -94,6 +95,10 @@ pub(crate) struct SkillTagger {
     index: WordIndex,
     /// Each skill's ids, shared: a tag clones a pointer, not the URI.
     ids: Vec<SkillIds>,
+    /// The learned span tagger, when the model has one.
+    spans: Option<Arc<SpanModel>>,
+    /// Each skill's category as the span tagger's features hash it.
+    category_hashes: Vec<u64>,
 }
 
 /// The ESCO and O*NET ids of one catalog skill.
@@ -144,8 +149,14 @@ impl SkillTagger {
             .collect();
         Ok(SkillTagger {
             index: WordIndex::new(folded),
+            category_hashes: catalog
+                .skills()
+                .iter()
+                .map(|s| spans::category_hash(&s.category))
+                .collect(),
             catalog,
             ids,
+            spans: None,
         })
     }
 
@@ -195,8 +206,20 @@ impl SkillTagger {
         self.tag_normalized_with_years(title, description, None)
     }
 
+    /// Also tag the spans this learned tagger finds (see [`SpanModel`]).
+    pub(crate) fn with_spans(mut self, spans: Option<Arc<SpanModel>>) -> Self {
+        self.spans = spans;
+        self
+    }
+
     /// [`SkillTagger::tag_normalized`], given the [`years_phrases`] of the
     /// description's text when they are already known.
+    ///
+    /// Catalog matches keep their canonical skill. In the description, the
+    /// learned tagger's spans (when there is one) that touch no catalog
+    /// match become `uncatalogued` tags; a learned span over a catalog
+    /// match adds nothing to it, and one over a match the evidence rules
+    /// turned down stays turned down.
     pub(crate) fn tag_normalized_with_years(
         &self,
         title: &NormalizedText,
@@ -204,8 +227,9 @@ impl SkillTagger {
         description_years: Option<&[YearsMention]>,
     ) -> Vec<SkillTag> {
         let mut tags: Vec<SkillTag> = Vec::new();
-        // Catalog index → position in `tags`.
+        // Catalog index (or uncatalogued id) → position in `tags`.
         let mut index: rustc_hash::FxHashMap<usize, usize> = Default::default();
+        let mut uncatalogued: rustc_hash::FxHashMap<CompactString, usize> = Default::default();
         for (field, norm) in [(Field::Title, title), (Field::Description, description)] {
             if norm.text.is_empty() {
                 continue;
@@ -213,25 +237,37 @@ impl SkillTagger {
             let text = norm.text.as_str();
             let sections = Sections::new(text);
             let hits = self.find(text);
-            let accepted: Vec<Hit> = hits
+            let keep = self.accepted(text, &hits, &sections);
+            let mut accepted: Vec<Hit> = hits
                 .iter()
-                .enumerate()
-                .filter(|(i, h)| {
-                    // A `?` alias is kept only where the posting asks for
-                    // it (below); being asked for is its evidence.
-                    !h.needs_evidence
-                        || h.where_asked
-                        || has_evidence(text, &hits, *i, &self.catalog, &sections)
-                })
-                .map(|(_, h)| *h)
+                .zip(&keep)
+                .filter(|(_, k)| **k)
+                .map(|(h, _)| *h)
                 .collect();
+            let mut learned: Vec<CompactString> = Vec::new();
+            // Every span the learned tagger marks, when it ran.
+            let mut learned_marks: Option<Vec<(usize, usize)>> = None;
+            if let (Field::Description, Some(model)) = (field, &self.spans) {
+                let (free, all) = self.learned_spans(model, text, &hits, &keep, &sections);
+                learned_marks = Some(all);
+                for (start, end) in free {
+                    accepted.push(Hit {
+                        skill: LEARNED + learned.len(),
+                        start,
+                        end,
+                        needs_evidence: false,
+                        where_asked: false,
+                    });
+                    learned.push(surface_name(&text[start..end]));
+                }
+                accepted.sort_by_key(|h| h.start);
+            }
             let phrases = match (field, description_years) {
                 (Field::Description, Some(known)) => Cow::Borrowed(known),
                 _ => Cow::Owned(years_phrases(text)),
             };
             let years = attach_years(&accepted, &sections, &phrases);
             for (k, h) in accepted.iter().enumerate() {
-                let skill = &self.catalog.skills()[h.skill];
                 let requirement = if field == Field::Title {
                     Requirement::Required
                 } else if names_a_role(text, h.start, h.end) {
@@ -240,7 +276,25 @@ impl SkillTagger {
                     // not ask the candidate for the skill.
                     Requirement::Mentioned
                 } else {
-                    sections.level_at(h.start)
+                    let level = sections.level_at(h.start);
+                    match &learned_marks {
+                        // The learned tagger learned where annotators mark
+                        // knowledge a job asks for: a place it marks is
+                        // asked for even in a sentence no section rule
+                        // reads as asking, and a broad word ("cloud") it
+                        // leaves out is not asked for, whatever the section.
+                        Some(runs) => {
+                            let marked = overlaps_any(runs, h.start, h.end);
+                            if marked && level == Requirement::Mentioned {
+                                Requirement::Required
+                            } else if !marked && h.where_asked {
+                                Requirement::Mentioned
+                            } else {
+                                level
+                            }
+                        }
+                        None => level,
+                    }
                 };
                 if h.where_asked && requirement == Requirement::Mentioned {
                     continue;
@@ -252,13 +306,34 @@ impl SkillTagger {
                     end,
                     requirement,
                 };
-                match index.get(&h.skill).and_then(|&k| tags.get_mut(k)) {
+                let existing = if h.skill >= LEARNED {
+                    uncatalogued.get(&learned[h.skill - LEARNED]).copied()
+                } else {
+                    index.get(&h.skill).copied()
+                };
+                match existing.and_then(|k| tags.get_mut(k)) {
                     Some(t) => {
                         t.requirement = t.requirement.max(requirement);
                         t.years = t.years.max(years[k]);
                         t.spans.push(span);
                     }
+                    None if h.skill >= LEARNED => {
+                        let name = learned[h.skill - LEARNED].clone();
+                        uncatalogued.insert(name.clone(), tags.len());
+                        tags.push(SkillTag {
+                            id: uncatalogued_id(&name),
+                            name,
+                            category: UNCATALOGUED.into(),
+                            requirement,
+                            years: years[k],
+                            spans: vec![span],
+                            esco: None,
+                            onet: None,
+                            onet_code: None,
+                        });
+                    }
                     None => {
+                        let skill = &self.catalog.skills()[h.skill];
                         index.insert(h.skill, tags.len());
                         let ids = &self.ids[h.skill];
                         tags.push(SkillTag {
@@ -278,6 +353,247 @@ impl SkillTagger {
         }
         tags
     }
+
+    /// Which hits stand as tags: those that need no evidence, broad words
+    /// (asked-for is their evidence, checked later) and those with evidence.
+    fn accepted(&self, text: &str, hits: &[Hit], sections: &Sections) -> Vec<bool> {
+        (0..hits.len())
+            .map(|i| {
+                let h = &hits[i];
+                !h.needs_evidence
+                    || h.where_asked
+                    || has_evidence(text, hits, i, &self.catalog, sections)
+            })
+            .collect()
+    }
+
+    /// Call `f` with the words of each line of `text` and what the catalog
+    /// and the sections say about each (the span tagger's input), in one
+    /// reused buffer; with `every_line` false, only the lines
+    /// [`SkillTagger::worth_tagging`].
+    fn for_each_span_line(
+        &self,
+        text: &str,
+        hits: &[Hit],
+        keep: &[bool],
+        sections: &Sections,
+        every_line: bool,
+        mut f: impl FnMut(&SpanInput),
+    ) {
+        let mut next_hit = 0;
+        let mut line_start = 0;
+        let mut input = SpanInput::default();
+        for line in text.split_inclusive('\n') {
+            let offset = line_start;
+            line_start += line.len();
+            if !every_line && !Self::worth_tagging(line, offset, hits, next_hit, sections) {
+                continue;
+            }
+            spans::words_into(line, offset, &mut input.words);
+            if input.words.is_empty() {
+                continue;
+            }
+            input.marks.clear();
+            input.levels.clear();
+            let (mut level, mut level_until) = (Requirement::Mentioned, 0);
+            for w in &input.words {
+                if w.start >= level_until {
+                    (level, level_until) = sections.level_until(w.start);
+                }
+                while hits.get(next_hit).is_some_and(|h| h.end <= w.start) {
+                    next_hit += 1;
+                }
+                let mark = match hits.get(next_hit) {
+                    Some(h) if h.start < w.end => CatalogMark {
+                        position: if h.start >= w.token_start {
+                            spans::BEGIN
+                        } else {
+                            spans::INSIDE
+                        },
+                        accepted: keep[next_hit],
+                        needs_evidence: h.needs_evidence,
+                        where_asked: h.where_asked,
+                        category: self.category_hashes[h.skill],
+                    },
+                    _ => CatalogMark::default(),
+                };
+                input.marks.push(mark);
+                input.levels.push(level);
+            }
+            f(&input);
+        }
+    }
+
+    /// Does a line need the learned tagger when labelling? Only where it can
+    /// change a tag: a line with a catalog match (which it may confirm or
+    /// turn down), or one in a section that asks (where a skill the catalog
+    /// lacks is worth a tag). A line that only describes the company or the
+    /// benefits is skipped.
+    fn worth_tagging(
+        line: &str,
+        offset: usize,
+        hits: &[Hit],
+        next_hit: usize,
+        sections: &Sections,
+    ) -> bool {
+        let end = offset + line.len();
+        let has_hit = hits[next_hit.min(hits.len())..]
+            .iter()
+            .take_while(|h| h.start < end)
+            .any(|h| h.end > offset);
+        if has_hit {
+            return true;
+        }
+        sections.section_level_at(offset) != Requirement::Mentioned
+    }
+
+    /// The spans (normalized byte ranges) the learned tagger finds in a
+    /// description that overlap no catalog match and look like a name.
+    fn learned_spans(
+        &self,
+        model: &SpanModel,
+        text: &str,
+        hits: &[Hit],
+        keep: &[bool],
+        sections: &Sections,
+    ) -> (spans::Ranges, spans::Ranges) {
+        let mut out = Vec::new();
+        let mut all = Vec::new();
+        let mut tags = Vec::new();
+        self.for_each_span_line(text, hits, keep, sections, false, |input| {
+            let words = &input.words;
+            model.tag_words(text, words, &input.marks, &input.levels, &mut tags);
+            for (a, b) in spans::tag_runs(&tags) {
+                let (start, end) = (words[a].start, words[b].end);
+                all.push((start, end));
+                // Hits are sorted and do not overlap: the first that ends
+                // after `start` is the only candidate.
+                let k = hits.partition_point(|h| h.end <= start);
+                let overlaps = hits.get(k).is_some_and(|h| h.start < end);
+                if !overlaps && looks_like_a_name(&text[start..end], b + 1 - a) {
+                    out.push((start, end));
+                }
+            }
+        });
+        (out, all)
+    }
+
+    /// The learned tagger's input lines for a (normalized) description:
+    /// each line's words and features, for training on annotated text.
+    pub(crate) fn span_training_lines(&self, text: &str) -> Vec<(Vec<Word>, LineFeatures)> {
+        let sections = Sections::new(text);
+        let hits = self.find(text);
+        let keep = self.accepted(text, &hits, &sections);
+        let mut lines = Vec::new();
+        self.for_each_span_line(text, &hits, &keep, &sections, true, |input| {
+            let features = spans::line_features(text, &input.words, &input.marks, &input.levels);
+            lines.push((input.words.clone(), features));
+        });
+        lines
+    }
+}
+
+/// One line's words and what the catalog and the sections say about each.
+#[derive(Default)]
+struct SpanInput {
+    words: Vec<Word>,
+    marks: Vec<CatalogMark>,
+    levels: Vec<Requirement>,
+}
+
+/// Does `start..end` overlap one of `ranges` (sorted by start, not
+/// overlapping each other)?
+fn overlaps_any(ranges: &[(usize, usize)], start: usize, end: usize) -> bool {
+    let k = ranges.partition_point(|r| r.1 <= start);
+    ranges.get(k).is_some_and(|r| r.0 < end)
+}
+
+/// Hit indices from here up are learned spans (the index minus this is the
+/// span's place in the list of learned names).
+const LEARNED: usize = usize::MAX / 2;
+
+/// The category of tags the catalog does not know.
+pub const UNCATALOGUED: &str = "uncatalogued";
+
+/// Words that do not make a skill name on their own.
+const NOT_NAMES: &[&str] = &[
+    "a",
+    "an",
+    "and",
+    "or",
+    "the",
+    "of",
+    "in",
+    "on",
+    "for",
+    "with",
+    "to",
+    "skills",
+    "skill",
+    "experience",
+    "knowledge",
+    "understanding",
+    "etc",
+    "other",
+    "related",
+    "similar",
+    "tools",
+    "technologies",
+    "technology",
+    "languages",
+    "plus",
+    "strong",
+    "good",
+    "solid",
+    "working",
+];
+
+/// A learned span worth a tag: at most 8 words, some letter, and not only
+/// filler words.
+fn looks_like_a_name(span: &str, words: usize) -> bool {
+    words <= 8
+        && span.chars().any(char::is_alphabetic)
+        && span
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .any(|w| !in_list(NOT_NAMES, w) && !w.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// The name an uncatalogued span is tagged by: whitespace collapsed, and
+/// words lower-cased unless they carry a capital after their first letter
+/// ("AWS", "GraphQL", "BS/BA" stay).
+pub(crate) fn surface_name(span: &str) -> CompactString {
+    let mut name = CompactString::default();
+    for word in span.split_whitespace() {
+        if !name.is_empty() {
+            name.push(' ');
+        }
+        if word.chars().skip(1).any(char::is_uppercase) {
+            name.push_str(word);
+        } else {
+            name.extend(word.chars().flat_map(char::to_lowercase));
+        }
+    }
+    name
+}
+
+/// The stable id of an uncatalogued name: `u:` and its lower-cased words
+/// joined by `-` ("Financial services" → `u:financial-services`).
+pub(crate) fn uncatalogued_id(name: &str) -> CompactString {
+    let mut id = CompactString::from("u:");
+    let mut gap = false;
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() || matches!(c, '+' | '#' | '.') {
+            if gap && id.len() > 2 {
+                id.push('-');
+            }
+            gap = false;
+            id.push(c);
+        } else {
+            gap = true;
+        }
+    }
+    id
 }
 
 /// A match stands as a whole word: no word character touches either end,
@@ -774,6 +1090,68 @@ fn attach_years(hits: &[Hit], sections: &Sections, phrases: &[YearsMention]) -> 
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn uncatalogued_names_and_ids() {
+        assert_eq!(surface_name("Financial  Services"), "financial services");
+        assert_eq!(surface_name("GraphQL and BS/BA"), "GraphQL and BS/BA");
+        assert_eq!(
+            uncatalogued_id("financial services"),
+            "u:financial-services"
+        );
+        assert_eq!(uncatalogued_id("C++ / Qt"), "u:c++-qt");
+        assert_eq!(uncatalogued_id("GraphQL"), uncatalogued_id("graphql"));
+        assert!(looks_like_a_name("supply chain", 2));
+        assert!(!looks_like_a_name("experience and skills", 3));
+        assert!(!looks_like_a_name("2021", 1));
+        assert!(!looks_like_a_name("a b c d e f g h i", 9));
+    }
+
+    /// The labelling path (cached word sums, precomputed situations) tags
+    /// every line as the full feature lists do.
+    #[test]
+    fn fast_span_tagging_matches_the_feature_lists() {
+        let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/skillspan_tiny.jsonl");
+        let catalog = SkillCatalog::default_catalog().expect("catalog");
+        let params = crate::train::SpanTraining {
+            path: fixture,
+            ..Default::default()
+        };
+        let model = crate::train::train_span_model_for_tests(&params, &catalog);
+        let tagger = SkillTagger::new(catalog).expect("tagger");
+        let texts = [
+            "Requirements:\nExperience with Zorblax, Python (3+ years) and supply chain planning.\n",
+            "About us: we sell shoes.\nMust have: Kubernetes; financial services \u{201c}experience\u{201d}.",
+            "Your profile\n- You know Quillstack and Zorblax well.\n- Hands-on SQL!\nNice to have: Go, Rust",
+            "",
+            "Zorblax",
+        ];
+        let mut lines = 0;
+        for _ in 0..2 {
+            // Twice: the second pass reads the word cache.
+            for text in texts {
+                let norm = normalize_keep_case(text);
+                let text = norm.text.as_str();
+                let sections = Sections::new(text);
+                let hits = tagger.find(text);
+                let keep = tagger.accepted(text, &hits, &sections);
+                let mut fast = Vec::new();
+                tagger.for_each_span_line(text, &hits, &keep, &sections, true, |input| {
+                    model.tag_words(text, &input.words, &input.marks, &input.levels, &mut fast);
+                    let reference = model.tag(&spans::line_features(
+                        text,
+                        &input.words,
+                        &input.marks,
+                        &input.levels,
+                    ));
+                    assert_eq!(fast, reference, "{text:?}");
+                    lines += 1;
+                });
+            }
+        }
+        assert!(lines >= 16, "{lines}");
+    }
+
     use super::*;
 
     fn tagger() -> SkillTagger {

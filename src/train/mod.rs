@@ -11,6 +11,7 @@ mod cv;
 mod examples;
 mod fit;
 mod recipe;
+mod spans;
 
 pub use crate::features::{FeaturizerParams, VocabularyParams};
 pub use crate::model::ClassWeight;
@@ -18,6 +19,9 @@ pub use cv::{cross_validate, evaluate_model, EvalReport, FoldTraining, Predictio
 pub use examples::{load_recipe_sources, read_table, Corpus, Example};
 pub(crate) use fit::fit_model;
 pub use recipe::{HeadParams, Recipe, Source, SourceFormat, TrainParams};
+#[cfg(test)]
+pub(crate) use spans::train_span_model_for_tests;
+pub use spans::{score_skill_spans, SpanScores, SpanTraining};
 
 use crate::error::Result;
 use crate::model::{Model, ModelMeta, TrainingReport};
@@ -105,6 +109,10 @@ pub fn train_from_recipe(
         if let Some(h) = model.seniority.as_mut() {
             h.temperature = temperature(r.seniority.as_ref());
         }
+    }
+    if let Some(params) = &recipe.skill_spans {
+        let catalog = crate::skills::SkillCatalog::default_catalog()?;
+        model.skill_spans = Some(spans::train_span_model(&params.resolved(recipe), &catalog)?);
     }
     Ok((model, report))
 }

@@ -24,6 +24,9 @@ pub struct Recipe {
     pub params: TrainParams,
     /// Where the examples come from.
     pub sources: Vec<Source>,
+    /// The learned skill-span tagger's data and settings; none, no tagger.
+    #[serde(default)]
+    pub skill_spans: Option<super::spans::SpanTraining>,
     /// Folder the recipe was read from (relative paths resolve here).
     #[serde(skip)]
     pub base: PathBuf,

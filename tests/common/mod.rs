@@ -20,7 +20,10 @@ pub fn tiny_recipe() -> Recipe {
         "name = 'tiny'\n[params]\nprune_below = 0.0\n[params.features]\ntitle = {{ min_df = 1, max_df = 1.0, max_features = 5000 }}\ntext = {{ min_df = 1, max_df = 1.0, max_features = 5000 }}\n[[sources]]\npath = {:?}\n",
         fixture("tiny_train.csv").display().to_string()
     );
-    let dir = std::env::temp_dir().join(format!("jobtag-test-{}", std::process::id()));
+    // One file per call: tests of one binary run in parallel.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("jobtag-test-{}-{call}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("tiny.toml");
     std::fs::write(&path, text).unwrap();

@@ -299,6 +299,9 @@ pub(super) mod schema {
         trained_on: String,
         /// Width of the feature space.
         features: u64,
+        /// What the learned skill-span tagger was trained on; null when the
+        /// model's skills are the catalog's alone.
+        skill_span_tagger: Option<String>,
         roles: Vec<String>,
         seniorities: Vec<String>,
         data_files: Vec<DataFile>,

@@ -1,0 +1,171 @@
+//! The learned skill-span tagger: trained from a recipe on annotated
+//! postings (tests/fixtures/skillspan_tiny.jsonl, written for these tests in
+//! SkillSpan's layout), stored in the model file, merged with the catalog.
+
+mod common;
+
+use jobtag::train::{score_skill_spans, train_from_recipe, SpanTraining};
+use jobtag::{Labeller, Model, Posting, Requirement};
+
+fn recipe_with_spans() -> jobtag::train::Recipe {
+    let mut recipe = common::tiny_recipe();
+    recipe.skill_spans = Some(SpanTraining {
+        path: common::fixture("skillspan_tiny.jsonl"),
+        ..SpanTraining::default()
+    });
+    recipe
+}
+
+fn trained() -> Model {
+    let recipe = recipe_with_spans();
+    let corpus = jobtag::train::load_recipe_sources(&recipe).unwrap();
+    let taxonomy = common::tiny_taxonomy();
+    train_from_recipe(&recipe, &corpus, &taxonomy, "2026-01-01", 0)
+        .unwrap()
+        .0
+}
+
+fn labeller(model: Model) -> Labeller {
+    Labeller::builder().model(model).build().unwrap()
+}
+
+#[test]
+fn training_is_deterministic_and_the_tagger_survives_the_model_file() {
+    let (a, b) = (trained(), trained());
+    let bytes = a.to_bytes().unwrap();
+    assert_eq!(bytes, b.to_bytes().unwrap(), "same data, same bytes");
+    assert!(a
+        .skill_span_tagger()
+        .unwrap()
+        .contains("skillspan_tiny.jsonl"));
+    let loaded = Model::from_bytes(&bytes).unwrap();
+    assert_eq!(loaded, a);
+    let posting = Posting::new(
+        "Engineer",
+        "Requirements:\nExperience with Zorblax and supply chain planning.",
+    );
+    assert_eq!(
+        labeller(loaded).label(&posting).skills,
+        labeller(a).label(&posting).skills
+    );
+}
+
+#[test]
+fn spans_the_catalog_lacks_become_uncatalogued_tags_with_stable_ids() {
+    let l = labeller(trained());
+    let labels = l.label(&Posting::new(
+        "Engineer",
+        "Requirements:\nExperience with Zorblax and Python.\n3+ years of Zorblax and SQL.",
+    ));
+    let zorblax: Vec<_> = labels
+        .skills
+        .iter()
+        .filter(|s| s.name == "zorblax")
+        .collect();
+    assert_eq!(zorblax.len(), 1, "{:?}", labels.skills);
+    let z = zorblax[0];
+    assert_eq!(z.id, "u:zorblax");
+    assert_eq!(z.category, jobtag::skills::UNCATALOGUED);
+    assert_eq!(z.requirement, Requirement::Required);
+    assert_eq!(z.years, Some(3), "\"3+ years of Zorblax\"");
+    assert_eq!(z.spans.len(), 2, "one tag, both places");
+    assert!(z.esco.is_none() && z.onet.is_none());
+    // The catalog's Python keeps its canonical tag; the tagger adds no
+    // second one over it.
+    let python: Vec<_> = labels
+        .skills
+        .iter()
+        .filter(|s| s.name.contains("ython"))
+        .collect();
+    assert_eq!(python.len(), 1, "{:?}", labels.skills);
+    assert_ne!(python[0].category, jobtag::skills::UNCATALOGUED);
+}
+
+#[test]
+fn uncatalogued_tags_never_cover_a_catalog_alias_and_are_off_with_skills() {
+    let model = trained();
+    let l = labeller(model.clone());
+    // A format-3 model has no tagger: its skills are the catalog's alone.
+    let catalog_only = labeller(Model::load(common::fixture("format3.jtm")).unwrap());
+    // Text around catalog names, ambiguous ones among them ("Go", "Excel",
+    // "Spring" without evidence): a learned span over any of them adds no
+    // uncatalogued tag, and an ambiguous name still needs its evidence.
+    for text in [
+        "Requirements:\nExperience with Go and Zorblax.",
+        "Requirements:\nWe go to Excel in spring with Zorblax.",
+        "Must have: Zorblax, Kubernetes and financial services experience.",
+        "Your profile:\nYou know Quillstack and Spring well.",
+    ] {
+        let labels = l.label(&Posting::new("", text));
+        let tagger_free = catalog_only.tag_skills(&Posting::new("", text));
+        for s in labels
+            .skills
+            .iter()
+            .filter(|s| s.category == jobtag::skills::UNCATALOGUED)
+        {
+            assert!(s.id.starts_with("u:"), "{s:?}");
+            for sp in &s.spans {
+                for c in tagger_free
+                    .iter()
+                    .filter(|c| c.category != jobtag::skills::UNCATALOGUED)
+                {
+                    for cs in &c.spans {
+                        assert!(
+                            cs.end <= sp.start || sp.end <= cs.start,
+                            "{text}: {s:?} over {c:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+    let off = Labeller::builder()
+        .model(model)
+        .skills(false)
+        .build()
+        .unwrap();
+    assert!(off
+        .label(&Posting::new("", "Requirements:\nExperience with Zorblax."))
+        .skills
+        .is_empty());
+}
+
+#[test]
+fn the_tagger_is_scored_alone_on_annotated_postings() {
+    let recipe = recipe_with_spans();
+    let fixture = common::fixture("skillspan_tiny.jsonl");
+    let trained_here = score_skill_spans(&recipe, None, &fixture).unwrap();
+    let model = trained();
+    let from_model = score_skill_spans(&recipe, Some(&model), &fixture).unwrap();
+    assert_eq!(trained_here, from_model);
+    // 16 gold spans in the fixture; the tagger learned them.
+    assert_eq!(trained_here.gold, 16);
+    assert!(trained_here.strict_f1 > 0.9, "{trained_here:?}");
+    // A model without a tagger is an error, not a zero score.
+    let plain = Model::load(common::fixture("format3.jtm")).unwrap();
+    let err = score_skill_spans(&recipe, Some(&plain), &fixture).unwrap_err();
+    assert!(
+        err.to_string().contains("no learned skill-span tagger"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_bad_annotated_file_names_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.jsonl");
+    std::fs::write(
+        &path,
+        "{\"idx\": 1, \"tokens\": [\"a\"], \"tags_knowledge\": [\"O\"]}\n{\"idx\": 1, \"tokens\": [\"a\", \"b\"], \"tags_knowledge\": [\"X\", \"O\"]}\n",
+    )
+    .unwrap();
+    let mut recipe = common::tiny_recipe();
+    recipe.skill_spans = Some(SpanTraining {
+        path: path.clone(),
+        ..SpanTraining::default()
+    });
+    let err = score_skill_spans(&recipe, None, &path)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("line 2") && err.contains("\"X\""), "{err}");
+}
