@@ -13,6 +13,11 @@ use crate::text::normalize::{normalize, normalize_keep_case};
 use crate::text::tokenize::tokenize;
 use crate::Error;
 
+/// Read `text` as a training recipe: a recipe or an error, never a panic.
+pub fn recipe(text: &str) {
+    let _ = crate::train::Recipe::from_toml(text, std::path::Path::new("."));
+}
+
 /// Normalize, tokenize and analyze `raw`: every token slices the normalized
 /// text and is not empty, every span maps back inside the raw text on
 /// character boundaries, and lower-casing the case-kept normalization gives

@@ -240,7 +240,6 @@ enum CatalogSource {
     #[default]
     Default,
     Given(SkillCatalog),
-    File(PathBuf),
 }
 
 /// Builds a [`Labeller`]: the embedded model and the default catalog unless
@@ -300,23 +299,9 @@ impl LabellerBuilder {
         self
     }
 
-    /// Read the skill catalog from this CSV file instead of using the
-    /// default one.
-    pub fn catalog_file(mut self, path: impl AsRef<Path>) -> Self {
-        self.catalog = CatalogSource::File(path.as_ref().to_path_buf());
-        self
-    }
-
     /// Add these skills to the catalog (a repeated id replaces the skill).
     pub fn add_catalog(mut self, catalog: SkillCatalog) -> Self {
         self.additions.push(CatalogSource::Given(catalog));
-        self
-    }
-
-    /// Add the skills of this CSV file to the catalog.
-    pub fn add_catalog_file(mut self, path: impl AsRef<Path>) -> Self {
-        self.additions
-            .push(CatalogSource::File(path.as_ref().to_path_buf()));
         self
     }
 
@@ -351,7 +336,6 @@ fn read_catalog(source: CatalogSource) -> Result<SkillCatalog> {
     match source {
         CatalogSource::Default => SkillCatalog::default_catalog(),
         CatalogSource::Given(c) => Ok(c),
-        CatalogSource::File(p) => SkillCatalog::load(p),
     }
 }
 
@@ -485,10 +469,7 @@ mod tests {
             .build()
             .expect_err("no model");
         assert!(e.to_string().contains("/no/such/model.jtm"), "{e}");
-        let e = Labeller::builder()
-            .catalog_file("/no/such/skills.csv")
-            .build()
-            .expect_err("no catalog");
+        let e = SkillCatalog::load("/no/such/skills.csv").expect_err("no catalog");
         assert!(e.to_string().contains("/no/such/skills.csv"), "{e}");
     }
 }

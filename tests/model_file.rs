@@ -162,7 +162,7 @@ fn a_format_3_file_loads_with_its_labels_and_catalog_skills_unchanged() {
     // catalog's, as they were.
     assert_old_format_labels("format3.jtm", "format3_labels.jsonl", true);
     let model = Model::load(common::fixture("format3.jtm")).unwrap();
-    assert!(model.skill_span_tagger().is_none());
+    assert!(model.meta().skill_span_tagger.is_none());
 }
 
 fn assert_old_format_labels(model_file: &str, labels_file: &str, skills: bool) {

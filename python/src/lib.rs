@@ -79,10 +79,10 @@ impl PyLabeller {
             builder = builder.model_file(path);
         }
         if let Some(path) = skill_catalog {
-            builder = builder.catalog_file(path);
+            builder = builder.catalog(jobtag::SkillCatalog::load(path).map_err(to_py_err)?);
         }
         for path in add_skills.unwrap_or_default() {
-            builder = builder.add_catalog_file(path);
+            builder = builder.add_catalog(jobtag::SkillCatalog::load(path).map_err(to_py_err)?);
         }
         let inner = py.detach(|| builder.build()).map_err(to_py_err)?;
         Ok(PyLabeller { inner })

@@ -32,7 +32,7 @@ pub fn model_json(model: &Model) -> serde_json::Value {
         "jobtag_version": meta.jobtag_version,
         "trained_on": meta.trained_on,
         "features": model.feature_count(),
-        "skill_span_tagger": model.skill_span_tagger(),
+        "skill_span_tagger": meta.skill_span_tagger,
         "roles": model.taxonomy().role_ids(),
         "seniorities": model.taxonomy().seniority_ids(),
         "data_files": meta.data_files,
@@ -65,8 +65,8 @@ pub fn run(args: InfoArgs) -> Result<()> {
     outln!("features:       {}", model.feature_count())?;
     outln!(
         "skill spans:    {}",
-        model
-            .skill_span_tagger()
+        meta.skill_span_tagger
+            .as_deref()
             .map_or("catalog only (no learned tagger)".to_string(), |t| format!(
                 "catalog and a learned tagger trained on {t}"
             ))

@@ -12,10 +12,9 @@ use anyhow::{bail, Result};
 use clap::{Args, ValueEnum};
 use jobtag::io::{Fields, InputFormat, Record};
 use jobtag::report::{
-    bar_chart, period_of, trend_chart, LabelSummary, SkillGrowth, Tally, TallyBuilder,
-    TallyOptions, TallyRow,
+    bar_chart, period_of, trend_chart, Group, LabelSummary, Tally, TallyBuilder, TallyOptions,
+    TallyRow,
 };
-use jobtag::skills::UNCATALOGUED;
 use jobtag::{LabelOptions, Labeller, Labels, Requirement, Taxonomy};
 
 use super::args::{InputArgs, LabellerArgs, MinConfidenceArgs};
@@ -414,12 +413,10 @@ pub fn run(args: TallyArgs) -> Result<()> {
     let t = builder.finish(&options);
     // Growth needs every skill of every period, not each period's top.
     let growth = if args.emerging {
-        builder
-            .finish(&TallyOptions {
-                top: usize::MAX,
-                ..options.clone()
-            })
-            .growth()
+        growth(&builder.finish(&TallyOptions {
+            top: usize::MAX,
+            ..options.clone()
+        }))
     } else {
         Vec::new()
     };
@@ -450,6 +447,68 @@ pub fn run(args: TallyArgs) -> Result<()> {
     }
     Ok(())
 }
+
+/// How a skill's share of postings changed from the first period to the
+/// last (see [`growth`]).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+struct SkillGrowth {
+    /// Skill name.
+    skill: String,
+    /// Postings naming it, all periods together.
+    postings: usize,
+    /// Share of the first period's postings.
+    first_share: f64,
+    /// Share of the last period's postings.
+    last_share: f64,
+    /// `last_share - first_share`.
+    growth: f64,
+    /// A posting that names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    example: Option<String>,
+}
+
+/// For a tally grouped by period alone (`by == ["period"]`, groups in period
+/// order, every skill kept): each skill's share in the first and the last
+/// period, fastest growing first (ties by postings, then name). Empty for
+/// any other grouping, or fewer than two periods.
+fn growth(t: &Tally) -> Vec<SkillGrowth> {
+    let periods: Vec<&Group> = t.groups.iter().skip(1).collect();
+    if t.by != ["period"] || periods.len() < 2 {
+        return Vec::new();
+    }
+    let (first, last) = (periods[0], periods[periods.len() - 1]);
+    let share = |g: &Group, skill: &str| {
+        g.skills
+            .iter()
+            .find(|s| s.skill == skill)
+            .map_or(0.0, |s| s.share)
+    };
+    let mut out: Vec<SkillGrowth> = t.groups[0]
+        .skills
+        .iter()
+        .map(|s| {
+            let (first_share, last_share) = (share(first, &s.skill), share(last, &s.skill));
+            SkillGrowth {
+                skill: s.skill.clone(),
+                postings: s.postings,
+                first_share,
+                last_share,
+                growth: last_share - first_share,
+                example: s.example.clone(),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.growth
+            .total_cmp(&a.growth)
+            .then(b.postings.cmp(&a.postings))
+            .then(a.skill.cmp(&b.skill))
+    });
+    out
+}
+
+/// The category jobtag's output gives a skill the catalog lacks.
+const UNCATALOGUED: &str = "uncatalogued";
 
 /// The emerging-skills table: uncatalogued skills by postings with an
 /// example posting id, then (over periods) by growth.

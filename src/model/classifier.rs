@@ -136,6 +136,11 @@ pub struct ModelMeta {
     pub seniority_training: Option<TrainingReport>,
     /// Cross-validated metrics, when training ran them (JSON text).
     pub metrics_json: Option<String>,
+    /// What the learned skill-span tagger was trained on and how, when the
+    /// model has one (its skills are then the catalog's and the tagger's).
+    /// Read from the tagger itself, not stored twice.
+    #[serde(skip)]
+    pub skill_span_tagger: Option<String>,
 }
 
 /// A training file and its digest.
@@ -189,15 +194,16 @@ impl Model {
         }
     }
 
+    /// Attach (or remove) the learned skill-span tagger; its description
+    /// goes into the metadata.
+    pub(crate) fn set_skill_spans(&mut self, spans: Option<crate::skills::spans::SpanModel>) {
+        self.meta.skill_span_tagger = spans.as_ref().map(|s| s.trained_on.clone());
+        self.skill_spans = spans;
+    }
+
     /// Training metadata.
     pub fn meta(&self) -> &ModelMeta {
         &self.meta
-    }
-
-    /// What the learned skill-span tagger was trained on and how, when the
-    /// model has one (its skills are then the catalog's and the tagger's).
-    pub fn skill_span_tagger(&self) -> Option<&str> {
-        self.skill_spans.as_ref().map(|s| s.trained_on.as_str())
     }
 
     /// The model's label sets.

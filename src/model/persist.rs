@@ -133,7 +133,8 @@ impl Model {
             postcard::from_bytes(&decoded).map_err(decode_error)?
         };
         model.featurizer.rebuild_index();
-        model.skill_spans = model.skill_spans.take().map(SpanModel::indexed);
+        let spans = model.skill_spans.take().map(SpanModel::indexed);
+        model.set_skill_spans(spans);
         // Occupation codes are reference data, not stored in the file.
         if let Ok(default) = crate::taxonomy::Taxonomy::default_taxonomy() {
             model.taxonomy.attach_codes(&default);

@@ -13,8 +13,8 @@ pub use chart::{bar_chart, calibration_chart, trend_chart};
 pub(crate) use metrics::{score, Gold};
 pub use metrics::{ClassScore, Metrics};
 pub use tally::{
-    period_of, Group, LabelShare, LabelSummary, PairCount, SkillCount, SkillGrowth, Tally,
-    TallyBuilder, TallyOptions, TallyRow,
+    period_of, Group, LabelShare, LabelSummary, PairCount, SkillCount, Tally, TallyBuilder,
+    TallyOptions, TallyRow,
 };
 
 /// `s` cut to at most `width` characters, with an ellipsis when cut (for

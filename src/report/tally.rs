@@ -162,67 +162,6 @@ impl Tally {
     }
 }
 
-/// How a skill's share of postings changed from the first period to the
-/// last (see [`Tally::growth`]).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SkillGrowth {
-    /// Skill name.
-    pub skill: String,
-    /// Postings naming it, all periods together.
-    pub postings: usize,
-    /// Share of the first period's postings.
-    pub first_share: f64,
-    /// Share of the last period's postings.
-    pub last_share: f64,
-    /// `last_share - first_share`.
-    pub growth: f64,
-    /// A posting that names it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub example: Option<String>,
-}
-
-impl Tally {
-    /// For a tally grouped by period alone (`by == ["period"]`, groups in
-    /// period order, every skill kept): each skill's share in the first
-    /// and the last period, fastest growing first (ties by postings, then
-    /// name). Empty for any other grouping, or fewer than two periods.
-    pub fn growth(&self) -> Vec<SkillGrowth> {
-        let periods: Vec<&Group> = self.groups.iter().skip(1).collect();
-        if self.by != ["period"] || periods.len() < 2 {
-            return Vec::new();
-        }
-        let (first, last) = (periods[0], periods[periods.len() - 1]);
-        let share = |g: &Group, skill: &str| {
-            g.skills
-                .iter()
-                .find(|s| s.skill == skill)
-                .map_or(0.0, |s| s.share)
-        };
-        let mut out: Vec<SkillGrowth> = self.groups[0]
-            .skills
-            .iter()
-            .map(|s| {
-                let (first_share, last_share) = (share(first, &s.skill), share(last, &s.skill));
-                SkillGrowth {
-                    skill: s.skill.clone(),
-                    postings: s.postings,
-                    first_share,
-                    last_share,
-                    growth: last_share - first_share,
-                    example: s.example.clone(),
-                }
-            })
-            .collect();
-        out.sort_by(|a, b| {
-            b.growth
-                .total_cmp(&a.growth)
-                .then(b.postings.cmp(&a.postings))
-                .then(a.skill.cmp(&b.skill))
-        });
-        out
-    }
-}
-
 /// How a [`Tally`] is cut: skills shown per group, the smallest group shown,
 /// whether skill pairs are listed.
 ///

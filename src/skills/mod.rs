@@ -13,4 +13,4 @@ pub use crate::posting::TextField;
 pub use catalog::{Alias, Skill, SkillCatalog};
 pub use sections::Requirement;
 pub(crate) use tagger::SkillTagger;
-pub use tagger::{SkillSpan, SkillTag, UNCATALOGUED};
+pub use tagger::{SkillSpan, SkillTag};

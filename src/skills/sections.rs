@@ -447,6 +447,15 @@ impl<'a> Sections<'a> {
         }
     }
 
+    /// Where the first heading starts (the text's length when it has none):
+    /// before it, no section has said whether the posting asks.
+    pub fn first_heading(&self) -> usize {
+        self.lines
+            .iter()
+            .find(|l| l.heading)
+            .map_or(self.text.len(), |l| l.start)
+    }
+
     /// The level of the section the line holding byte `pos` is in (its
     /// sentences' own markers aside).
     pub fn section_level_at(&self, pos: usize) -> Requirement {

@@ -245,6 +245,7 @@ impl SkillTagger {
                 .map(|(h, _)| *h)
                 .collect();
             let mut learned: Vec<CompactString> = Vec::new();
+            let first_heading = sections.first_heading();
             // Every span the learned tagger marks, when it ran.
             let mut learned_marks: Option<Vec<(usize, usize)>> = None;
             if let (Field::Description, Some(model)) = (field, &self.spans) {
@@ -279,11 +280,14 @@ impl SkillTagger {
                     let level = sections.level_at(h.start);
                     match &learned_marks {
                         // The learned tagger learned where annotators mark
-                        // knowledge a job asks for: a place it marks is
-                        // asked for even in a sentence no section rule
-                        // reads as asking, and a broad word ("cloud") it
-                        // leaves out is not asked for, whatever the section.
-                        Some(runs) => {
+                        // knowledge a job asks for. Where no heading has
+                        // said whether the posting asks (before the first
+                        // one), a place it marks is asked for even in a
+                        // sentence no rule reads as asking, and a broad
+                        // word ("cloud") it leaves out is not asked for.
+                        // Under a heading ("Our stack", "Nice to have") the
+                        // heading decides.
+                        Some(runs) if h.start < first_heading => {
                             let marked = overlaps_any(runs, h.start, h.end);
                             if marked && level == Requirement::Mentioned {
                                 Requirement::Required
@@ -293,7 +297,7 @@ impl SkillTagger {
                                 level
                             }
                         }
-                        None => level,
+                        _ => level,
                     }
                 };
                 if h.where_asked && requirement == Requirement::Mentioned {
@@ -513,7 +517,7 @@ fn overlaps_any(ranges: &[(usize, usize)], start: usize, end: usize) -> bool {
 const LEARNED: usize = usize::MAX / 2;
 
 /// The category of tags the catalog does not know.
-pub const UNCATALOGUED: &str = "uncatalogued";
+pub(crate) const UNCATALOGUED: &str = "uncatalogued";
 
 /// Words that do not make a skill name on their own.
 const NOT_NAMES: &[&str] = &[

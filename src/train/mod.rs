@@ -46,6 +46,7 @@ impl ModelMeta {
             },
             seniority_training: None,
             metrics_json: None,
+            skill_span_tagger: None,
         }
     }
 }
@@ -112,7 +113,10 @@ pub fn train_from_recipe(
     }
     if let Some(params) = &recipe.skill_spans {
         let catalog = crate::skills::SkillCatalog::default_catalog()?;
-        model.skill_spans = Some(spans::train_span_model(&params.resolved(recipe), &catalog)?);
+        model.set_skill_spans(Some(spans::train_span_model(
+            &params.resolved(recipe),
+            &catalog,
+        )?));
     }
     Ok((model, report))
 }

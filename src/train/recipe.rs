@@ -224,7 +224,7 @@ impl Recipe {
     }
 
     /// A recipe from its TOML text, with paths relative to `base`.
-    pub fn from_toml(text: &str, base: &Path) -> Result<Self> {
+    pub(crate) fn from_toml(text: &str, base: &Path) -> Result<Self> {
         let mut recipe: Recipe = toml::from_str(text).map_err(|e| Error::Recipe(e.to_string()))?;
         recipe.base = base.to_path_buf();
         recipe.text = text.to_string();
