@@ -387,10 +387,13 @@ impl SkillTagger {
         let mut next_hit = 0;
         let mut line_start = 0;
         let mut input = SpanInput::default();
+        let first_heading = sections.first_heading();
         for line in text.split_inclusive('\n') {
             let offset = line_start;
             line_start += line.len();
-            if !every_line && !Self::worth_tagging(line, offset, hits, next_hit, sections) {
+            if !every_line
+                && !Self::worth_tagging(line, offset, hits, next_hit, sections, first_heading)
+            {
                 continue;
             }
             spans::words_into(line, offset, &mut input.words);
@@ -429,26 +432,32 @@ impl SkillTagger {
     }
 
     /// Does a line need the learned tagger when labelling? Only where it can
-    /// change a tag: a line with a catalog match (which it may confirm or
-    /// turn down), or one in a section that asks (where a skill the catalog
-    /// lacks is worth a tag). A line that only describes the company or the
-    /// benefits is skipped.
+    /// change a tag: a line in a section that asks (where a skill the
+    /// catalog lacks is worth a tag), or a line with a catalog match before
+    /// the first heading (where the tagger decides whether it is asked
+    /// for). A line under a heading that does not ask ("About us",
+    /// "Benefits") is skipped.
     fn worth_tagging(
         line: &str,
         offset: usize,
         hits: &[Hit],
         next_hit: usize,
         sections: &Sections,
+        first_heading: usize,
     ) -> bool {
-        let end = offset + line.len();
-        let has_hit = hits[next_hit.min(hits.len())..]
-            .iter()
-            .take_while(|h| h.start < end)
-            .any(|h| h.end > offset);
-        if has_hit {
+        if sections.section_level_at(offset) != Requirement::Mentioned {
             return true;
         }
-        sections.section_level_at(offset) != Requirement::Mentioned
+        // Under a heading that does not ask, only the catalog's tags
+        // count: the tagger's spans there would be mentions.
+        if offset >= first_heading {
+            return false;
+        }
+        let end = offset + line.len();
+        hits[next_hit.min(hits.len())..]
+            .iter()
+            .take_while(|h| h.start < end)
+            .any(|h| h.end > offset)
     }
 
     /// The spans (normalized byte ranges) the learned tagger finds in a
@@ -474,8 +483,12 @@ impl SkillTagger {
                 // after `start` is the only candidate.
                 let k = hits.partition_point(|h| h.end <= start);
                 let overlaps = hits.get(k).is_some_and(|h| h.start < end);
-                if !overlaps && looks_like_a_name(&text[start..end], b + 1 - a) {
-                    out.push((start, end));
+                if !overlaps {
+                    // "genomic, clinical" is two names, not one.
+                    out.extend(
+                        list_items(text, start, end)
+                            .filter(|&(s, e)| looks_like_a_name(&text[s..e])),
+                    );
                 }
             }
         });
@@ -552,14 +565,82 @@ const NOT_NAMES: &[&str] = &[
     "working",
 ];
 
-/// A learned span worth a tag: at most 8 words, some letter, and not only
-/// filler words.
-fn looks_like_a_name(span: &str, words: usize) -> bool {
-    words <= 8
+/// Words too general to name a skill by themselves ("data", "domain",
+/// "engineering"): a one-word uncatalogued span made of one is dropped.
+const TOO_GENERAL: &[&str] = &[
+    "data",
+    "applied",
+    "domain",
+    "industry",
+    "tool",
+    "stack",
+    "enterprise",
+    "operation",
+    "operations",
+    "analytic",
+    "analytical",
+    "exploratory",
+    "implementation",
+    "design",
+    "engineering",
+    "integration",
+    "development",
+    "maintenance",
+    "support",
+    "solutions",
+    "systems",
+    "technical",
+    "business",
+    "master",
+    "degree",
+    "statistical",
+    "methods",
+    "principles",
+    "science",
+    "analysis",
+    "application",
+    "transformation",
+    "end-to-end",
+    "e.g",
+    "i.e",
+    "et",
+    "ou",
+    "und",
+    "oder",
+];
+
+/// The comma- or semicolon-separated parts of `start..end`, trimmed.
+fn list_items(text: &str, start: usize, end: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut from = start;
+    text[start..end]
+        .match_indices([',', ';'])
+        .map(move |(i, _)| start + i)
+        .chain(std::iter::once(end))
+        .map(move |to| {
+            let part = &text[from..to];
+            let lead = part.len() - part.trim_start().len();
+            let kept = part.trim().len();
+            let item = (from + lead, from + lead + kept);
+            from = to + 1;
+            item
+        })
+        .filter(|(s, e)| s < e)
+}
+
+/// A learned span worth a tag: at most 8 words, some letter, not only
+/// filler words, and not one word too general to be a skill.
+fn looks_like_a_name(span: &str) -> bool {
+    let words: Vec<&str> = span
+        .split(|c: char| !c.is_alphanumeric() && c != '.')
+        .map(|w| w.trim_matches('.'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let general = words.len() == 1 && in_list(TOO_GENERAL, words[0]);
+    span.split_whitespace().count() <= 8
         && span.chars().any(char::is_alphabetic)
-        && span
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
+        && !general
+        && words
+            .iter()
             .any(|w| !in_list(NOT_NAMES, w) && !w.chars().all(|c| c.is_ascii_digit()))
 }
 
@@ -1104,10 +1185,18 @@ mod tests {
         );
         assert_eq!(uncatalogued_id("C++ / Qt"), "u:c++-qt");
         assert_eq!(uncatalogued_id("GraphQL"), uncatalogued_id("graphql"));
-        assert!(looks_like_a_name("supply chain", 2));
-        assert!(!looks_like_a_name("experience and skills", 3));
-        assert!(!looks_like_a_name("2021", 1));
-        assert!(!looks_like_a_name("a b c d e f g h i", 9));
+        assert!(looks_like_a_name("supply chain"));
+        assert!(looks_like_a_name("data integration"));
+        assert!(!looks_like_a_name("experience and skills"));
+        assert!(!looks_like_a_name("2021"));
+        assert!(!looks_like_a_name("a b c d e f g h i"));
+        assert!(!looks_like_a_name("data"));
+        assert!(!looks_like_a_name("i.e"));
+        let text = "genomic, clinical;  x";
+        let items: Vec<&str> = list_items(text, 0, text.len())
+            .map(|(s, e)| &text[s..e])
+            .collect();
+        assert_eq!(items, ["genomic", "clinical", "x"]);
     }
 
     /// The labelling path (cached word sums, precomputed situations) tags
