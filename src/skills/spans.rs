@@ -14,10 +14,14 @@
 //! default model in CI; its tagger looks up every attribute string of every
 //! word, too slow beside a matcher that reads a posting in tens of
 //! microseconds; and its models are files of their own. The perceptron trains
-//! in seconds with integer updates (so the same data gives the same weights
-//! on every machine), its weights sit in the model file, and tagging costs
-//! one hash lookup per feature. [`tests`] check Viterbi against enumerating
-//! every tag sequence.
+//! in under a second with integer updates (so the same data gives the same
+//! weights on every machine) and its weights sit in the model file.
+//!
+//! Labelling takes a fast path ([`SpanModel::tag_words`]: each token's own
+//! and neighbour features summed once and cached per thread, the features of
+//! a word away from catalog matches precomputed), tested tag for tag against
+//! scoring the full feature lists ([`line_features`], [`SpanModel::tag`]);
+//! the tests also check Viterbi against enumerating every tag sequence.
 
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -58,14 +62,12 @@ pub(crate) struct CatalogMark {
     pub needs_evidence: bool,
     /// The alias is a broad word tagged only where asked ("cloud").
     pub where_asked: bool,
-    /// Index of the skill's category in [`CATEGORY_NAMES`]-independent form:
-    /// a hash of the category name (0 outside a match).
+    /// The skill's category as [`category_hash`] gives it (0 outside a
+    /// match).
     pub category: u64,
 }
 
-/// The words of a text, split at whitespace; each word's trimmed part
-/// drops leading `([{"'“‘` and trailing `.,;:!?)]}"'”’` (a token of
-/// punctuation only keeps itself).
+/// [`words_into`], returned.
 #[cfg(test)]
 pub(crate) fn words(text: &str, offset: usize) -> Vec<Word> {
     let mut out = Vec::new();
@@ -73,7 +75,10 @@ pub(crate) fn words(text: &str, offset: usize) -> Vec<Word> {
     out
 }
 
-/// [`words`] into a buffer (cleared first).
+/// The words of a text (byte offsets plus `offset`), split at whitespace,
+/// into `out` (cleared first); each word's trimmed part drops leading
+/// `([{"'“‘«<*•-` and trailing `.,;:!?)]}"'”’»>` (a token of punctuation
+/// only keeps itself).
 pub(crate) fn words_into(text: &str, offset: usize, out: &mut Vec<Word>) {
     out.clear();
     let bytes = text.as_bytes();
