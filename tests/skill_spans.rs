@@ -1,5 +1,5 @@
 //! The learned skill-span tagger: trained from a recipe on annotated
-//! postings (tests/fixtures/skillspan_tiny.jsonl, written for these tests in
+//! postings (tests/fixtures/annotated_spans_ours.jsonl, written for these tests in
 //! SkillSpan's layout), stored in the model file, merged with the catalog.
 
 mod common;
@@ -10,7 +10,7 @@ use jobtag::{Labeller, Model, Posting, Requirement};
 fn recipe_with_spans() -> jobtag::train::Recipe {
     let mut recipe = common::tiny_recipe();
     recipe.skill_spans = Some(SpanTraining {
-        path: common::fixture("skillspan_tiny.jsonl"),
+        path: common::fixture("annotated_spans_ours.jsonl"),
         ..SpanTraining::default()
     });
     recipe
@@ -39,7 +39,7 @@ fn training_is_deterministic_and_the_tagger_survives_the_model_file() {
         .skill_span_tagger
         .as_deref()
         .unwrap()
-        .contains("skillspan_tiny.jsonl"));
+        .contains("annotated_spans_ours.jsonl"));
     let loaded = Model::from_bytes(&bytes).unwrap();
     assert_eq!(loaded, a);
     let posting = Posting::new(
@@ -92,11 +92,13 @@ fn uncatalogued_tags_never_cover_a_catalog_alias_and_are_off_with_skills() {
     // Text around catalog names, ambiguous ones among them ("Go", "Excel",
     // "Spring" without evidence): a learned span over any of them adds no
     // uncatalogued tag, and an ambiguous name still needs its evidence.
+    let mut uncatalogued = 0;
     for text in [
         "Requirements:\nExperience with Go and Zorblax.",
         "Requirements:\nWe go to Excel in spring with Zorblax.",
         "Must have: Zorblax, Kubernetes and financial services experience.",
         "Your profile:\nYou know Quillstack and Spring well.",
+        "Requirements:\nExperience with Zorblax and Python.\n3+ years of Zorblax and SQL.",
     ] {
         let labels = l.label(&Posting::new("", text));
         let tagger_free = catalog_only.tag_skills(&Posting::new("", text));
@@ -105,6 +107,7 @@ fn uncatalogued_tags_never_cover_a_catalog_alias_and_are_off_with_skills() {
             .iter()
             .filter(|s| s.category == "uncatalogued")
         {
+            uncatalogued += 1;
             assert!(s.id.starts_with("u:"), "{s:?}");
             for sp in &s.spans {
                 for c in tagger_free.iter().filter(|c| c.category != "uncatalogued") {
@@ -118,6 +121,8 @@ fn uncatalogued_tags_never_cover_a_catalog_alias_and_are_off_with_skills() {
             }
         }
     }
+    // The texts hold names the tagger learned: the checks above ran.
+    assert!(uncatalogued >= 2, "{uncatalogued} uncatalogued tags");
     let off = Labeller::builder()
         .model(model)
         .skills(false)
@@ -132,7 +137,7 @@ fn uncatalogued_tags_never_cover_a_catalog_alias_and_are_off_with_skills() {
 #[test]
 fn the_tagger_is_scored_alone_on_annotated_postings() {
     let recipe = recipe_with_spans();
-    let fixture = common::fixture("skillspan_tiny.jsonl");
+    let fixture = common::fixture("annotated_spans_ours.jsonl");
     let trained_here = score_skill_spans(&recipe, None, &fixture).unwrap();
     let model = trained();
     let from_model = score_skill_spans(&recipe, Some(&model), &fixture).unwrap();

@@ -10,12 +10,12 @@
 //! perceptron (Collins 2002) on SkillSpan's annotated postings.
 //!
 //! Hand-written rather than the `crfs` crate (a CRFsuite port): `crfs`
-//! trains by L-BFGS in 200–340 s on this data, too slow for rebuilding the
-//! default model in CI; its tagger looks up every attribute string of every
+//! trains by L-BFGS, which took minutes on this data in a spike that was not
+//! kept, too slow for rebuilding the default model in CI; its tagger looks up every attribute string of every
 //! word, too slow beside a matcher that reads a posting in tens of
 //! microseconds; and its models are files of their own. The perceptron trains
-//! in under a second with integer updates (so the same data gives the same
-//! weights on every machine) and its weights sit in the model file.
+//! with integer updates (so the same data gives the same weights on every
+//! machine) and its weights sit in the model file.
 //!
 //! Labelling takes a fast path ([`SpanModel::tag_words`]: each token's own
 //! and neighbour features summed once and cached per thread, the features of

@@ -1204,7 +1204,7 @@ mod tests {
     #[test]
     fn fast_span_tagging_matches_the_feature_lists() {
         let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/skillspan_tiny.jsonl");
+            .join("tests/fixtures/annotated_spans_ours.jsonl");
         let catalog = SkillCatalog::default_catalog().expect("catalog");
         let params = crate::train::SpanTraining {
             path: fixture,
