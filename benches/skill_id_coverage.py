@@ -14,7 +14,9 @@ is one occurrence (a skill named three times in one posting is one tag). A tag c
 URI when the catalog row of its id has one; likewise O*NET. The catalog is --catalog (default:
 the repository's), so the figure for an older binary is taken with that commit's catalog. When
 the output already has `esco`/`onet` fields on a skill, they must agree with the catalog (a
-check that the binary embeds the catalog given).
+check that the binary embeds the catalog given). An `uncatalogued` tag (the learned span
+tagger's) has no catalog row: it carries an ESCO URI when the output gives it one (linked by
+name, with `esco_similarity`), counted in "… linked by name".
 
 Tags whose ESCO link is marked `broader` in --links (default: the repository's
 training/skills/esco_links.csv) are counted apart: their URI names a wider concept than the
@@ -92,16 +94,24 @@ def main():
     missing = collections.Counter()
     total = collections.Counter()
     mismatches = 0
-    print("| postings | postings | tags | with ESCO URI | … of a broader concept | with O*NET name |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("| postings | postings | tags | with ESCO URI | … of a broader concept | … linked by name "
+          "| with O*NET name |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as tmp:
         for name, postings in sets:
             rows = label(args.jobtag, postings, tmp)
-            tags = esco = onet = wide = 0
+            tags = esco = onet = wide = by_name = 0
             for row in rows:
                 for s in row.get("skills", []):
-                    c = catalog.get(s["id"], {})
                     tags += 1
+                    if s.get("category") == "uncatalogued":
+                        linked = bool(s.get("esco"))
+                        esco += linked
+                        by_name += linked
+                        if not linked:
+                            missing[s["name"]] += 1
+                        continue
+                    c = catalog.get(s["id"], {})
                     esco += bool(c.get("esco"))
                     onet += bool(c.get("onet"))
                     wide += bool(c.get("esco")) and s["id"] in broader
@@ -110,12 +120,12 @@ def main():
                     for field in ("esco", "onet"):
                         if field in s and s[field] != c.get(field):
                             mismatches += 1
-            total.update(tags=tags, esco=esco, onet=onet, wide=wide)
+            total.update(tags=tags, esco=esco, onet=onet, wide=wide, by_name=by_name)
             print(f"| {name} | {len(rows)} | {tags} | {esco / tags:.1%} | {wide / tags:.1%} | "
-                  f"{onet / tags:.1%} |")
+                  f"{by_name / tags:.1%} | {onet / tags:.1%} |")
     t = total
     print(f"| **both** | | {t['tags']} | **{t['esco'] / t['tags']:.1%}** | "
-          f"{t['wide'] / t['tags']:.1%} | **{t['onet'] / t['tags']:.1%}** |")
+          f"{t['wide'] / t['tags']:.1%} | {t['by_name'] / t['tags']:.1%} | **{t['onet'] / t['tags']:.1%}** |")
     if mismatches:
         sys.exit(f"{mismatches} skill ids in the output disagree with {args.catalog}")
     if args.missing:

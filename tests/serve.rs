@@ -633,6 +633,14 @@ fn the_generated_schemas_reject_wrong_shapes() {
         "esco": "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d",
         "onet": "Python", "onet_code": "43232405"});
     assert!(validator(&spec, &schema).is_valid(&with_ids));
+    let linked = json!({"id": "u:statistical-software", "name": "statistical software",
+        "category": "uncatalogued", "requirement": "required", "years": null, "spans": [span],
+        "esco": "http://data.europa.eu/esco/skill/bb165899-d95f-4433-95f2-173fefd716d2",
+        "esco_similarity": 0.8261});
+    assert!(validator(&spec, &schema).is_valid(&linked));
+    let mut too_similar = linked.clone();
+    too_similar["esco_similarity"] = json!(1.5);
+    assert!(!validator(&spec, &schema).is_valid(&too_similar));
     let props = &spec["components"]["schemas"]["SkillTag"]["properties"];
     for id in ["esco", "onet", "onet_code"] {
         assert_eq!(props[id]["type"], "string", "{id}: {}", props[id]);

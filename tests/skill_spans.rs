@@ -173,3 +173,38 @@ fn a_bad_annotated_file_names_the_line() {
         .to_string();
     assert!(err.contains("line 2") && err.contains("\"X\""), "{err}");
 }
+
+#[test]
+fn uncatalogued_tags_link_to_esco_when_their_name_is_an_esco_skill() {
+    // The shipped model: its tagger finds these names the catalog lacks.
+    let labeller = Labeller::builder().build().unwrap();
+    let posting = Posting::new(
+        "Data Scientist",
+        "Requirements:\n- MS in computer sciences or biostatistics\n- 3+ years of Python\n\
+         - Experience with statistical software and data analytic methods",
+    );
+    let skills = labeller.label(&posting).skills;
+    let software = skills
+        .iter()
+        .find(|s| s.id == "u:statistical-software")
+        .expect("the tagger finds 'statistical software'");
+    // ESCO's "develop statistical software".
+    assert_eq!(
+        software.esco.as_deref(),
+        Some("http://data.europa.eu/esco/skill/bb165899-d95f-4433-95f2-173fefd716d2")
+    );
+    let similarity = software.esco_similarity.unwrap();
+    assert!((0.5..=1.0).contains(&similarity), "{similarity}");
+    // A similarity only where a link was made by name, never on a catalog
+    // skill (their links were reviewed).
+    for s in &skills {
+        if s.esco_similarity.is_some() {
+            assert_eq!(
+                (s.category.as_str(), s.esco.is_some()),
+                ("uncatalogued", true)
+            );
+        }
+    }
+    let python = skills.iter().find(|s| s.id == "python").unwrap();
+    assert!(python.esco.is_some() && python.esco_similarity.is_none());
+}

@@ -9,7 +9,10 @@
 //! The values are those of `jobtag label --format jsonl`: confidences are
 //! rounded to four decimals as the JSON writer rounds them, and `skills`
 //! holds the JSON's skill objects less their spans (an id the JSON leaves
-//! out, `esco`, `onet` or `onet_code`, is null).
+//! out, `esco`, `esco_similarity`, `onet` or `onet_code`, is null). The
+//! role's ISCO-08, ESCO and O*NET-SOC codes (`jobtag label --ids`) are
+//! columns too: `role_isco`, `role_esco`, `role_onet` (null when the role
+//! has none).
 
 use std::sync::Arc;
 
@@ -25,6 +28,9 @@ use jobtag::{LabelOptions, Labeller, Labels, Posting, Requirement};
 pub const LABEL_COLUMNS: &[&str] = &[
     "role",
     "role_confidence",
+    "role_isco",
+    "role_esco",
+    "role_onet",
     "seniority",
     "seniority_confidence",
     "skills",
@@ -150,11 +156,8 @@ pub fn label_columns(
 
     let labels = labeller.label_batch(&postings, options);
     drop(postings);
-    let mut out = LabelColumnsBuilder::new(
-        num_rows,
-        options.explain,
-        options.min_confidence.is_some(),
-    );
+    let mut out =
+        LabelColumnsBuilder::new(num_rows, options.explain, options.min_confidence.is_some());
     let mut labels = labels.iter();
     for error in &errors {
         match error {
@@ -216,6 +219,7 @@ fn skill_fields() -> Fields {
         Field::new("requirement", DataType::Utf8, false),
         Field::new("years", DataType::Int32, true),
         Field::new("esco", DataType::Utf8, true),
+        Field::new("esco_similarity", DataType::Float64, true),
         Field::new("onet", DataType::Utf8, true),
         Field::new("onet_code", DataType::Utf8, true),
     ])
@@ -277,6 +281,9 @@ impl TermColumns {
 struct LabelColumnsBuilder {
     role: StringBuilder,
     role_confidence: Float64Builder,
+    role_isco: StringBuilder,
+    role_esco: StringBuilder,
+    role_onet: ListBuilder<StringBuilder>,
     seniority: StringBuilder,
     seniority_confidence: Float64Builder,
     skills: StructListBuilder,
@@ -286,6 +293,7 @@ struct LabelColumnsBuilder {
     skill_requirement: StringBuilder,
     skill_years: Int32Builder,
     skill_esco: StringBuilder,
+    skill_esco_similarity: Float64Builder,
     skill_onet: StringBuilder,
     skill_onet_code: StringBuilder,
     required_skills: ListBuilder<StringBuilder>,
@@ -299,6 +307,9 @@ impl LabelColumnsBuilder {
         LabelColumnsBuilder {
             role: StringBuilder::with_capacity(rows, rows * 16),
             role_confidence: Float64Builder::with_capacity(rows),
+            role_isco: StringBuilder::with_capacity(rows, rows * 4),
+            role_esco: StringBuilder::new(),
+            role_onet: ListBuilder::new(StringBuilder::new()),
             seniority: StringBuilder::with_capacity(rows, rows * 8),
             seniority_confidence: Float64Builder::with_capacity(rows),
             skills: StructListBuilder::new(skill_fields(), rows),
@@ -308,6 +319,7 @@ impl LabelColumnsBuilder {
             skill_requirement: StringBuilder::new(),
             skill_years: Int32Builder::new(),
             skill_esco: StringBuilder::new(),
+            skill_esco_similarity: Float64Builder::new(),
             skill_onet: StringBuilder::new(),
             skill_onet_code: StringBuilder::new(),
             required_skills: ListBuilder::new(StringBuilder::new()),
@@ -326,6 +338,20 @@ impl LabelColumnsBuilder {
         self.role.append_value(labels.role.label_or_uncertain());
         self.role_confidence
             .append_value(round(labels.role.confidence));
+        let codes = labels.role_codes.as_ref();
+        self.role_isco
+            .append_option(codes.and_then(|c| c.isco.as_deref()));
+        self.role_esco
+            .append_option(codes.and_then(|c| c.esco.as_deref()));
+        match codes.filter(|c| !c.onet.is_empty()) {
+            Some(c) => {
+                for code in &c.onet {
+                    self.role_onet.values().append_value(code);
+                }
+                self.role_onet.append(true);
+            }
+            None => self.role_onet.append(false),
+        }
         match &labels.seniority {
             Some(s) => {
                 self.seniority.append_value(s.label_or_uncertain());
@@ -345,6 +371,8 @@ impl LabelColumnsBuilder {
             self.skill_years
                 .append_option(skill.years.map(|y| i32::try_from(y).unwrap_or(i32::MAX)));
             self.skill_esco.append_option(skill.esco.as_deref());
+            self.skill_esco_similarity
+                .append_option(skill.esco_similarity);
             self.skill_onet.append_option(skill.onet.as_deref());
             self.skill_onet_code
                 .append_option(skill.onet_code.as_deref());
@@ -368,6 +396,9 @@ impl LabelColumnsBuilder {
     fn append_error(&mut self, reason: &str) {
         self.role.append_null();
         self.role_confidence.append_null();
+        self.role_isco.append_null();
+        self.role_esco.append_null();
+        self.role_onet.append(false);
         self.seniority.append_null();
         self.seniority_confidence.append_null();
         self.skills.end_row(0, false);
@@ -391,6 +422,7 @@ impl LabelColumnsBuilder {
             Arc::new(self.skill_requirement.finish()),
             Arc::new(self.skill_years.finish()),
             Arc::new(self.skill_esco.finish()),
+            Arc::new(self.skill_esco_similarity.finish()),
             Arc::new(self.skill_onet.finish()),
             Arc::new(self.skill_onet_code.finish()),
         ]);
@@ -398,6 +430,9 @@ impl LabelColumnsBuilder {
         let mut columns: Vec<(&str, ArrayRef)> = vec![
             ("role", Arc::new(self.role.finish())),
             ("role_confidence", Arc::new(self.role_confidence.finish())),
+            ("role_isco", Arc::new(self.role_isco.finish())),
+            ("role_esco", Arc::new(self.role_esco.finish())),
+            ("role_onet", Arc::new(self.role_onet.finish())),
             ("seniority", Arc::new(self.seniority.finish())),
             (
                 "seniority_confidence",

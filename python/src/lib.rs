@@ -126,7 +126,9 @@ impl PyLabeller {
         explain: bool,
         min_confidence: Option<f32>,
     ) -> PyResult<arrow_ffi::ExportedArray> {
-        let options = options(explain, min_confidence)?;
+        let mut options = options(explain, min_confidence)?;
+        // The role's codes are columns of every table.
+        options.ids = true;
         let title = match title {
             Some((name, obj)) => Some(label_columns::TextColumn {
                 chunks: arrow_ffi::import_chunks(&obj, &name)?,

@@ -51,7 +51,7 @@ def table_row(row: dict) -> dict:
     """A CLI line's labels in label_table's shape: skills without spans, and
     required_skills."""
     skills = [
-        {k: s.get(k) for k in ("id", "name", "category", "requirement", "years", "esco", "onet", "onet_code")}
+        {k: s.get(k) for k in ("id", "name", "category", "requirement", "years", "esco", "esco_similarity", "onet", "onet_code")}
         for s in row["skills"]
     ]
     return {

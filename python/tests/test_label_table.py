@@ -233,6 +233,16 @@ def test_ids_add_the_roles_occupation_codes(labeller):
     assert "role_isco" not in labeller.label("Backend Developer", "Java and Spring services")
 
 
+def test_tables_carry_the_roles_codes_as_the_cli_with_ids(labeller, postings, tmp_path):
+    cli = cli_label(FIXTURES / "postings.jsonl", tmp_path, "--ids")
+    out = labeller.label_table(arrow_table(postings)).to_pylist()
+    assert any(row.get("role_isco") for row in cli)
+    for got, want in zip(out, cli):
+        assert got["role"] == want["role"]
+        for key in ("role_isco", "role_esco", "role_onet"):
+            assert got[key] == want.get(key), (want["id"], key)
+
+
 def test_explain_adds_the_terms(labeller, postings):
     out = labeller.label_table(arrow_table(postings[:3]), explain=True)
     names = out.schema.names

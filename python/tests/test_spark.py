@@ -52,14 +52,15 @@ def test_spark_label_returns_every_row_with_the_cli_labels(spark, tmp_path):
     rows = make_rows(read_jsonl(FIXTURES / "postings.jsonl"))
     path = tmp_path / "postings.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    cli = {row["id"]: row for row in cli_label(path, tmp_path)}
+    cli = {row["id"]: row for row in cli_label(path, tmp_path, "--ids")}
     empty = {r["id"] for r in rows if r["title"] is None}
     assert len(cli) == ROWS - len(empty)
 
     df = spark.createDataFrame(rows, schema="id string, title string, description string").repartition(7)
     labelled = label(df)
-    assert labelled.columns == ["id", "title", "description", "role", "role_confidence", "seniority",
-                                "seniority_confidence", "skills", "required_skills", "label_error"]
+    assert labelled.columns == ["id", "title", "description", "role", "role_confidence", "role_isco",
+                                "role_esco", "role_onet", "seniority", "seniority_confidence", "skills",
+                                "required_skills", "label_error"]
     got = {r["id"]: r.asDict(recursive=True) for r in labelled.collect()}
     assert len(got) == ROWS and set(got) == {r["id"] for r in rows}
     for id_, row in got.items():
@@ -70,6 +71,8 @@ def test_spark_label_returns_every_row_with_the_cli_labels(spark, tmp_path):
         assert row["label_error"] is None, row
         want = table_row(cli[id_])
         assert {k: row[k] for k in want} == want, id_
+        for key in ("role_isco", "role_esco", "role_onet"):
+            assert row[key] == cli[id_].get(key), (id_, key)
 
 
 def test_spark_min_confidence_adds_the_guesses(spark, tmp_path):

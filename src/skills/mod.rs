@@ -4,6 +4,7 @@
 //! text, never stemmed tokens.
 
 mod catalog;
+mod esco_link;
 mod sections;
 pub(crate) mod spans;
 mod tagger;

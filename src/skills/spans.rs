@@ -166,9 +166,13 @@ pub(crate) fn category_hash(category: &str) -> u64 {
 }
 
 /// A word's shape: letters and digits mapped to `X`, `x`, `d`, runs
-/// collapsed ("Node.js" → "Xx.x", "AWS" → "X", "C++" → "X++").
-fn shape(word: &str, out: &mut Vec<u8>) {
-    out.clear();
+/// collapsed ("Node.js" → "Xx.x", "AWS" → "X", "C++" → "X++"), other
+/// non-ASCII as `~`; from the first 24 characters, so at most 24 bytes,
+/// kept on the stack (it is made for every word the tagger has not seen
+/// lately).
+fn shape(word: &str) -> ([u8; 24], usize) {
+    let mut out = [0u8; 24];
+    let mut n = 0;
     for c in word.chars().take(24) {
         let s = if c.is_uppercase() {
             b'X'
@@ -181,10 +185,12 @@ fn shape(word: &str, out: &mut Vec<u8>) {
         } else {
             b'~'
         };
-        if out.last() != Some(&s) || !matches!(s, b'X' | b'x' | b'd') {
-            out.push(s);
+        if n == 0 || out[n - 1] != s || !matches!(s, b'X' | b'x' | b'd') {
+            out[n] = s;
+            n += 1;
         }
     }
+    (out, n)
 }
 
 fn prefix(s: &str, n: usize) -> &str {
@@ -224,22 +230,20 @@ fn word_hashes(word: &str) -> WordHashes {
         let lower = &mut lower[..word.len()];
         lower.copy_from_slice(word.as_bytes());
         lower.make_ascii_lowercase();
-        let mut sh = Vec::new();
-        shape(word, &mut sh);
+        let (sh, sh_len) = shape(word);
         let n = lower.len();
         return WordHashes {
             lower: fnv(lower),
-            shape: fnv(&sh),
+            shape: fnv(&sh[..sh_len]),
             prefix: fnv(&lower[..n.min(3)]),
             suffix: fnv(&lower[n.saturating_sub(3)..]),
         };
     }
     let lower = word.to_lowercase();
-    let mut sh = Vec::with_capacity(word.len());
-    shape(word, &mut sh);
+    let (sh, sh_len) = shape(word);
     WordHashes {
         lower: fnv(lower.as_bytes()),
-        shape: fnv(&sh),
+        shape: fnv(&sh[..sh_len]),
         prefix: fnv(prefix(&lower, 3).as_bytes()),
         suffix: fnv(suffix(&lower, 3).as_bytes()),
     }

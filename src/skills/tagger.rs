@@ -20,6 +20,7 @@ use std::sync::LazyLock;
 use serde::{Deserialize, Serialize};
 
 use super::catalog::SkillCatalog;
+use super::esco_link::{EscoLinker, LINK_THRESHOLD};
 use super::sections::{Requirement, Sections};
 use super::spans::{self, CatalogMark, LineFeatures, SpanModel, Word};
 use super::word_index::{is_word_byte, matches_at, Entry, WordIndex};
@@ -45,7 +46,7 @@ pub struct SkillSpan {
 }
 
 /// A skill a posting asks for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SkillTag {
     /// Catalog id.
     pub id: CompactString,
@@ -59,9 +60,17 @@ pub struct SkillTag {
     pub years: Option<u32>,
     /// Every place it was found.
     pub spans: Vec<SkillSpan>,
-    /// ESCO skill URI of the catalog entry, when it has one.
+    /// ESCO skill URI: the catalog entry's, when it has one; for an
+    /// uncatalogued tag, the ESCO skill whose label is most like its name,
+    /// when similar enough (see `esco_similarity`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub esco: Option<Arc<str>>,
+    /// For an uncatalogued tag linked to ESCO: the cosine similarity (0..=1)
+    /// of its name and the ESCO label it was linked by (character trigram
+    /// TF-IDF), to four decimals. None for catalogued skills, whose links
+    /// were reviewed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub esco_similarity: Option<f64>,
     /// O*NET Technology Skills example name of the catalog entry, when it
     /// has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -324,6 +333,7 @@ impl SkillTagger {
                     None if h.skill >= LEARNED => {
                         let name = learned[h.skill - LEARNED].clone();
                         uncatalogued.insert(name.clone(), tags.len());
+                        let link = EscoLinker::embedded().nearest(&name, LINK_THRESHOLD);
                         tags.push(SkillTag {
                             id: uncatalogued_id(&name),
                             name,
@@ -331,7 +341,9 @@ impl SkillTagger {
                             requirement,
                             years: years[k],
                             spans: vec![span],
-                            esco: None,
+                            esco: link.as_ref().map(|l| l.uri.clone()),
+                            esco_similarity: link
+                                .map(|l| (f64::from(l.similarity) * 1e4).round() / 1e4),
                             onet: None,
                             onet_code: None,
                         });
@@ -348,6 +360,7 @@ impl SkillTagger {
                             years: years[k],
                             spans: vec![span],
                             esco: ids.esco.clone(),
+                            esco_similarity: None,
                             onet: ids.onet.clone(),
                             onet_code: ids.onet_code.clone(),
                         });

@@ -99,7 +99,8 @@ class Labeller:
         ``seniority``, ``seniority_confidence`` and ``skills`` (a list of
         ``{id, name, category, requirement, years, spans}``, plus ``esco``
         (ESCO skill URI), ``onet`` and ``onet_code`` (O*NET example name and
-        commodity code) when the catalog has them); with
+        commodity code) when the catalog has them, and for an uncatalogued
+        skill linked to ESCO by its name, ``esco`` and ``esco_similarity``); with
         ``explain``, ``role_terms`` and ``seniority_terms`` too. With
         ``min_confidence``, a role or seniority whose (calibrated) confidence
         is below it is ``"uncertain"``, and ``role_guess`` /
@@ -148,9 +149,13 @@ class Labeller:
 
         Columns added, in order (existing columns of these names are
         replaced): ``role`` (string), ``role_confidence`` (float64),
-        ``seniority`` (string), ``seniority_confidence`` (float64),
+        ``role_isco``, ``role_esco`` (string) and ``role_onet`` (list of
+        string): the role's ISCO-08, ESCO and O*NET-SOC codes, null when it
+        has none; ``seniority`` (string), ``seniority_confidence`` (float64),
         ``skills`` (list of struct ``{id, name, category, requirement,
-        years, esco, onet, onet_code}``, the ids null when unknown), ``required_skills`` (list of string), ``label_error``
+        years, esco, esco_similarity, onet, onet_code}``, the ids null when
+        unknown; ``esco_similarity`` is set on uncatalogued skills linked to
+        ESCO by their name), ``required_skills`` (list of string), ``label_error``
         (string). The values are those of ``jobtag label --format jsonl``
         (confidences rounded to four decimals as there). In pandas, the two
         list columns are Arrow-backed (``pd.ArrowDtype``): ``explode``,

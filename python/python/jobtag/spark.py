@@ -62,6 +62,7 @@ def label_schema(guesses: bool = False):
             T.StructField("requirement", T.StringType(), False),
             T.StructField("years", T.IntegerType(), True),
             T.StructField("esco", T.StringType(), True),
+            T.StructField("esco_similarity", T.DoubleType(), True),
             T.StructField("onet", T.StringType(), True),
             T.StructField("onet_code", T.StringType(), True),
         ]
@@ -69,6 +70,9 @@ def label_schema(guesses: bool = False):
     types = {
         "role": T.StringType(),
         "role_confidence": T.DoubleType(),
+        "role_isco": T.StringType(),
+        "role_esco": T.StringType(),
+        "role_onet": T.ArrayType(T.StringType(), True),
         "seniority": T.StringType(),
         "seniority_confidence": T.DoubleType(),
         "skills": T.ArrayType(skill, False),

@@ -237,13 +237,20 @@ pub(super) mod schema {
         years: Option<u32>,
         /// Every place it was found.
         spans: Vec<SkillSpan>,
-        /// ESCO skill URI of the catalog entry; absent when it has none.
+        /// ESCO skill URI: the catalog entry's, or for an `uncatalogued`
+        /// skill the ESCO skill its name was linked to; absent when none.
         #[serde(skip_serializing_if = "Option::is_none")]
         #[schema(
             nullable = false,
             example = "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d"
         )]
         esco: Option<String>,
+        /// For an `uncatalogued` skill linked to ESCO by its name: the
+        /// similarity (0 to 1) of the name and the ESCO label; absent
+        /// otherwise.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[schema(nullable = false, minimum = 0, maximum = 1, example = 0.8261)]
+        esco_similarity: Option<f64>,
         /// O*NET Technology Skills example name; absent when it has none.
         #[serde(skip_serializing_if = "Option::is_none")]
         #[schema(nullable = false, example = "Python")]

@@ -1,0 +1,441 @@
+//! Linking a skill name the catalog lacks to the nearest ESCO skill: the
+//! `uncatalogued` tags of the learned span tagger ("financial services",
+//! "data modelling") get an ESCO URI when one of ESCO's labels is close
+//! enough, with the similarity.
+//!
+//! Similarity is the cosine of character trigram TF-IDF vectors (words
+//! padded with a space, so "sql" and "mysql" share grams but their starts
+//! differ): robust to plurals, word order and spelling variants, and cheap
+//! enough to run on every uncatalogued tag. The labels are ESCO's preferred
+//! labels and the alternative labels of its ICT and transversal
+//! collections, embedded from `training/skills/esco_skills.tsv` (written by
+//! `export_esco_labels.py`; names and ids only). Hand-written: the crates
+//! that do fuzzy string search rank by edit distance or need a whole
+//! search engine, and this is a few sparse dot products.
+//!
+//! [`EscoLinker::nearest`] scores with an inverted index;
+//! [`EscoLinker::nearest_by_scan`] is its reference, comparing the name with
+//! every label in turn.
+
+use std::sync::{Arc, OnceLock};
+
+use rustc_hash::FxHashMap;
+
+/// The embedded ESCO labels: `uuid<TAB>preferred<TAB>alt | alt`.
+const ESCO_SKILLS_TSV: &str = include_str!("../../training/skills/esco_skills.tsv");
+
+/// ESCO skill URIs are this and the uuid.
+const ESCO_SKILL_URI: &str = "http://data.europa.eu/esco/skill/";
+
+/// The least similarity at which an uncatalogued name is linked. Chosen by
+/// reading the links of the uncatalogued names on the development postings
+/// (not the ESCO linking benchmark).
+pub(crate) const LINK_THRESHOLD: f32 = 0.5;
+
+thread_local! {
+    /// [`EscoLinker::nearest`]'s scores by label, and the labels scored.
+    static SCORES: std::cell::RefCell<(Vec<f32>, Vec<u32>)> = Default::default();
+}
+
+/// An ESCO skill a name was linked to.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct EscoLink {
+    /// The concept's URI.
+    pub uri: Arc<str>,
+    /// The label that matched best (preferred or alternative).
+    pub label: Arc<str>,
+    /// Cosine similarity of the name and that label, 0..=1.
+    pub similarity: f32,
+}
+
+/// Character-trigram TF-IDF vectors of ESCO's skill labels, with an
+/// inverted index from gram to labels.
+pub(crate) struct EscoLinker {
+    /// Per concept: its URI.
+    uris: Vec<Arc<str>>,
+    /// Per label: its text and its concept.
+    labels: Vec<(Arc<str>, u32)>,
+    /// Gram → its id.
+    gram_ids: FxHashMap<u64, u32>,
+    /// Per gram id: its inverse document frequency.
+    idf: Vec<f32>,
+    /// Per gram id: `(label, weight in the label's unit vector)`.
+    postings: Vec<Vec<(u32, f32)>>,
+}
+
+/// The trigrams of a name, as hashes, with counts: lower-cased, runs of
+/// anything but letters and digits (and `+`, `#`) made one space, padded
+/// with a space at each end.
+fn trigrams(name: &str) -> FxHashMap<u64, f32> {
+    let mut chars: Vec<char> = vec![' '];
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() || matches!(c, '+' | '#') {
+            chars.push(c);
+        } else if chars.last() != Some(&' ') {
+            chars.push(' ');
+        }
+    }
+    if chars.last() != Some(&' ') {
+        chars.push(' ');
+    }
+    let mut grams: FxHashMap<u64, f32> = FxHashMap::default();
+    for w in chars.windows(3) {
+        // FNV-1a over the three characters (the index is built at start,
+        // so the hash need only be stable within a run).
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for c in w {
+            h ^= u64::from(*c);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        *grams.entry(h).or_default() += 1.0;
+    }
+    grams
+}
+
+impl EscoLinker {
+    /// An index over `(uri, labels)` concepts.
+    pub(crate) fn new<'a>(
+        concepts: impl IntoIterator<Item = (String, Vec<&'a str>)>,
+    ) -> EscoLinker {
+        let mut uris = Vec::new();
+        let mut labels = Vec::new();
+        for (uri, names) in concepts {
+            let concept = uris.len() as u32;
+            uris.push(Arc::<str>::from(uri));
+            for name in names {
+                labels.push((Arc::<str>::from(name), concept));
+            }
+        }
+        let mut gram_ids: FxHashMap<u64, u32> = FxHashMap::default();
+        let mut df: Vec<u32> = Vec::new();
+        let counted: Vec<Vec<(u32, f32)>> = labels
+            .iter()
+            .map(|(label, _)| {
+                let mut v: Vec<(u32, f32)> = trigrams(label)
+                    .into_iter()
+                    .map(|(g, tf)| {
+                        let next = gram_ids.len() as u32;
+                        let id = *gram_ids.entry(g).or_insert(next);
+                        if id as usize == df.len() {
+                            df.push(0);
+                        }
+                        df[id as usize] += 1;
+                        (id, tf)
+                    })
+                    .collect();
+                v.sort_by_key(|&(id, _)| id);
+                v
+            })
+            .collect();
+        let n = labels.len() as f32;
+        let idf: Vec<f32> = df
+            .iter()
+            .map(|&d| ((n + 1.0) / (d as f32 + 1.0)).ln() + 1.0)
+            .collect();
+        let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); idf.len()];
+        for (label, v) in counted.into_iter().enumerate() {
+            let mut v: Vec<(u32, f32)> = v
+                .into_iter()
+                .map(|(id, tf)| (id, tf * idf[id as usize]))
+                .collect();
+            normalize(&mut v);
+            for (id, w) in v {
+                postings[id as usize].push((label as u32, w));
+            }
+        }
+        EscoLinker {
+            uris,
+            labels,
+            gram_ids,
+            idf,
+            postings,
+        }
+    }
+
+    /// The linker over the embedded ESCO labels, built on first use.
+    pub(crate) fn embedded() -> &'static EscoLinker {
+        static LINKER: OnceLock<EscoLinker> = OnceLock::new();
+        LINKER.get_or_init(|| {
+            EscoLinker::new(ESCO_SKILLS_TSV.lines().filter_map(|line| {
+                let mut fields = line.split('\t');
+                let uuid = fields.next()?;
+                let preferred = fields.next()?;
+                let mut names = vec![preferred];
+                names.extend(
+                    fields
+                        .next()
+                        .unwrap_or("")
+                        .split(" | ")
+                        .filter(|a| !a.is_empty()),
+                );
+                Some((format!("{ESCO_SKILL_URI}{uuid}"), names))
+            }))
+        })
+    }
+
+    /// The name's unit vector over known grams, and its norm before
+    /// normalising counted grams no label has (they make a name less like
+    /// every label).
+    fn query(&self, name: &str) -> Vec<(u32, f32)> {
+        let unseen_idf = ((self.labels.len() as f32 + 1.0).ln()) + 1.0;
+        let mut known = Vec::new();
+        let mut norm = 0f32;
+        for (g, tf) in trigrams(name) {
+            match self.gram_ids.get(&g) {
+                Some(&id) => {
+                    let w = tf * self.idf[id as usize];
+                    norm += w * w;
+                    known.push((id, w));
+                }
+                None => norm += (tf * unseen_idf).powi(2),
+            }
+        }
+        let norm = norm.sqrt();
+        if norm > 0.0 {
+            for (_, w) in &mut known {
+                *w /= norm;
+            }
+        }
+        known.sort_by_key(|&(id, _)| id);
+        known
+    }
+
+    /// The most similar label at or above `threshold` that names the same
+    /// skill by its words ([`same_words`]), ties to the lower label.
+    fn link(
+        &self,
+        name: &str,
+        scores: impl Iterator<Item = (u32, f32)>,
+        threshold: f32,
+    ) -> Option<EscoLink> {
+        let mut candidates: Vec<(u32, f32)> = scores.filter(|&(_, s)| s >= threshold).collect();
+        candidates.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        let (label, similarity) = candidates
+            .into_iter()
+            .find(|&(label, _)| same_words(name, &self.labels[label as usize].0))?;
+        let (text, concept) = &self.labels[label as usize];
+        Some(EscoLink {
+            uri: self.uris[*concept as usize].clone(),
+            label: text.clone(),
+            similarity: similarity.min(1.0),
+        })
+    }
+
+    /// The ESCO skill whose label is most like `name`, when its similarity
+    /// is at least `threshold`.
+    pub(crate) fn nearest(&self, name: &str, threshold: f32) -> Option<EscoLink> {
+        let q = self.query(name);
+        // Scores in a dense per-thread array (a name shares a gram such as
+        // " da" with thousands of labels: a map of them costs more than
+        // the sums), reset through the list of labels touched.
+        SCORES.with(|cell| {
+            let mut scratch = cell.borrow_mut();
+            let (scores, touched) = &mut *scratch;
+            scores.resize(self.labels.len(), 0.0);
+            for &(id, w) in &q {
+                for &(label, lw) in &self.postings[id as usize] {
+                    let s = &mut scores[label as usize];
+                    if *s == 0.0 {
+                        touched.push(label);
+                    }
+                    *s += w * lw;
+                }
+            }
+            let link = self.link(
+                name,
+                touched.iter().map(|&label| (label, scores[label as usize])),
+                threshold,
+            );
+            for &label in touched.iter() {
+                scores[label as usize] = 0.0;
+            }
+            touched.clear();
+            link
+        })
+    }
+
+    /// [`EscoLinker::nearest`] by comparing the name with every label, each
+    /// label's vector made anew from its text (the reference for the index).
+    #[cfg(test)]
+    fn nearest_by_scan(&self, name: &str, threshold: f32) -> Option<EscoLink> {
+        let q = self.query(name);
+        let scores = self.labels.iter().enumerate().map(|(label, (text, _))| {
+            let mut v: Vec<(u32, f32)> = trigrams(text)
+                .into_iter()
+                .map(|(g, tf)| {
+                    let id = self.gram_ids[&g];
+                    (id, tf * self.idf[id as usize])
+                })
+                .collect();
+            v.sort_by_key(|&(id, _)| id);
+            normalize(&mut v);
+            let (mut i, mut j, mut dot) = (0, 0, 0f32);
+            while i < q.len() && j < v.len() {
+                match q[i].0.cmp(&v[j].0) {
+                    std::cmp::Ordering::Less => i += 1,
+                    std::cmp::Ordering::Greater => j += 1,
+                    std::cmp::Ordering::Equal => {
+                        dot += q[i].1 * v[j].1;
+                        i += 1;
+                        j += 1;
+                    }
+                }
+            }
+            (label as u32, dot)
+        });
+        self.link(name, scores, threshold)
+    }
+}
+
+/// Words that say little about which skill a label is: joining words, and
+/// the verbs ESCO's skill labels start with ("use", "develop", "manage":
+/// "develop statistical software" is the skill "statistical software"
+/// names).
+const LIGHT_WORDS: &[&str] = &[
+    "a",
+    "an",
+    "and",
+    "or",
+    "of",
+    "in",
+    "on",
+    "for",
+    "to",
+    "the",
+    "with",
+    "use",
+    "using",
+    "develop",
+    "manage",
+    "apply",
+    "perform",
+    "collect",
+    "conduct",
+    "create",
+    "implement",
+    "operate",
+    "maintain",
+    "analyse",
+    "analyze",
+    "utilise",
+    "employ",
+];
+
+/// The words of a label or name that carry meaning, lower-cased.
+fn content_words(s: &str) -> Vec<String> {
+    s.split(|c: char| !(c.is_alphanumeric() || matches!(c, '+' | '#')))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .filter(|w| !LIGHT_WORDS.contains(&w.as_str()))
+        .collect()
+}
+
+/// Two words are the same word in another form: equal but for a plural
+/// `s`, or one the other and a short ending ("analytic" / "analytics",
+/// "electronic" / "electronics", "statistic" / "statistical"); not two
+/// words that merely start alike ("biopharmaceuticals" / "biophysics").
+fn same_word(a: &str, b: &str) -> bool {
+    let (a, b) = (
+        a.strip_suffix('s').unwrap_or(a),
+        b.strip_suffix('s').unwrap_or(b),
+    );
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    a == b || (short.len() >= 5 && long.starts_with(short) && long.len() - short.len() <= 3)
+}
+
+/// A name and an ESCO label name the same skill only when every content
+/// word of the label is in the name, and every content word of the name
+/// is in the label, but one when the name has three or more ("agile
+/// software development" is "agile development"; "education" is not
+/// "education law", nor "test design" "design"). Character similarity
+/// alone links a general word to any label that contains it.
+fn same_words(name: &str, label: &str) -> bool {
+    let (n, l) = (content_words(name), content_words(label));
+    if n.is_empty() || l.is_empty() {
+        return false;
+    }
+    let label_covered = l.iter().all(|lw| n.iter().any(|nw| same_word(nw, lw)));
+    let missing = n
+        .iter()
+        .filter(|nw| !l.iter().any(|lw| same_word(nw, lw)))
+        .count();
+    label_covered && (missing == 0 || (missing == 1 && n.len() >= 3))
+}
+
+fn normalize(v: &mut [(u32, f32)]) {
+    let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        for (_, w) in v {
+            *w /= norm;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn small() -> EscoLinker {
+        EscoLinker::new([
+            (
+                "u:1".to_string(),
+                vec!["financial products", "banking products"],
+            ),
+            ("u:2".to_string(), vec!["Agile development"]),
+            ("u:3".to_string(), vec!["digital literacy"]),
+            ("u:4".to_string(), vec!["SQL"]),
+        ])
+    }
+
+    #[test]
+    fn close_names_link_and_far_ones_do_not() {
+        let l = small();
+        let agile = l.nearest("agile software development", 0.6).unwrap();
+        assert_eq!((&*agile.uri, &*agile.label), ("u:2", "Agile development"));
+        assert!(agile.similarity > 0.6 && agile.similarity <= 1.0);
+        // Identical text is similarity 1 whatever its case or punctuation.
+        let same = l.nearest("Banking-products", 0.6).unwrap();
+        assert_eq!(&*same.uri, "u:1");
+        assert!((same.similarity - 1.0).abs() < 1e-5);
+        assert_eq!(l.nearest("forklift operation", 0.6), None);
+        assert_eq!(l.nearest("", 0.6), None);
+    }
+
+    #[test]
+    fn the_embedded_labels_link_a_known_skill() {
+        let l = EscoLinker::embedded();
+        assert!(l.uris.len() > 4000, "{} concepts", l.uris.len());
+        let link = l.nearest("Computer sciences", LINK_THRESHOLD).unwrap();
+        assert!(link.uri.starts_with(ESCO_SKILL_URI), "{link:?}");
+        assert_eq!(&*link.label, "computer science");
+        assert!(link.similarity > 0.9, "{link:?}");
+        // A general word is not linked to a label that adds to it.
+        assert_eq!(l.nearest("education", LINK_THRESHOLD), None);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn the_index_finds_what_a_scan_finds(
+            label in 0usize..4000,
+            cut in 0usize..12,
+            noise in "[a-z ]{0,8}",
+        ) {
+            // A label of the index, cut short and with other letters: near
+            // names, far names and no name.
+            let l = EscoLinker::embedded();
+            let text: String = l.labels[label].0.chars().skip(cut).collect();
+            let name = format!("{text}{noise}");
+            let fast = l.nearest(&name, 0.3);
+            let slow = l.nearest_by_scan(&name, 0.3);
+            match (fast, slow) {
+                (Some(a), Some(b)) => {
+                    prop_assert!((a.similarity - b.similarity).abs() < 1e-4, "{a:?} {b:?}");
+                }
+                (None, None) => {}
+                (a, b) => prop_assert!(false, "{name}: {a:?} {b:?}"),
+            }
+        }
+    }
+}
