@@ -13,9 +13,10 @@
 //! that do fuzzy string search rank by edit distance or need a whole
 //! search engine, and this is a few sparse dot products.
 //!
-//! [`EscoLinker::nearest`] scores with an inverted index;
-//! [`EscoLinker::nearest_by_scan`] is its reference, comparing the name with
-//! every label in turn.
+//! A name is linked only to a label whose every content word it has, so
+//! [`EscoLinker::nearest`] scores just the labels indexed under the keys of
+//! the name's words; [`EscoLinker::nearest_by_scan`] is its reference,
+//! comparing the name with every label in turn.
 
 use std::sync::{Arc, OnceLock};
 
@@ -31,11 +32,6 @@ const ESCO_SKILL_URI: &str = "http://data.europa.eu/esco/skill/";
 /// reading the links of the uncatalogued names on the development postings
 /// (not the ESCO linking benchmark).
 pub(crate) const LINK_THRESHOLD: f32 = 0.5;
-
-thread_local! {
-    /// [`EscoLinker::nearest`]'s scores by label, and the labels scored.
-    static SCORES: std::cell::RefCell<(Vec<f32>, Vec<u32>)> = Default::default();
-}
 
 /// An ESCO skill a name was linked to.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,8 +55,12 @@ pub(crate) struct EscoLinker {
     gram_ids: FxHashMap<u64, u32>,
     /// Per gram id: its inverse document frequency.
     idf: Vec<f32>,
-    /// Per gram id: `(label, weight in the label's unit vector)`.
-    postings: Vec<Vec<(u32, f32)>>,
+    /// Per label: its unit vector, sorted by gram id.
+    vectors: Vec<Vec<(u32, f32)>>,
+    /// Content-word key ([`word_key`]) → the labels with a word of that key.
+    by_word: FxHashMap<String, Vec<u32>>,
+    /// Per label: how many distinct content-word keys it has.
+    word_count: Vec<u8>,
 }
 
 /// The trigrams of a name, as hashes, with counts: lower-cased, runs of
@@ -132,15 +132,24 @@ impl EscoLinker {
             .iter()
             .map(|&d| ((n + 1.0) / (d as f32 + 1.0)).ln() + 1.0)
             .collect();
-        let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); idf.len()];
-        for (label, v) in counted.into_iter().enumerate() {
-            let mut v: Vec<(u32, f32)> = v
-                .into_iter()
-                .map(|(id, tf)| (id, tf * idf[id as usize]))
-                .collect();
-            normalize(&mut v);
-            for (id, w) in v {
-                postings[id as usize].push((label as u32, w));
+        let vectors: Vec<Vec<(u32, f32)>> = counted
+            .into_iter()
+            .map(|v| {
+                let mut v: Vec<(u32, f32)> = v
+                    .into_iter()
+                    .map(|(id, tf)| (id, tf * idf[id as usize]))
+                    .collect();
+                normalize(&mut v);
+                v
+            })
+            .collect();
+        let mut by_word: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+        let mut word_count = Vec::with_capacity(labels.len());
+        for (label, (text, _)) in labels.iter().enumerate() {
+            let keys = word_keys(text);
+            word_count.push(u8::try_from(keys.len()).unwrap_or(u8::MAX));
+            for key in keys {
+                by_word.entry(key).or_default().push(label as u32);
             }
         }
         EscoLinker {
@@ -148,7 +157,9 @@ impl EscoLinker {
             labels,
             gram_ids,
             idf,
-            postings,
+            vectors,
+            by_word,
+            word_count,
         }
     }
 
@@ -224,34 +235,24 @@ impl EscoLinker {
     /// The ESCO skill whose label is most like `name`, when its similarity
     /// is at least `threshold`.
     pub(crate) fn nearest(&self, name: &str, threshold: f32) -> Option<EscoLink> {
+        // Only a label whose every content word is in the name can be
+        // linked ([`same_words`]), and each such word shares the name's
+        // word's key: the labels found under the name's keys as many times
+        // as they have keys are all the candidates. Scoring only those
+        // gives what scoring every label gives, at a few dot products.
+        let mut found: Vec<u32> = word_keys(name)
+            .iter()
+            .filter_map(|key| self.by_word.get(key))
+            .flatten()
+            .copied()
+            .collect();
+        found.sort_unstable();
         let q = self.query(name);
-        // Scores in a dense per-thread array (a name shares a gram such as
-        // " da" with thousands of labels: a map of them costs more than
-        // the sums), reset through the list of labels touched.
-        SCORES.with(|cell| {
-            let mut scratch = cell.borrow_mut();
-            let (scores, touched) = &mut *scratch;
-            scores.resize(self.labels.len(), 0.0);
-            for &(id, w) in &q {
-                for &(label, lw) in &self.postings[id as usize] {
-                    let s = &mut scores[label as usize];
-                    if *s == 0.0 {
-                        touched.push(label);
-                    }
-                    *s += w * lw;
-                }
-            }
-            let link = self.link(
-                name,
-                touched.iter().map(|&label| (label, scores[label as usize])),
-                threshold,
-            );
-            for &label in touched.iter() {
-                scores[label as usize] = 0.0;
-            }
-            touched.clear();
-            link
-        })
+        let candidates = found
+            .chunk_by(|a, b| a == b)
+            .filter(|run| run.len() == usize::from(self.word_count[run[0] as usize]))
+            .map(|run| (run[0], dot(&q, &self.vectors[run[0] as usize])));
+        self.link(name, candidates, threshold)
     }
 
     /// [`EscoLinker::nearest`] by comparing the name with every label, each
@@ -269,19 +270,7 @@ impl EscoLinker {
                 .collect();
             v.sort_by_key(|&(id, _)| id);
             normalize(&mut v);
-            let (mut i, mut j, mut dot) = (0, 0, 0f32);
-            while i < q.len() && j < v.len() {
-                match q[i].0.cmp(&v[j].0) {
-                    std::cmp::Ordering::Less => i += 1,
-                    std::cmp::Ordering::Greater => j += 1,
-                    std::cmp::Ordering::Equal => {
-                        dot += q[i].1 * v[j].1;
-                        i += 1;
-                        j += 1;
-                    }
-                }
-            }
-            (label as u32, dot)
+            (label as u32, dot(&q, &v))
         });
         self.link(name, scores, threshold)
     }
@@ -340,7 +329,8 @@ fn same_word(a: &str, b: &str) -> bool {
         b.strip_suffix('s').unwrap_or(b),
     );
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    a == b || (short.len() >= 5 && long.starts_with(short) && long.len() - short.len() <= 3)
+    a == b
+        || (short.chars().count() >= 5 && long.starts_with(short) && long.len() - short.len() <= 3)
 }
 
 /// A name and an ESCO label name the same skill only when every content
@@ -360,6 +350,39 @@ fn same_words(name: &str, label: &str) -> bool {
         .filter(|nw| !l.iter().any(|lw| same_word(nw, lw)))
         .count();
     label_covered && (missing == 0 || (missing == 1 && n.len() >= 3))
+}
+
+/// The key a content word is indexed under: without a plural `s`, its
+/// first five characters. Two words [`same_word`] takes for one have the
+/// same key.
+fn word_key(word: &str) -> String {
+    let word = word.strip_suffix('s').unwrap_or(word);
+    word.chars().take(5).collect()
+}
+
+/// The distinct keys of a label's or name's content words.
+fn word_keys(s: &str) -> Vec<String> {
+    let mut keys: Vec<String> = content_words(s).iter().map(|w| word_key(w)).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// The dot product of two sparse vectors sorted by index.
+fn dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
+    let (mut i, mut j, mut sum) = (0, 0, 0f32);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                sum += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    sum
 }
 
 fn normalize(v: &mut [(u32, f32)]) {

@@ -633,6 +633,8 @@ struct Scratch {
     emissions: Vec<[f32; TAGS]>,
     keys: Vec<u64>,
     back: Vec<[u8; TAGS]>,
+    /// Per word: its cache key and slot (none for a token too long).
+    slots: Vec<Option<(u128, usize)>>,
 }
 
 /// A token of up to 15 bytes as one number: its bytes, then its length in
@@ -674,12 +676,20 @@ impl Tables {
     }
 
     fn unigram(&self, h: &WordHashes) -> [[f32; TAGS]; 5] {
-        let mut keys = Vec::with_capacity(4);
-        [-2isize, -1, 0, 1, 2].map(|offset| {
-            keys.clear();
-            unigram_keys(h, offset, &mut keys);
-            self.sum(&keys)
-        })
+        // The keys of `unigram_keys`, in its order, without a buffer (this
+        // runs for every word not in the per-thread cache).
+        [
+            self.sum(&[key(template::NEXT2, h.lower, 0)]),
+            self.sum(&[key(template::NEXT, h.lower, 0)]),
+            self.sum(&[
+                key(template::WORD, h.lower, 0),
+                key(template::SHAPE, h.shape, 0),
+                key(template::PREFIX, h.prefix, 0),
+                key(template::SUFFIX, h.suffix, 0),
+            ]),
+            self.sum(&[key(template::PREV, h.lower, 0)]),
+            self.sum(&[key(template::PREV2, h.lower, 0)]),
+        ]
     }
 }
 
@@ -749,6 +759,7 @@ impl SpanModel {
                 emissions,
                 keys,
                 back,
+                slots,
             } = &mut *scratch;
             if cache.model != tables.id || cache.situations.len() > SITUATION_CACHE_LIMIT {
                 cache.slots.fill((
@@ -761,14 +772,24 @@ impl SpanModel {
                 cache.model = tables.id;
             }
             cached.clear();
+            // First the words' slots, reading each slot's key: the loads go
+            // out together (no branch between them) rather than one cache
+            // miss after another in the loop below.
+            slots.clear();
+            let mut hits = 0;
             for w in words {
-                let token = &text[w.token_start..w.token_end];
-                let short = short_key(token);
+                let short = short_key(&text[w.token_start..w.token_end]);
                 let slot = short.map(|k| {
                     let mixed = (k as u64 ^ (k >> 64) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-                    (mixed >> 52) as usize & (WORD_CACHE_SLOTS - 1)
+                    let i = (mixed >> 52) as usize & (WORD_CACHE_SLOTS - 1);
+                    hits += usize::from(cache.slots[i].0 == k);
+                    (k, i)
                 });
-                if let (Some(k), Some(i)) = (short, slot) {
+                slots.push(slot);
+            }
+            cached.reserve(hits);
+            for (w, slot) in words.iter().zip(slots.iter()) {
+                if let Some((k, i)) = *slot {
                     if cache.slots[i].0 == k {
                         cached.push(cache.slots[i].1);
                         continue;
@@ -779,7 +800,7 @@ impl SpanModel {
                 punct_key(text, w, keys);
                 add(&mut unigram[2], &tables.sum(keys));
                 let c = CachedWord { unigram };
-                if let (Some(k), Some(i)) = (short, slot) {
+                if let Some((k, i)) = *slot {
                     cache.slots[i] = (k, c);
                 }
                 cached.push(c);
