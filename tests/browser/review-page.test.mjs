@@ -113,6 +113,21 @@ test('a skill shows its details on keyboard focus, tied by aria-describedby', as
   await pythonTip.waitFor({ state: 'hidden' });
 });
 
+test('a skill the catalog lacks shows the ESCO skill its name was linked to', async () => {
+  await label('Data Scientist', 'Requirements:\n- MS in computer sciences or biostatistics\n'
+    + '- 3+ years of Python\n- Experience with statistical software and data analytic methods');
+  const mark = page.locator('#text-description mark.skill', { hasText: /^statistical software$/ });
+  await mark.hover();
+  const tip = page.locator(`[id="${await mark.getAttribute('aria-describedby')}"]`);
+  await tip.waitFor({ state: 'visible' });
+  const text = await tip.textContent();
+  assert.match(text, /Category: uncatalogued/);
+  assert.match(text, /Id: u:statistical-software/);
+  assert.match(text, /ESCO: http:\/\/data\.europa\.eu\/esco\/skill\/bb165899-d95f-4433-95f2-173fefd716d2 \(linked by name, similarity 0\.\d\d\)/);
+  await page.mouse.move(0, 0);
+  await tip.waitFor({ state: 'hidden' });
+});
+
 test('the explanation toggle marks the terms behind role and seniority', async () => {
   assert.equal(await page.locator('.posting-text .term').count(), 0);
   assert.ok(await page.locator('#role-terms').isHidden());

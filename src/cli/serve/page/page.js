@@ -258,8 +258,14 @@
       : `${requirement} (elsewhere ${skill.requirement})`);
     row('Years', skill.years === null || skill.years === undefined ? 'not stated' : `${skill.years}+`);
     row('Id', skill.id);
-    // Ids in the ESCO and O*NET classifications, when the catalog has them.
-    if (skill.esco) row('ESCO', skill.esco);
+    // Ids in the ESCO and O*NET classifications, when the catalog has them;
+    // a skill the catalog lacks may be linked to ESCO by its name, with the
+    // similarity of the two names.
+    if (skill.esco) {
+      row('ESCO', typeof skill.esco_similarity === 'number'
+        ? `${skill.esco} (linked by name, similarity ${skill.esco_similarity.toFixed(2)})`
+        : skill.esco);
+    }
     if (skill.onet) row('O*NET', skill.onet_code ? `${skill.onet} (${skill.onet_code})` : skill.onet);
     return tip;
   }
