@@ -115,14 +115,15 @@ fn min_postings_top_and_csv() {
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(
         lines[0],
-        "role,group_postings,skill,postings,share,required,required_share,preferred,preferred_share,mentioned,mentioned_share,example"
+        "role,group_postings,skill,postings,share,required,required_share,preferred,preferred_share,mentioned,mentioned_share,example,esco,onet"
     );
+    // The fixture's skills carry no ESCO or O*NET ids: those columns are empty.
     assert_eq!(
         &lines[1..],
         [
-            "all,5,Python,3,0.6000,2,0.4000,0,0.0000,1,0.2000,l1",
-            "data-scientist,2,Python,2,1.0000,1,0.5000,0,0.0000,1,0.5000,l1",
-            "frontend-developer,2,React,1,0.5000,1,0.5000,0,0.0000,0,0.0000,l3",
+            "all,5,Python,3,0.6000,2,0.4000,0,0.0000,1,0.2000,l1,,",
+            "data-scientist,2,Python,2,1.0000,1,0.5000,0,0.0000,1,0.5000,l1,,",
+            "frontend-developer,2,React,1,0.5000,1,0.5000,0,0.0000,0,0.0000,l3,,",
         ]
     );
 }
@@ -225,11 +226,52 @@ fn raw_postings_are_labelled_on_the_fly() {
         roles.contains(&"ml-engineer") && roles.contains(&"frontend-developer"),
         "{roles:?}"
     );
-    assert!(t["groups"][0]["skills"]
-        .as_array()
+    let python = skill(&t["groups"][0], "Python");
+    // The ids of the labels: the catalog's for Python.
+    assert_eq!(
+        python["esco"],
+        "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d"
+    );
+    assert_eq!(python["onet"], "Python");
+}
+
+#[test]
+fn skill_ids_come_from_labelled_rows_too() {
+    // jobtag's JSONL output carries the ids; the tally passes them on, for
+    // an uncatalogued skill linked by name as for a catalog one.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ids.jsonl");
+    std::fs::write(
+        &path,
+        concat!(
+            r#"{"id":"a","role":"data-scientist","role_confidence":0.9,"skills":["#,
+            r#"{"id":"u:statistical-software","name":"statistical software","category":"uncatalogued","requirement":"required","years":null,"spans":[],"#,
+            r#""esco":"http://data.europa.eu/esco/skill/bb165899-d95f-4433-95f2-173fefd716d2","esco_similarity":0.8261},"#,
+            r#"{"id":"go","name":"Go","category":"programming-language","requirement":"required","years":null,"spans":[],"onet":"Go"}]}"#,
+            "\n",
+            r#"{"id":"b","role":"data-scientist","role_confidence":0.8,"skills":["#,
+            r#"{"id":"u:statistical-software","name":"statistical software","category":"uncatalogued","requirement":"preferred","years":null,"spans":[]}]}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let out = Command::cargo_bin("jobtag")
         .unwrap()
-        .iter()
-        .any(|s| s["skill"] == "Python"));
+        .args(["tally", path.to_str().unwrap(), "--format", "csv"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        &lines[1..],
+        [
+            "all,2,statistical software,2,1.0000,1,0.5000,1,0.5000,0,0.0000,a,http://data.europa.eu/esco/skill/bb165899-d95f-4433-95f2-173fefd716d2,",
+            "all,2,Go,1,0.5000,1,0.5000,0,0.0000,0,0.0000,a,,Go",
+        ]
+    );
 }
 
 #[test]
@@ -663,6 +705,11 @@ fn emerging_skills_by_frequency_and_growth_with_examples() {
 
     let csv = String::from_utf8(emerging(&["--format", "csv"])).unwrap();
     let mut lines = csv.lines();
-    assert!(lines.next().unwrap().ends_with(",example"));
-    assert!(lines.next().unwrap().starts_with("all,5,zorblax,3,"));
+    assert!(lines.next().unwrap().ends_with(",example,esco,onet"));
+    // Not an ESCO skill: no id.
+    let zorblax = lines.next().unwrap();
+    assert!(
+        zorblax.starts_with("all,5,zorblax,3,") && zorblax.ends_with(",,"),
+        "{zorblax}"
+    );
 }

@@ -2,7 +2,7 @@
 //! fly) or from jobtag's own labelled output (no relabelling).
 
 use super::outln;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -237,9 +237,33 @@ struct Counter<'a> {
     taxonomy: Taxonomy,
     skipped: u64,
     undated: u64,
+    /// Each skill name's ESCO URI and O*NET name, as the labels gave them
+    /// (the first seen with one), for the CSV and JSON output.
+    ids: HashMap<String, SkillIds>,
+}
+
+/// A skill's ids in ESCO and O*NET.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+struct SkillIds {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    esco: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    onet: Option<String>,
 }
 
 impl Counter<'_> {
+    /// Remember a skill's ids, unless it has some already.
+    fn note_ids(&mut self, name: &str, esco: Option<&str>, onet: Option<&str>) {
+        if esco.is_none() && onet.is_none() {
+            return;
+        }
+        let ids = self.ids.entry(name.to_string()).or_default();
+        if ids.esco.is_none() && ids.onet.is_none() {
+            ids.esco = esco.map(String::from);
+            ids.onet = onet.map(String::from);
+        }
+    }
+
     fn period(&self, fields: &Fields) -> Option<String> {
         let (Some(p), Some(col)) = (self.args.period, self.args.date_col.as_deref()) else {
             return None;
@@ -275,6 +299,15 @@ impl Sink for Counter<'_> {
                 self.args.emerging,
                 self.args.input.columns.id_col.as_deref().unwrap_or("id"),
             ) {
+                if let Fields::Json(o) = fields {
+                    let skills = o.get("skills").and_then(|s| s.as_array());
+                    for skill in skills.into_iter().flatten() {
+                        let text = |k: &str| skill.get(k).and_then(|v| v.as_str());
+                        if let Some(name) = text("name") {
+                            self.note_ids(name, text("esco"), text("onet"));
+                        }
+                    }
+                }
                 row.group.extend(period);
                 self.builder.add(&row);
             } else if let Some(labels) = labels {
@@ -300,6 +333,9 @@ impl Sink for Counter<'_> {
                     .collect();
                 group.extend(period);
                 let id = record.posting.as_ref().ok().and_then(|p| p.id.clone());
+                for skill in &labels.skills {
+                    self.note_ids(&skill.name, skill.esco.as_deref(), skill.onet.as_deref());
+                }
                 self.builder
                     .add(&row_of(group, &labels, id, self.args.emerging));
             } else {
@@ -369,6 +405,7 @@ pub fn run(args: TallyArgs) -> Result<()> {
         taxonomy: Taxonomy::default_taxonomy()?,
         skipped: 0,
         undated: 0,
+        ids: HashMap::new(),
     };
     let options = LabelOptions::default().with_min_confidence(args.confidence.min_confidence);
     pipeline::run(
@@ -394,6 +431,7 @@ pub fn run(args: TallyArgs) -> Result<()> {
         builder,
         skipped,
         undated,
+        ids,
         ..
     } = counter;
     if skipped > 0 {
@@ -429,14 +467,16 @@ pub fn run(args: TallyArgs) -> Result<()> {
         eprintln!("jobtag: wrote {}", path.display());
     }
     match args.format {
-        TallyFormat::Json if !growth.is_empty() => {
+        TallyFormat::Json => {
             let mut value = serde_json::to_value(&t)?;
-            value["growth"] = serde_json::to_value(&growth)?;
+            add_json_ids(&mut value, &ids)?;
+            if !growth.is_empty() {
+                value["growth"] = serde_json::to_value(&growth)?;
+            }
             outln!("{}", serde_json::to_string_pretty(&value)?)?
         }
-        TallyFormat::Json => outln!("{}", serde_json::to_string_pretty(&t)?)?,
         TallyFormat::Csv if args.pairs => print_pairs_csv(&t)?,
-        TallyFormat::Csv => print_csv(&t)?,
+        TallyFormat::Csv => print_csv(&t, &ids)?,
         TallyFormat::Table if args.emerging && args.by.is_empty() => {
             print_emerging(&t, &growth, args.top)?
         }
@@ -623,7 +663,31 @@ fn print_pairs_csv(t: &Tally) -> Result<()> {
     Ok(())
 }
 
-fn print_csv(t: &Tally) -> Result<()> {
+/// Each skill of each group of a tally's JSON gets the `esco` and `onet`
+/// of its name, when the labels gave them.
+fn add_json_ids(value: &mut serde_json::Value, ids: &HashMap<String, SkillIds>) -> Result<()> {
+    let groups = value.get_mut("groups").and_then(|g| g.as_array_mut());
+    for group in groups.into_iter().flatten() {
+        let skills = group.get_mut("skills").and_then(|s| s.as_array_mut());
+        for skill in skills.into_iter().flatten() {
+            let name = skill
+                .get("skill")
+                .and_then(|n| n.as_str())
+                .map(String::from);
+            let (Some(name), Some(obj)) = (name, skill.as_object_mut()) else {
+                continue;
+            };
+            if let Some(found) = ids.get(&name) {
+                if let serde_json::Value::Object(extra) = serde_json::to_value(found)? {
+                    obj.extend(extra);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn print_csv(t: &Tally, ids: &HashMap<String, SkillIds>) -> Result<()> {
     let mut w = csv::Writer::from_writer(std::io::stdout().lock());
     let header = csv_header(
         t,
@@ -639,11 +703,17 @@ fn print_csv(t: &Tally) -> Result<()> {
             "mentioned",
             "mentioned_share",
             "example",
+            "esco",
+            "onet",
         ],
     );
     w.write_record(&header)?;
     for g in &t.groups {
         for s in &g.skills {
+            let found = ids.get(&s.skill);
+            let id = |f: fn(&SkillIds) -> &Option<String>| {
+                found.and_then(|i| f(i).clone()).unwrap_or_default()
+            };
             let mut row = g.key.clone();
             row.extend([
                 g.postings.to_string(),
@@ -657,6 +727,8 @@ fn print_csv(t: &Tally) -> Result<()> {
                 s.mentioned.to_string(),
                 format!("{:.4}", s.mentioned_share),
                 s.example.clone().unwrap_or_default(),
+                id(|i| &i.esco),
+                id(|i| &i.onet),
             ]);
             w.write_record(&row)?;
         }
