@@ -337,12 +337,18 @@ fn same_word(a: &str, b: &str) -> bool {
 /// word of the label is in the name, and every content word of the name
 /// is in the label, but one when the name has three or more ("agile
 /// software development" is "agile development"; "education" is not
-/// "education law", nor "test design" "design"). Character similarity
-/// alone links a general word to any label that contains it.
+/// "education law", nor "test design" "design"). A one-word name must be
+/// the label's word but for a plural `s`: an adjective is not its field
+/// ("physical" is not "physics", "machine" not "machinery"). Character
+/// similarity alone links a general word to any label that contains it.
 fn same_words(name: &str, label: &str) -> bool {
     let (n, l) = (content_words(name), content_words(label));
     if n.is_empty() || l.is_empty() {
         return false;
+    }
+    let plural = |w: &str| w.strip_suffix('s').unwrap_or(w).to_string();
+    if n.len() == 1 {
+        return l.iter().all(|lw| plural(lw) == plural(&n[0]));
     }
     let label_covered = l.iter().all(|lw| n.iter().any(|nw| same_word(nw, lw)));
     let missing = n
@@ -433,8 +439,15 @@ mod tests {
         assert!(link.uri.starts_with(ESCO_SKILL_URI), "{link:?}");
         assert_eq!(&*link.label, "computer science");
         assert!(link.similarity > 0.9, "{link:?}");
-        // A general word is not linked to a label that adds to it.
+        // A general word is not linked to a label that adds to it, nor an
+        // adjective to its field.
         assert_eq!(l.nearest("education", LINK_THRESHOLD), None);
+        assert_eq!(l.nearest("physical", LINK_THRESHOLD), None);
+        assert_eq!(
+            l.nearest("Mathematics", LINK_THRESHOLD)
+                .map(|link| link.label),
+            Some("mathematics".into())
+        );
     }
 
     proptest! {
