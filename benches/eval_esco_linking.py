@@ -2,7 +2,7 @@
 """ESCO linking on the Decorte et al. TECH and HOUSE validation files: accuracy at 1 and R-precision at 5.
 
     python3 benches/eval_esco_linking.py --jobtag target/release/jobtag \
-        [--shared ../shared/data] [--unit span|sentence] [--catalog CSV] [--errors]
+        [--shared ../shared/data] [--unit span|sentence|asked] [--catalog CSV] [--errors]
 
 Data: SHARED/decorte_skill_benchmark/data/{tech,house}_validation_annotations.csv (Decorte,
 Van Hautte, Deleu, Develder, Demeester, RecSys-in-HR 2022): SkillSpan sentences whose skill spans
@@ -11,7 +11,10 @@ A span's gold set is every label given to the same (sentence, span), less `LABEL
 and `UNDERSPECIFIED`; spans with an empty gold set are not scored.
 
 jobtag's ranking for a span: the ESCO skills of the skills it tags, in order of first mention,
-each once. --unit span (default) labels the span's text alone; --unit sentence labels the whole
+each once. --unit span (default) labels the span's text alone; --unit asked labels it as the one
+bullet under a "Requirements:" heading (where the learned span tagger runs, so a span the catalog
+lacks can become an uncatalogued tag linked to ESCO by its name), keeping the tags that overlap
+the span; --unit sentence labels the whole
 sentence and keeps the tags with a span overlapping the annotated one. A tag's ESCO URI becomes a
 label through the catalog's sources: SHARED/esco (skills_en.csv, the ICT and transversal
 collections) and training/skills/esco_links.csv's esco_label. Labels are compared
@@ -38,6 +41,8 @@ import tempfile
 from pathlib import Path
 
 SKIP = {"LABEL NOT PRESENT", "UNDERSPECIFIED"}
+# --unit asked: the span as the one bullet of a requirements list.
+ASKED = "Requirements:\n- "
 
 
 def norm(label):
@@ -113,7 +118,7 @@ def main():
     ap.add_argument("--catalog", default=str(here.parent / "training" / "skills" / "catalog.csv"),
                     help="for a skill without an `esco` field (a binary from before ids), its "
                          "catalog row's URI")
-    ap.add_argument("--unit", choices=["span", "sentence"], default="span")
+    ap.add_argument("--unit", choices=["span", "sentence", "asked"], default="span")
     ap.add_argument("--errors", action="store_true",
                     help="also print the linked spans whose first label is wrong (span texts "
                          "from the data set: print, do not commit)")
@@ -128,7 +133,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for dataset in ("tech", "house"):
             spans = load_spans(args.shared, dataset)
-            texts = [sp if args.unit == "span" else s for s, sp, _ in spans]
+            texts = [{"span": sp, "sentence": s, "asked": ASKED + sp}[args.unit] for s, sp, _ in spans]
             tags = run_jobtag(args.jobtag, texts, tmp)
             ours, base = [], []
             for i, (sentence, span, gold) in enumerate(spans):
@@ -136,6 +141,9 @@ def main():
                 if args.unit == "sentence":
                     start = sentence.encode("utf-8").find(span.encode("utf-8"))
                     window = (start, start + len(span.encode("utf-8"))) if start >= 0 else (0, 0)
+                elif args.unit == "asked":
+                    start = len(ASKED.encode("utf-8"))
+                    window = (start, start + len(span.encode("utf-8")))
                 ours.append((gold, ranking(tags.get(str(i), []), labels, catalog, window)))
                 if args.errors and ours[-1][1] and ours[-1][1][0] not in gold:
                     print(f"{dataset}: {span!r} -> {ours[-1][1]} gold {sorted(gold)}")
