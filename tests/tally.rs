@@ -272,6 +272,54 @@ fn skill_ids_come_from_labelled_rows_too() {
             "all,2,Go,1,0.5000,1,0.5000,0,0.0000,0,0.0000,a,,Go",
         ]
     );
+    let out = Command::cargo_bin("jobtag")
+        .unwrap()
+        .args(["tally", path.to_str().unwrap(), "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let t: Value = serde_json::from_slice(&out).unwrap();
+    let linked = skill(&t["groups"][0], "statistical software");
+    assert_eq!(
+        linked["esco"],
+        "http://data.europa.eu/esco/skill/bb165899-d95f-4433-95f2-173fefd716d2"
+    );
+    assert!(linked.get("onet").is_none());
+    assert_eq!(skill(&t["groups"][0], "Go")["onet"], "Go");
+
+    // CSV label output carries per-skill ids with --ids: the tally reads them.
+    let labelled = dir.path().join("labelled.csv");
+    Command::cargo_bin("jobtag")
+        .unwrap()
+        .arg("label")
+        .arg(common::fixture("postings.jsonl"))
+        .args(["--format", "csv", "--ids", "-o", labelled.to_str().unwrap()])
+        .assert()
+        .code(predicates::prelude::PredicateBooleanExt::or(
+            predicates::ord::eq(0),
+            predicates::ord::eq(3),
+        ));
+    let out = Command::cargo_bin("jobtag")
+        .unwrap()
+        .args(["tally", labelled.to_str().unwrap(), "--format", "csv"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    let python = out
+        .lines()
+        .find(|l| l.starts_with("all,") && l.contains(",Python,"))
+        .expect("Python is tallied");
+    assert!(
+        python.ends_with(
+            ",http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d,Python"
+        ),
+        "{python}"
+    );
 }
 
 #[test]

@@ -299,12 +299,30 @@ impl Sink for Counter<'_> {
                 self.args.emerging,
                 self.args.input.columns.id_col.as_deref().unwrap_or("id"),
             ) {
-                if let Fields::Json(o) = fields {
-                    let skills = o.get("skills").and_then(|s| s.as_array());
-                    for skill in skills.into_iter().flatten() {
-                        let text = |k: &str| skill.get(k).and_then(|v| v.as_str());
-                        if let Some(name) = text("name") {
-                            self.note_ids(name, text("esco"), text("onet"));
+                match fields {
+                    Fields::Json(o) => {
+                        let skills = o.get("skills").and_then(|s| s.as_array());
+                        for skill in skills.into_iter().flatten() {
+                            let text = |k: &str| skill.get(k).and_then(|v| v.as_str());
+                            if let Some(name) = text("name") {
+                                self.note_ids(name, text("esco"), text("onet"));
+                            }
+                        }
+                    }
+                    // `jobtag label --ids` CSV: one id (or nothing) per skill,
+                    // in the order of the `skills` cell.
+                    Fields::Csv(_) => {
+                        let cell = |name: &str| field(fields, &self.headers, name);
+                        if let (Some(names), Some(esco), Some(onet)) =
+                            (cell("skills"), cell("skills_esco"), cell("skills_onet"))
+                        {
+                            for ((name, esco), onet) in
+                                names.split(';').zip(esco.split(';')).zip(onet.split(';'))
+                            {
+                                let some = |s: &str| (!s.is_empty()).then_some(s.to_string());
+                                let (esco, onet) = (some(esco), some(onet));
+                                self.note_ids(name, esco.as_deref(), onet.as_deref());
+                            }
                         }
                     }
                 }

@@ -787,7 +787,10 @@ impl SpanModel {
                 });
                 slots.push(slot);
             }
-            cached.reserve(hits);
+            // The count is not needed: it keeps the compiler from dropping
+            // the reads.
+            std::hint::black_box(hits);
+            cached.reserve(words.len());
             for (w, slot) in words.iter().zip(slots.iter()) {
                 if let Some((k, i)) = *slot {
                     if cache.slots[i].0 == k {
