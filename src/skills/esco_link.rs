@@ -497,7 +497,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(96))]
+        #![proptest_config(ProptestConfig::with_cases(32))]
         #[test]
         fn the_index_finds_what_a_scan_finds(
             pick in 0.0f64..1.0,
