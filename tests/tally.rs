@@ -20,6 +20,21 @@ fn tally(args: &[&str]) -> Vec<u8> {
         .clone()
 }
 
+/// `jobtag tally PATH ARGS...`'s output (it must succeed).
+fn tally_of(path: &std::path::Path, args: &[&str]) -> String {
+    let out = Command::cargo_bin("jobtag")
+        .unwrap()
+        .arg("tally")
+        .arg(path)
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    String::from_utf8(out).unwrap()
+}
+
 fn skill<'a>(group: &'a Value, name: &str) -> &'a Value {
     group["skills"]
         .as_array()
@@ -255,15 +270,7 @@ fn skill_ids_come_from_labelled_rows_too() {
         ),
     )
     .unwrap();
-    let out = Command::cargo_bin("jobtag")
-        .unwrap()
-        .args(["tally", path.to_str().unwrap(), "--format", "csv"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).unwrap();
+    let out = tally_of(&path, &["--format", "csv"]);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(
         &lines[1..],
@@ -272,15 +279,7 @@ fn skill_ids_come_from_labelled_rows_too() {
             "all,2,Go,1,0.5000,1,0.5000,0,0.0000,0,0.0000,a,,Go",
         ]
     );
-    let out = Command::cargo_bin("jobtag")
-        .unwrap()
-        .args(["tally", path.to_str().unwrap(), "--format", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let t: Value = serde_json::from_slice(&out).unwrap();
+    let t: Value = serde_json::from_str(&tally_of(&path, &["--format", "json"])).unwrap();
     let linked = skill(&t["groups"][0], "statistical software");
     assert_eq!(
         linked["esco"],
@@ -301,15 +300,7 @@ fn skill_ids_come_from_labelled_rows_too() {
             predicates::ord::eq(0),
             predicates::ord::eq(3),
         ));
-    let out = Command::cargo_bin("jobtag")
-        .unwrap()
-        .args(["tally", labelled.to_str().unwrap(), "--format", "csv"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).unwrap();
+    let out = tally_of(&labelled, &["--format", "csv"]);
     let python = out
         .lines()
         .find(|l| l.starts_with("all,") && l.contains(",Python,"))

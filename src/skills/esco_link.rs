@@ -247,6 +247,10 @@ impl EscoLinker {
             .flatten()
             .copied()
             .collect();
+        if found.is_empty() {
+            // No label shares a word with the name: nothing to score.
+            return None;
+        }
         found.sort_unstable();
         let q = self.query(name);
         let candidates = found
