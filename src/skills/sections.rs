@@ -2,7 +2,7 @@
 //! have"), which would merely like it ("Nice to have", "Bonus"), and which
 //! only mention it ("Our stack", "About us").
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -384,6 +384,10 @@ pub struct Sections<'a> {
     lines: Vec<Line>,
     /// The sentence last asked about: `(start, end, level)`.
     last: Cell<Option<(usize, usize, Requirement)>>,
+    /// Every content-line sentence asked about so far, sorted by start:
+    /// the skill rules and the span tagger each ask about the same
+    /// sentences, and reading one for markers costs more than finding it here.
+    known: RefCell<Vec<(usize, usize, Requirement)>>,
 }
 
 /// One line of the text, in byte offsets.
@@ -403,6 +407,26 @@ static REQUIRED_LEAD: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("valid pattern")
 });
+
+/// Can [`REQUIRED_LEAD`] match `sentence`? False only where it cannot: its
+/// first ASCII word byte (`\W*` skips no letter, digit or `_`) is not the
+/// first letter of any of its phrases. A non-ASCII character first is left
+/// to the regex. Most sentences with a colon are turned away here, for
+/// less than the cost of starting a regex search.
+fn may_lead_with_requirement(sentence: &str) -> bool {
+    for b in sentence.bytes() {
+        if b >= 0x80 {
+            return true;
+        }
+        if b.is_ascii_alphanumeric() || b == b'_' {
+            return matches!(
+                b.to_ascii_lowercase(),
+                b'r' | b'm' | b'b' | b'q' | b'w' | b'y'
+            );
+        }
+    }
+    false
+}
 
 impl<'a> Sections<'a> {
     /// Split `text` into lines and give each the level of the section it is
@@ -444,6 +468,7 @@ impl<'a> Sections<'a> {
             text,
             lines,
             last: Cell::new(None),
+            known: RefCell::new(Vec::new()),
         }
     }
 
@@ -498,8 +523,17 @@ impl<'a> Sections<'a> {
         if line.heading {
             return line.level;
         }
-        let (a, b) = sentence_around(self.text.as_bytes(), line.start, line.end, pos);
-        let level = self.sentence_level(a, b, line.level);
+        let mut known = self.known.borrow_mut();
+        let k = known.partition_point(|&(_, b, _)| b <= pos);
+        let (a, b, level) = match known.get(k) {
+            Some(&(a, b, level)) if a <= pos => (a, b, level),
+            _ => {
+                let (a, b) = sentence_around(self.text.as_bytes(), line.start, line.end, pos);
+                let level = self.sentence_level(a, b, line.level);
+                known.insert(k, (a, b, level));
+                (a, b, level)
+            }
+        };
         self.last.set(Some((a, b, level)));
         level
     }
@@ -512,6 +546,7 @@ impl<'a> Sections<'a> {
         if preferred {
             Requirement::Preferred
         } else if memchr::memchr(b':', sentence.as_bytes()).is_some()
+            && may_lead_with_requirement(sentence)
             && REQUIRED_LEAD.is_match(sentence)
             || (required && section == Requirement::Mentioned)
         {
@@ -728,6 +763,26 @@ mod tests {
                 heading_level(&line),
                 "{line:?}"
             );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_lead_prefilter_turns_away_only_what_the_regex_would(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "Requirements", "required skills", "Must-haves", "must have", "Minimum ",
+                    "basic ", "qualifications", "What you bring", "you have", "Your profile",
+                    "we expect", "Skills", "1.", "_", "• ", "- ", " ", ":", "é", "Ÿou have",
+                    "ſ", "K", "the", "\u{212a}",
+                ]),
+                0..6,
+            ),
+        ) {
+            let sentence = parts.concat();
+            if !may_lead_with_requirement(&sentence) {
+                proptest::prop_assert!(!REQUIRED_LEAD.is_match(&sentence), "{sentence:?}");
+            }
         }
     }
 

@@ -82,27 +82,61 @@ pub(crate) fn words(text: &str, offset: usize) -> Vec<Word> {
 pub(crate) fn words_into(text: &str, offset: usize, out: &mut Vec<Word>) {
     out.clear();
     let bytes = text.as_bytes();
-    let mut start = None;
     let mut i = 0;
-    while i <= bytes.len() {
-        // ASCII bytes are read as bytes; a multi-byte character is decoded.
-        let (space, len) = match bytes.get(i) {
-            None => (true, 1),
-            Some(&b) if b < 0x80 => (matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c), 1),
-            Some(_) => text[i..]
-                .chars()
-                .next()
-                .map_or((false, 1), |c| (c.is_whitespace(), c.len_utf8())),
-        };
+    while i < bytes.len() {
+        // Whitespace, then a word, each in a loop of its own; ASCII bytes by
+        // a table, a multi-byte character decoded (this reads every byte the
+        // span tagger tags).
+        let (space, len) = space_at(text, i);
         if space {
-            if let Some(s) = start.take() {
-                out.push(trim_word(text, s, i, offset));
-            }
-        } else if start.is_none() {
-            start = Some(i);
+            i += len;
+            continue;
         }
+        let start = i;
         i += len;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if ASCII_WORD_BYTE[usize::from(b)] {
+                i += 1;
+                continue;
+            }
+            let (space, len) = space_at(text, i);
+            if space {
+                break;
+            }
+            i += len;
+        }
+        out.push(trim_word(text, start, i, offset));
     }
+}
+
+/// Does `text[i..]` start with whitespace, and how long is its first
+/// character?
+#[inline]
+fn space_at(text: &str, i: usize) -> (bool, usize) {
+    match text.as_bytes()[i] {
+        b if b < 0x80 => (is_ascii_space(b), 1),
+        _ => text[i..]
+            .chars()
+            .next()
+            .map_or((false, 1), |c| (c.is_whitespace(), c.len_utf8())),
+    }
+}
+
+/// ASCII bytes that are not whitespace.
+static ASCII_WORD_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x80 {
+        table[b] = !is_ascii_space(b as u8);
+        b += 1;
+    }
+    table
+};
+
+/// ASCII whitespace as `char::is_whitespace` has it.
+const fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
 }
 
 fn is_leading_punct(c: char) -> bool {
@@ -120,6 +154,25 @@ fn is_trailing_punct(c: char) -> bool {
 }
 
 fn trim_word(text: &str, s: usize, e: usize, offset: usize) -> Word {
+    let token = &text[s..e];
+    let bytes = token.as_bytes();
+    // Most words begin and end with a letter or digit: nothing to trim.
+    if bytes.first().is_some_and(u8::is_ascii_alphanumeric)
+        && bytes.last().is_some_and(u8::is_ascii_alphanumeric)
+    {
+        return Word {
+            start: s + offset,
+            end: e + offset,
+            token_start: s + offset,
+            token_end: e + offset,
+        };
+    }
+    trim_word_by_chars(text, s, e, offset)
+}
+
+/// [`trim_word`] for any token, character by character (the reference for
+/// its fast path).
+fn trim_word_by_chars(text: &str, s: usize, e: usize, offset: usize) -> Word {
     let token = &text[s..e];
     let lead = token.len() - token.trim_start_matches(is_leading_punct).len();
     let rest = &token[lead..];
@@ -141,12 +194,15 @@ fn trim_word(text: &str, s: usize, e: usize, offset: usize) -> Word {
 /// keys made from these hashes: the function must never change, which a
 /// hashing crate's `Hasher` does not promise.
 fn fnv(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
+    bytes.iter().fold(FNV_OFFSET, |h, &b| fnv_step(h, b))
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// One byte of [`fnv`].
+#[inline]
+fn fnv_step(h: u64, b: u8) -> u64 {
+    (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
 }
 
 /// A feature key: a template number and one or two hashes, mixed (the
@@ -171,6 +227,36 @@ pub(crate) fn category_hash(category: &str) -> u64 {
 /// kept on the stack (it is made for every word the tagger has not seen
 /// lately).
 fn shape(word: &str) -> ([u8; 24], usize) {
+    if !word.is_ascii() {
+        return shape_by_chars(word);
+    }
+    // ASCII (nearly every word): byte classes, as the character test gives.
+    let mut out = [0u8; 24];
+    let mut n = 0;
+    for &b in word.as_bytes().iter().take(24) {
+        let s = ascii_shape(b);
+        if n == 0 || out[n - 1] != s || !matches!(s, b'X' | b'x' | b'd') {
+            out[n] = s;
+            n += 1;
+        }
+    }
+    (out, n)
+}
+
+/// The shape class of an ASCII byte: `X`, `x`, `d`, or itself.
+#[inline]
+fn ascii_shape(b: u8) -> u8 {
+    match b {
+        b'A'..=b'Z' => b'X',
+        b'a'..=b'z' => b'x',
+        b'0'..=b'9' => b'd',
+        _ => b,
+    }
+}
+
+/// [`shape`] of any word, character by character (the reference for its
+/// ASCII path).
+fn shape_by_chars(word: &str) -> ([u8; 24], usize) {
     let mut out = [0u8; 24];
     let mut n = 0;
     for c in word.chars().take(24) {
@@ -224,21 +310,47 @@ struct WordHashes {
 const NO_WORD: u64 = 0x6e6f_6e65;
 
 fn word_hashes(word: &str) -> WordHashes {
-    // ASCII words (nearly all) in stack buffers; others through `String`.
-    if word.is_ascii() && word.len() <= 64 {
-        let mut lower = [0u8; 64];
-        let lower = &mut lower[..word.len()];
-        lower.copy_from_slice(word.as_bytes());
-        lower.make_ascii_lowercase();
-        let (sh, sh_len) = shape(word);
-        let n = lower.len();
-        return WordHashes {
-            lower: fnv(lower),
-            shape: fnv(&sh[..sh_len]),
-            prefix: fnv(&lower[..n.min(3)]),
-            suffix: fnv(&lower[n.saturating_sub(3)..]),
-        };
+    let bytes = word.as_bytes();
+    if !word.is_ascii() || bytes.len() > 64 {
+        return word_hashes_of_any(word);
     }
+    // ASCII words (nearly all): one pass, no buffers. FNV-1a reads bytes in
+    // order, so the prefix's hash is the lower-cased word's after 3 bytes,
+    // and the shape's bytes are hashed as they are made.
+    let mut lower = FNV_OFFSET;
+    let mut prefix = FNV_OFFSET;
+    let mut shape = FNV_OFFSET;
+    let mut last_shape = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        lower = fnv_step(lower, b.to_ascii_lowercase());
+        if i == 2 {
+            prefix = lower;
+        }
+        if i < 24 {
+            let s = ascii_shape(b);
+            if last_shape != Some(s) || !matches!(s, b'X' | b'x' | b'd') {
+                shape = fnv_step(shape, s);
+                last_shape = Some(s);
+            }
+        }
+    }
+    if bytes.len() < 3 {
+        prefix = lower;
+    }
+    let suffix = bytes[bytes.len().saturating_sub(3)..]
+        .iter()
+        .fold(FNV_OFFSET, |h, &b| fnv_step(h, b.to_ascii_lowercase()));
+    WordHashes {
+        lower,
+        shape,
+        prefix,
+        suffix,
+    }
+}
+
+/// [`word_hashes`] of any word, through a lower-cased `String` (the
+/// reference for its ASCII path).
+fn word_hashes_of_any(word: &str) -> WordHashes {
     let lower = word.to_lowercase();
     let (sh, sh_len) = shape(word);
     WordHashes {
@@ -629,24 +741,30 @@ impl Default for WordCache {
 #[derive(Default)]
 struct Scratch {
     cache: WordCache,
-    cached: Vec<CachedWord>,
     emissions: Vec<[f32; TAGS]>,
     keys: Vec<u64>,
     back: Vec<[u8; TAGS]>,
-    /// Per word: its cache key and slot (none for a token too long).
-    slots: Vec<Option<(u128, usize)>>,
 }
 
-/// A token of up to 15 bytes as one number: its bytes, then its length in
-/// the last byte (so "a" and "a\0" differ).
-fn short_key(token: &str) -> Option<u128> {
-    let bytes = token.as_bytes();
+/// A token of up to 15 bytes (`text[start..start + len]`) as one number:
+/// its bytes, then its length in the last byte (so "a" and "a\0" differ).
+fn short_key(text: &str, start: usize, len: usize) -> Option<u128> {
+    if len >= 16 {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let len_byte = (len as u128) << 120;
+    // Sixteen bytes from the token's start when the text has them: one load
+    // and a mask instead of a copy of `len` bytes.
+    if let Some(sixteen) = bytes.get(start..start + 16) {
+        let mut b = [0u8; 16];
+        b.copy_from_slice(sixteen);
+        let mask = (1u128 << (8 * len)) - 1;
+        return Some((u128::from_le_bytes(b) & mask) | len_byte);
+    }
     let mut key = [0u8; 16];
-    key.get_mut(..bytes.len())
-        .filter(|_| bytes.len() < 16)?
-        .copy_from_slice(bytes);
-    key[15] = bytes.len() as u8;
-    Some(u128::from_le_bytes(key))
+    key[..len].copy_from_slice(bytes.get(start..start + len)?);
+    Some(u128::from_le_bytes(key) | len_byte)
 }
 
 /// Situations kept before the cache starts over.
@@ -676,19 +794,29 @@ impl Tables {
     }
 
     fn unigram(&self, h: &WordHashes) -> [[f32; TAGS]; 5] {
-        // The keys of `unigram_keys`, in its order, without a buffer (this
-        // runs for every word not in the per-thread cache).
+        // The keys of `unigram_keys`, in its order, looked up one by one
+        // (this runs for every word not in the per-thread cache).
+        let weight = |template: u8, hash: u64| {
+            self.weights
+                .get(&key(template, hash, 0))
+                .copied()
+                .unwrap_or_default()
+        };
+        let mut own = [0f32; TAGS];
+        for (template, hash) in [
+            (template::WORD, h.lower),
+            (template::SHAPE, h.shape),
+            (template::PREFIX, h.prefix),
+            (template::SUFFIX, h.suffix),
+        ] {
+            add(&mut own, &weight(template, hash));
+        }
         [
-            self.sum(&[key(template::NEXT2, h.lower, 0)]),
-            self.sum(&[key(template::NEXT, h.lower, 0)]),
-            self.sum(&[
-                key(template::WORD, h.lower, 0),
-                key(template::SHAPE, h.shape, 0),
-                key(template::PREFIX, h.prefix, 0),
-                key(template::SUFFIX, h.suffix, 0),
-            ]),
-            self.sum(&[key(template::PREV, h.lower, 0)]),
-            self.sum(&[key(template::PREV2, h.lower, 0)]),
+            weight(template::NEXT2, h.lower),
+            weight(template::NEXT, h.lower),
+            own,
+            weight(template::PREV, h.lower),
+            weight(template::PREV2, h.lower),
         ]
     }
 }
@@ -755,11 +883,9 @@ impl SpanModel {
             let mut scratch = scratch.borrow_mut();
             let Scratch {
                 cache,
-                cached,
                 emissions,
                 keys,
                 back,
-                slots,
             } = &mut *scratch;
             if cache.model != tables.id || cache.situations.len() > SITUATION_CACHE_LIMIT {
                 cache.slots.fill((
@@ -771,56 +897,69 @@ impl SpanModel {
                 cache.situations.clear();
                 cache.model = tables.id;
             }
-            cached.clear();
-            // First the words' slots, reading each slot's key: the loads go
-            // out together (no branch between them) rather than one cache
-            // miss after another in the loop below.
-            slots.clear();
-            let mut hits = 0;
-            for w in words {
-                let short = short_key(&text[w.token_start..w.token_end]);
-                let slot = short.map(|k| {
-                    let mixed = (k as u64 ^ (k >> 64) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-                    let i = (mixed >> 52) as usize & (WORD_CACHE_SLOTS - 1);
-                    hits += usize::from(cache.slots[i].0 == k);
-                    (k, i)
-                });
-                slots.push(slot);
-            }
-            // The count is not needed: it keeps the compiler from dropping
-            // the reads.
-            std::hint::black_box(hits);
-            cached.reserve(words.len());
-            for (w, slot) in words.iter().zip(slots.iter()) {
-                if let Some((k, i)) = *slot {
-                    if cache.slots[i].0 == k {
-                        cached.push(cache.slots[i].1);
-                        continue;
-                    }
-                }
-                let mut unigram = tables.unigram(&word_hashes(&text[w.start..w.end]));
-                keys.clear();
-                punct_key(text, w, keys);
-                add(&mut unigram[2], &tables.sum(keys));
-                let c = CachedWord { unigram };
-                if let Some((k, i)) = *slot {
-                    cache.slots[i] = (k, c);
-                }
-                cached.push(c);
-            }
+            // Each word adds what it brings to itself and its neighbours
+            // (`unigram[slot]` to the word `slot - 2` places after it),
+            // read straight from its cache slot, not copied. Words go last
+            // to first, so that each word's emission sums the same terms in
+            // the same order as reading its neighbours at offsets -2, -1, 0,
+            // 1, 2 in turn (the same floating-point result), then its
+            // situation.
+            let n = words.len();
+            // Two slots of padding at each end take what the first and
+            // last words bring to neighbours they lack (word `i` is at
+            // `i + 2`), so that no add is checked.
             emissions.clear();
-            for i in 0..words.len() {
-                let mut e = [0f32; TAGS];
-                for (slot, offset) in (-2isize..=2).enumerate() {
-                    let j = i as isize - offset;
-                    match usize::try_from(j).ok().and_then(|j| cached.get(j)) {
-                        Some(c) => add(&mut e, &c.unigram[slot]),
-                        None => add(&mut e, &tables.no_word[slot]),
-                    }
+            emissions.resize(n + 4, [0f32; TAGS]);
+            // No word two or one places after the last ones.
+            for (i, e) in emissions[2..n + 2]
+                .iter_mut()
+                .enumerate()
+                .skip(n.saturating_sub(2))
+            {
+                add(e, &tables.no_word[0]);
+                if i + 1 == n {
+                    add(e, &tables.no_word[1]);
                 }
+            }
+            for (j, w) in words.iter().enumerate().rev() {
+                let token = &text[w.token_start..w.token_end];
+                let found = short_key(text, w.token_start, token.len()).map(|k| {
+                    let mixed = (k as u64 ^ (k >> 64) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+                    (k, (mixed >> 52) as usize & (WORD_CACHE_SLOTS - 1))
+                });
+                let computed;
+                let word = match found {
+                    Some((k, i)) if cache.slots[i].0 == k => &cache.slots[i].1,
+                    _ => {
+                        let mut unigram = tables.unigram(&word_hashes(&text[w.start..w.end]));
+                        keys.clear();
+                        punct_key(text, w, keys);
+                        add(&mut unigram[2], &tables.sum(keys));
+                        computed = CachedWord { unigram };
+                        if let Some((k, i)) = found {
+                            cache.slots[i] = (k, computed);
+                        }
+                        &computed
+                    }
+                };
+                // To the words at j + 2, j + 1, j, j - 1, j - 2 (padded
+                // places j + 4 down to j).
+                for (e, contribution) in emissions[j..j + 5].iter_mut().zip(&word.unigram) {
+                    add(e, contribution);
+                }
+            }
+            let inner = &mut emissions[2..n + 2];
+            // No word one or two places before the first ones.
+            for (i, e) in inner.iter_mut().enumerate().take(2) {
+                if i == 0 {
+                    add(e, &tables.no_word[3]);
+                }
+                add(e, &tables.no_word[4]);
+            }
+            for (i, e) in inner.iter_mut().enumerate() {
                 let situation = Situation::of(marks, levels, i);
                 if situation.is_plain() {
-                    add(&mut e, &tables.plain[usize::from(situation.level)]);
+                    add(e, &tables.plain[usize::from(situation.level)]);
                 } else {
                     let sum = cache
                         .situations
@@ -830,11 +969,10 @@ impl SpanModel {
                             situation.keys(keys);
                             tables.sum(keys)
                         });
-                    add(&mut e, sum);
+                    add(e, sum);
                 }
-                emissions.push(e);
             }
-            viterbi_into(emissions, &self.transitions, back, tags);
+            viterbi_into(&emissions[2..n + 2], &self.transitions, back, tags);
         })
     }
 }
@@ -1019,7 +1157,69 @@ mod tests {
         s
     }
 
+    /// Words as [`words_into`] finds them, the plain way: split at every
+    /// whitespace character, each trimmed character by character.
+    fn words_by_chars(text: &str) -> Vec<Word> {
+        let mut out = Vec::new();
+        let mut start = None;
+        let ends = text
+            .char_indices()
+            .chain(std::iter::once((text.len(), ' ')));
+        for (i, c) in ends {
+            if !c.is_whitespace() {
+                start = start.or(Some(i));
+            } else if let Some(s) = start.take() {
+                out.push(trim_word_by_chars(text, s, i, 7));
+            }
+        }
+        out
+    }
+
     proptest::proptest! {
+        #[test]
+        fn words_are_those_of_a_split_by_characters(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "Java", "C++", "(Node.js)", "SQL.", "-", " ", "  ", "\t", "\n", "\r\n",
+                    "\u{a0}", "\u{2003}", "é", "“ML”", "•", "x,", "\u{b}", "3.5", "'", "«a»",
+                ]),
+                0..12,
+            ),
+        ) {
+            let text = parts.concat();
+            let mut fast = Vec::new();
+            words_into(&text, 7, &mut fast);
+            proptest::prop_assert_eq!(fast, words_by_chars(&text));
+        }
+
+        #[test]
+        fn ascii_shapes_are_those_of_the_character_test(word in "[ -~]{0,30}") {
+            proptest::prop_assert_eq!(shape(&word), shape_by_chars(&word));
+        }
+
+        #[test]
+        fn short_keys_are_the_token_bytes_and_length(
+            text in "[a-z+#. ]{0,40}",
+            start in 0usize..40,
+            len in 0usize..20,
+        ) {
+            let Some(token) = text.as_bytes().get(start..start + len) else {
+                return Ok(());
+            };
+            let expected = (len < 16).then(|| {
+                let mut key = [0u8; 16];
+                key[..len].copy_from_slice(token);
+                key[15] = len as u8;
+                u128::from_le_bytes(key)
+            });
+            proptest::prop_assert_eq!(short_key(&text, start, len), expected);
+        }
+
+        #[test]
+        fn ascii_word_hashes_are_those_of_the_general_path(word in "[ -~]{0,70}") {
+            proptest::prop_assert_eq!(word_hashes(&word), word_hashes_of_any(&word));
+        }
+
         #[test]
         fn viterbi_finds_the_best_sequence(
             e in proptest::collection::vec(proptest::array::uniform3(-4i8..4), 1..7),
