@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::server::Server;
+use common::server::{http, Server};
 
 struct Fetched {
     status: u16,
@@ -14,7 +14,7 @@ struct Fetched {
 }
 
 fn fetch(s: &Server, path: &str) -> Fetched {
-    fetch_with(&ureq::agent(), s, path)
+    fetch_with(http(), s, path)
 }
 
 /// [`fetch`] through `agent`.
@@ -121,7 +121,7 @@ fn the_policy_allows_this_origin_only() {
     assert!(!csp.contains("unsafe"), "{csp}");
     assert!(!csp.contains("http"), "{csp}");
     // JSON routes are not pages and carry no page policy.
-    let r = ureq::get(&s.url("/healthz")).call().unwrap();
+    let r = http().get(&s.url("/healthz")).call().unwrap();
     assert!(r.header("content-security-policy").is_none());
 }
 

@@ -487,23 +487,38 @@ async fn shutdown_signal() {
 }
 
 /// Logs on stderr: `RUST_LOG` (default `info`), colour only on a terminal,
-/// text or JSON lines.
-fn init_logs(format: LogFormat) {
+/// text or JSON lines. A thread of their own writes them: when stderr is not
+/// read fast enough (a pipe nobody drains fills after a few hundred request
+/// lines), lines are dropped and counted instead of blocking the requests
+/// that log them. Keep the guard until exit: dropping it flushes the lines
+/// still queued.
+fn init_logs(
+    format: LogFormat,
+) -> (
+    tracing_appender::non_blocking::WorkerGuard,
+    tracing_appender::non_blocking::ErrorCounter,
+) {
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(true)
+        .thread_name("jobtag-logs")
+        .finish(std::io::stderr());
+    let dropped = writer.error_counter();
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(writer);
     let _ = match format {
         LogFormat::Text => builder
             .with_ansi(std::io::stderr().is_terminal())
             .try_init(),
         LogFormat::Json => builder.json().with_ansi(false).try_init(),
     };
+    (guard, dropped)
 }
 
 pub fn run(args: ServeArgs) -> Result<()> {
-    init_logs(args.log_format);
+    let (_log_guard, dropped_log_lines) = init_logs(args.log_format);
     let model = args.labeller.build()?;
     let model_json = super::info::model_json(model.model());
     let version = format!(
@@ -540,6 +555,13 @@ pub fn run(args: ServeArgs) -> Result<()> {
             .with_graceful_shutdown(shutdown_signal())
             .await
             .context("serving")?;
+        let dropped = dropped_log_lines.dropped_lines();
+        if dropped > 0 {
+            tracing::warn!(
+                dropped,
+                "log lines dropped: stderr was not read fast enough"
+            );
+        }
         tracing::info!("stopped");
         Ok(())
     })
