@@ -13,7 +13,8 @@ postings=$1; shift
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for n in 2000 5000; do
-  while [ "$(wc -l < "$work/in$n.jsonl" 2>/dev/null || echo 0)" -lt $n ]; do
+  : > "$work/in$n.jsonl"
+  while [ "$(wc -l < "$work/in$n.jsonl")" -lt $n ]; do
     cat "$postings" >> "$work/in$n.jsonl"
   done
   head -n $n "$work/in$n.jsonl" > "$work/rows$n.jsonl"
