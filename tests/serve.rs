@@ -370,12 +370,25 @@ fn metrics_parse_as_prometheus_text() {
 fn requests_are_answered_when_nobody_reads_the_logs() {
     // Each answered request logs a line of about 130 bytes to stderr; a pipe
     // holds 64 KiB. With logs written in the request's own task the server
-    // stopped answering after about 420 requests (seen in a CI run's hang).
-    let s = Server::start_not_reading_stderr(&[]);
+    // stopped answering after about 420 requests (the likely cause of a CI
+    // run's hang). Now lines wait in a queue (16 here), then are dropped and
+    // counted, and the server still exits cleanly.
+    let s = Server::start_not_reading_stderr(&["--log-queue-lines", "16"]);
     for i in 0..1500 {
         let (status, _) = s.post("/v1/label", r#"{"title":"Nurse"}"#);
         assert_eq!(status, 200, "request {i}");
     }
+    let (status, metrics) = s.get("/metrics");
+    assert_eq!(status, 200);
+    let dropped: f64 = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("jobtag_log_lines_dropped_total "))
+        .expect("the dropped-lines counter")
+        .parse()
+        .unwrap();
+    assert!(dropped > 0.0, "{metrics}");
+    let output = s.terminate();
+    assert!(output.status.success(), "{:?}", output.status);
 }
 
 // ---- request ids ----

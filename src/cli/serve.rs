@@ -105,6 +105,11 @@ pub struct ServeArgs {
     /// (one object per line, for log shippers).
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
+    /// Log lines that may wait for a slow stderr before lines are dropped
+    /// (and counted in `jobtag_log_lines_dropped_total`); requests never
+    /// wait for their log lines.
+    #[arg(long, default_value_t = 10_000)]
+    log_queue_lines: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -252,7 +257,7 @@ async fn readyz() -> Json<Status> {
 #[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200,
     description = "jobtag_requests_total{route,status}, jobtag_request_duration_seconds{route} \
                    (histogram), jobtag_postings_labelled_total, jobtag_label_jobs_running, \
-                   jobtag_model_info{version}.",
+                   jobtag_log_lines_dropped_total, jobtag_model_info{version}.",
     body = String, content_type = "text/plain")))]
 async fn metrics(State(state): State<Arc<AppState>>) -> Response {
     (
@@ -488,18 +493,20 @@ async fn shutdown_signal() {
 
 /// Logs on stderr: `RUST_LOG` (default `info`), colour only on a terminal,
 /// text or JSON lines. A thread of their own writes them: when stderr is not
-/// read fast enough (a pipe nobody drains fills after a few hundred request
-/// lines), lines are dropped and counted instead of blocking the requests
-/// that log them. Keep the guard until exit: dropping it flushes the lines
-/// still queued.
+/// read fast enough (a pipe nobody drains fills after about 420 request
+/// lines), up to `queue_lines` lines wait, then lines are dropped and
+/// counted instead of blocking the requests that log them. Keep the guard
+/// until [`finish_logs`].
 fn init_logs(
     format: LogFormat,
+    queue_lines: usize,
 ) -> (
     tracing_appender::non_blocking::WorkerGuard,
     tracing_appender::non_blocking::ErrorCounter,
 ) {
     let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
         .lossy(true)
+        .buffered_lines_limit(queue_lines.max(1))
         .thread_name("jobtag-logs")
         .finish(std::io::stderr());
     let dropped = writer.error_counter();
@@ -517,8 +524,29 @@ fn init_logs(
     (guard, dropped)
 }
 
+/// The last log line, then the queued lines flushed, unless stderr is stuck:
+/// when even the last line could not be queued, a flush cannot finish either,
+/// and the log writer's guard would then report its failure on stdout (which
+/// a supervisor may have closed) instead of exiting quietly.
+fn finish_logs(
+    guard: tracing_appender::non_blocking::WorkerGuard,
+    dropped_log_lines: &tracing_appender::non_blocking::ErrorCounter,
+) {
+    let dropped = dropped_log_lines.dropped_lines();
+    if dropped > 0 {
+        tracing::warn!(
+            dropped,
+            "log lines dropped: stderr was not read fast enough"
+        );
+    }
+    tracing::info!("stopped");
+    if dropped_log_lines.dropped_lines() > dropped {
+        std::mem::forget(guard);
+    }
+}
+
 pub fn run(args: ServeArgs) -> Result<()> {
-    let (_log_guard, dropped_log_lines) = init_logs(args.log_format);
+    let (log_guard, dropped_log_lines) = init_logs(args.log_format, args.log_queue_lines);
     let model = args.labeller.build()?;
     let model_json = super::info::model_json(model.model());
     let version = format!(
@@ -527,7 +555,7 @@ pub fn run(args: ServeArgs) -> Result<()> {
         model_json["trained_on"].as_str().unwrap_or("unknown")
     );
     let state = Arc::new(AppState {
-        metrics: Metrics::new(&version),
+        metrics: Metrics::new(&version, Some(dropped_log_lines.clone())),
         model_json,
         model,
         openapi_json: api::ApiDoc::openapi()
@@ -542,7 +570,7 @@ pub fn run(args: ServeArgs) -> Result<()> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    runtime.block_on(async move {
+    let served = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.addr)
             .await
             .with_context(|| format!("binding {}", args.addr))?;
@@ -555,14 +583,8 @@ pub fn run(args: ServeArgs) -> Result<()> {
             .with_graceful_shutdown(shutdown_signal())
             .await
             .context("serving")?;
-        let dropped = dropped_log_lines.dropped_lines();
-        if dropped > 0 {
-            tracing::warn!(
-                dropped,
-                "log lines dropped: stderr was not read fast enough"
-            );
-        }
-        tracing::info!("stopped");
-        Ok(())
-    })
+        anyhow::Ok(())
+    });
+    finish_logs(log_guard, &dropped_log_lines);
+    served
 }

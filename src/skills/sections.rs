@@ -387,6 +387,8 @@ pub struct Sections<'a> {
     /// Every content-line sentence asked about so far, sorted by start:
     /// the skill rules and the span tagger each ask about the same
     /// sentences, and reading one for markers costs more than finding it here.
+    /// Callers ask from the start of the text onwards (each pass in order),
+    /// so a new sentence is nearly always pushed at the end.
     known: RefCell<Vec<(usize, usize, Requirement)>>,
 }
 

@@ -221,28 +221,6 @@ pub(crate) fn category_hash(category: &str) -> u64 {
     fnv(category.as_bytes())
 }
 
-/// A word's shape: letters and digits mapped to `X`, `x`, `d`, runs
-/// collapsed ("Node.js" → "Xx.x", "AWS" → "X", "C++" → "X++"), other
-/// non-ASCII as `~`; from the first 24 characters, so at most 24 bytes,
-/// kept on the stack (it is made for every word the tagger has not seen
-/// lately).
-fn shape(word: &str) -> ([u8; 24], usize) {
-    if !word.is_ascii() {
-        return shape_by_chars(word);
-    }
-    // ASCII (nearly every word): byte classes, as the character test gives.
-    let mut out = [0u8; 24];
-    let mut n = 0;
-    for &b in word.as_bytes().iter().take(24) {
-        let s = ascii_shape(b);
-        if n == 0 || out[n - 1] != s || !matches!(s, b'X' | b'x' | b'd') {
-            out[n] = s;
-            n += 1;
-        }
-    }
-    (out, n)
-}
-
 /// The shape class of an ASCII byte: `X`, `x`, `d`, or itself.
 #[inline]
 fn ascii_shape(b: u8) -> u8 {
@@ -254,8 +232,11 @@ fn ascii_shape(b: u8) -> u8 {
     }
 }
 
-/// [`shape`] of any word, character by character (the reference for its
-/// ASCII path).
+/// A word's shape, character by character: letters and digits mapped to
+/// `X`, `x`, `d`, runs collapsed ("Node.js" → "Xx.x", "AWS" → "X", "C++" →
+/// "X++"), other non-ASCII as `~`; from the first 24 characters, so at most
+/// 24 bytes, on the stack. [`word_hashes`] hashes the same bytes of an ASCII
+/// word as it reads it.
 fn shape_by_chars(word: &str) -> ([u8; 24], usize) {
     let mut out = [0u8; 24];
     let mut n = 0;
@@ -352,7 +333,7 @@ fn word_hashes(word: &str) -> WordHashes {
 /// reference for its ASCII path).
 fn word_hashes_of_any(word: &str) -> WordHashes {
     let lower = word.to_lowercase();
-    let (sh, sh_len) = shape(word);
+    let (sh, sh_len) = shape_by_chars(word);
     WordHashes {
         lower: fnv(lower.as_bytes()),
         shape: fnv(&sh[..sh_len]),
@@ -942,8 +923,8 @@ impl SpanModel {
                         &computed
                     }
                 };
-                // To the words at j + 2, j + 1, j, j - 1, j - 2 (padded
-                // places j + 4 down to j).
+                // `unigram[0..5]` to the words j - 2 ..= j + 2 (padded
+                // places j .. j + 5).
                 for (e, contribution) in emissions[j..j + 5].iter_mut().zip(&word.unigram) {
                     add(e, contribution);
                 }
@@ -1190,29 +1171,6 @@ mod tests {
             let mut fast = Vec::new();
             words_into(&text, 7, &mut fast);
             proptest::prop_assert_eq!(fast, words_by_chars(&text));
-        }
-
-        #[test]
-        fn ascii_shapes_are_those_of_the_character_test(word in "[ -~]{0,30}") {
-            proptest::prop_assert_eq!(shape(&word), shape_by_chars(&word));
-        }
-
-        #[test]
-        fn short_keys_are_the_token_bytes_and_length(
-            text in "[a-z+#. ]{0,40}",
-            start in 0usize..40,
-            len in 0usize..20,
-        ) {
-            let Some(token) = text.as_bytes().get(start..start + len) else {
-                return Ok(());
-            };
-            let expected = (len < 16).then(|| {
-                let mut key = [0u8; 16];
-                key[..len].copy_from_slice(token);
-                key[15] = len as u8;
-                u128::from_le_bytes(key)
-            });
-            proptest::prop_assert_eq!(short_key(&text, start, len), expected);
         }
 
         #[test]

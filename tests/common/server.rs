@@ -25,8 +25,9 @@ pub struct Server {
     pub child: Child,
     pub base: String,
     /// What the server writes to stderr (its request log), read as it comes
-    /// by a thread of its own: a pipe nobody reads fills after about 500
-    /// logged requests, and the server then blocks on its next log line.
+    /// by a thread of its own: a pipe nobody reads fills after about 420
+    /// logged requests (64 KiB), and a server that wrote its logs itself
+    /// then blocked on its next log line.
     stderr: Option<std::thread::JoinHandle<Vec<u8>>>,
     /// Stderr left unread ([`Server::start_not_reading_stderr`]).
     _unread: Option<std::process::ChildStderr>,
@@ -38,7 +39,8 @@ impl Server {
     }
 
     /// A server whose stderr pipe nobody reads, as under a careless
-    /// supervisor: it fills after a few hundred logged requests.
+    /// supervisor: it fills after about 420 logged requests. `terminate`
+    /// returns no stderr for it.
     pub fn start_not_reading_stderr(extra: &[&str]) -> Server {
         Self::start_with(extra, false)
     }

@@ -7,7 +7,9 @@
 //! `jobtag_request_duration_seconds{route}` (histogram),
 //! `jobtag_postings_labelled_total`, `jobtag_label_jobs_running` (labelling
 //! jobs on the blocking pool: with the concurrency design of `serve` it never
-//! exceeds `--max-concurrent`) and `jobtag_model_info{version} 1`.
+//! exceeds `--max-concurrent`), `jobtag_log_lines_dropped_total` (log lines
+//! dropped because stderr was not read fast enough) and
+//! `jobtag_model_info{version} 1`.
 
 use std::sync::atomic::AtomicU64;
 use std::time::Duration;
@@ -51,6 +53,10 @@ pub(super) struct Metrics {
     latency: Family<RouteLabel, Histogram, fn() -> Histogram>,
     postings: Counter,
     jobs_running: Gauge<i64, std::sync::atomic::AtomicI64>,
+    log_lines_dropped: Counter,
+    /// The log writer's own count, carried into `log_lines_dropped` when
+    /// the metrics are read (the lock keeps two reads from both adding it).
+    dropped_source: Option<std::sync::Mutex<tracing_appender::non_blocking::ErrorCounter>>,
 }
 
 /// Marks a labelling job as running until dropped.
@@ -63,8 +69,12 @@ impl Drop for RunningJob {
 }
 
 impl Metrics {
-    /// Metrics of a service serving the model `model_version`.
-    pub(super) fn new(model_version: &str) -> Self {
+    /// Metrics of a service serving the model `model_version`, whose log
+    /// writer counts its dropped lines in `dropped_log_lines`.
+    pub(super) fn new(
+        model_version: &str,
+        dropped_log_lines: Option<tracing_appender::non_blocking::ErrorCounter>,
+    ) -> Self {
         let mut registry = Registry::default();
         let requests = Family::<RouteStatus, Counter>::default();
         registry.register(
@@ -91,6 +101,12 @@ impl Metrics {
             "Labelling jobs running on the blocking pool",
             jobs_running.clone(),
         );
+        let log_lines_dropped = Counter::<u64, AtomicU64>::default();
+        registry.register(
+            "jobtag_log_lines_dropped",
+            "Log lines dropped because stderr was not read fast enough",
+            log_lines_dropped.clone(),
+        );
         registry.register(
             "jobtag_model",
             "The model being served",
@@ -102,6 +118,8 @@ impl Metrics {
             latency,
             postings,
             jobs_running,
+            log_lines_dropped,
+            dropped_source: dropped_log_lines.map(std::sync::Mutex::new),
         }
     }
 
@@ -133,6 +151,16 @@ impl Metrics {
 
     /// The Prometheus text exposition.
     pub(super) fn render(&self) -> String {
+        if let Some(source) = &self.dropped_source {
+            let source = source
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let now = source.dropped_lines() as u64;
+            let seen = self.log_lines_dropped.get();
+            if now > seen {
+                self.log_lines_dropped.inc_by(now - seen);
+            }
+        }
         let mut out = String::new();
         // Writing to a String cannot fail.
         let _ = prometheus_text::encode(&mut out, &self.registry);
@@ -146,7 +174,7 @@ mod tests {
 
     #[test]
     fn label_values_are_escaped() {
-        let m = Metrics::new("we\"ird\\name\n@2026-01-01");
+        let m = Metrics::new("we\"ird\\name\n@2026-01-01", None);
         m.record("/v1/\"x\"", 200, Duration::from_millis(3));
         let text = m.render();
         assert!(
