@@ -930,3 +930,78 @@ fn the_shipped_catalog_links_python_to_esco_and_onet() {
     );
     assert_eq!(python["onet_code"], "43232405");
 }
+
+/// `jobtag label --catalog-only`: the catalog's skills alone (no
+/// `uncatalogued` ones), roles and seniorities unchanged; it cannot be
+/// asked for together with `--no-skills`.
+#[test]
+fn catalog_only_leaves_out_the_learned_tagger_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(
+        &input,
+        concat!(
+            r#"{"id":1,"title":"Data Scientist","description":"Requirements:\n- Python\n- Experience with entity extraction and topic modelling"}"#,
+            "\n",
+            r#"{"id":2,"title":"Backend Engineer","description":"Must have: Go, Kafka and PostgreSQL."}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    let label = |extra: &[&str]| {
+        jsonl(
+            &jobtag()
+                .arg("label")
+                .arg(&input)
+                .args(["--format", "jsonl"])
+                .args(extra)
+                .assert()
+                .success()
+                .get_output()
+                .stdout,
+        )
+    };
+    let uncatalogued = |rows: &[Value]| {
+        rows.iter()
+            .flat_map(|r| r["skills"].as_array().unwrap())
+            .filter(|s| s["category"] == "uncatalogued")
+            .count()
+    };
+    let (default, catalog_only) = (label(&[]), label(&["--catalog-only"]));
+    assert!(uncatalogued(&default) >= 2, "{default:?}");
+    assert_eq!(uncatalogued(&catalog_only), 0, "{catalog_only:?}");
+    for (d, c) in default.iter().zip(&catalog_only) {
+        for field in [
+            "id",
+            "role",
+            "role_confidence",
+            "seniority",
+            "seniority_confidence",
+        ] {
+            assert_eq!(d[field], c[field]);
+        }
+        let catalogued = |row: &Value| -> Vec<Value> {
+            let skills = row["skills"].as_array().unwrap();
+            skills
+                .iter()
+                .filter(|s| s["category"] != "uncatalogued")
+                .map(|s| s["id"].clone())
+                .collect()
+        };
+        assert_eq!(catalogued(d), catalogued(c));
+    }
+    let both = jobtag()
+        .arg("label")
+        .arg(&input)
+        .args(["--catalog-only", "--no-skills"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let both = String::from_utf8_lossy(&both);
+    assert!(
+        both.contains("--catalog-only") && both.contains("--no-skills"),
+        "{both}"
+    );
+}

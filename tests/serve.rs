@@ -144,6 +144,50 @@ fn min_confidence_per_request_and_per_server() {
     );
 }
 
+/// `?catalog_only=true` (or the server's `--catalog-only`, which a request
+/// may override) leaves out the learned tagger's `uncatalogued` skills.
+#[test]
+fn catalog_only_leaves_out_uncatalogued_skills() {
+    let body = r#"{"title":"Data Scientist","description":"Requirements:\n- Python\n- Experience with entity extraction and topic modelling"}"#;
+    let names = |labels: &Value| -> Vec<String> {
+        labels["skills"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| format!("{} ({})", s["name"], s["category"]))
+            .collect()
+    };
+    let uncatalogued = |labels: &Value| {
+        names(labels)
+            .iter()
+            .filter(|n| n.contains("uncatalogued"))
+            .count()
+    };
+    let s = Server::start(&[]);
+    let (code, all) = s.post("/v1/label", body);
+    assert_eq!(code, 200);
+    assert!(uncatalogued(&all) >= 1, "{all}");
+    let (code, catalog) = s.post("/v1/label?catalog_only=true", body);
+    assert_eq!(code, 200);
+    assert_eq!(uncatalogued(&catalog), 0, "{catalog}");
+    assert!(
+        names(&catalog).iter().any(|n| n.contains("Python")),
+        "{catalog}"
+    );
+    assert_eq!(catalog["role"], all["role"]);
+    assert_error(
+        s.post("/v1/label?catalog_only=perhaps", body),
+        400,
+        "invalid_query",
+    );
+    let fast = Server::start(&["--catalog-only"]);
+    assert_eq!(names(&fast.post("/v1/label", body).1), names(&catalog));
+    assert_eq!(
+        names(&fast.post("/v1/label?catalog_only=false", body).1),
+        names(&all)
+    );
+}
+
 #[test]
 fn bad_requests_get_json_errors() {
     let s = Server::start(&["--max-body", "2000"]);

@@ -135,6 +135,31 @@ fn uncatalogued_tags_never_cover_a_catalog_alias_and_are_off_with_skills() {
 }
 
 #[test]
+fn catalog_only_labels_skills_as_a_model_without_the_tagger_does() {
+    let l = labeller(trained());
+    let without = labeller(Model::load(common::fixture("format3.jtm")).unwrap());
+    let mut options = jobtag::LabelOptions::default();
+    options.catalog_only = true;
+    let mut differs = 0;
+    for text in [
+        "Requirements:\nExperience with Zorblax and Python.\n3+ years of Zorblax and SQL.",
+        "We use Kubernetes and Zorblax. Experience with Go and Docker.",
+        "About us\nA Quillstack shop.\nMust have: supply chain planning, Excel.",
+        "",
+    ] {
+        let posting = Posting::new("Data Engineer", text);
+        let catalog_only = l.label_with(&posting, &options).skills;
+        assert_eq!(catalog_only, without.label(&posting).skills, "{text}");
+        assert!(catalog_only.iter().all(|s| s.category != "uncatalogued"));
+        if l.label(&posting).skills != catalog_only {
+            differs += 1;
+        }
+    }
+    // The tagger does change some of them: the option switched it off.
+    assert!(differs >= 1);
+}
+
+#[test]
 fn the_tagger_is_scored_alone_on_annotated_postings() {
     let recipe = recipe_with_spans();
     let fixture = common::fixture("annotated_spans_ours.jsonl");

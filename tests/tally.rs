@@ -752,3 +752,24 @@ fn emerging_skills_by_frequency_and_growth_with_examples() {
         "{zorblax}"
     );
 }
+
+/// `--emerging` counts what the learned tagger finds: it cannot be asked for
+/// with `--catalog-only`, which leaves the tagger out.
+#[test]
+fn emerging_skills_need_the_learned_tagger() {
+    let out = Command::cargo_bin("jobtag")
+        .unwrap()
+        .arg("tally")
+        .arg(common::fixture("emerging.jsonl"))
+        .args(["--emerging", "--catalog-only"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8_lossy(&out);
+    assert!(
+        err.contains("--emerging") && err.contains("--catalog-only"),
+        "{err}"
+    );
+}

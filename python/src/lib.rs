@@ -61,18 +61,21 @@ fn options(explain: bool, min_confidence: Option<f32>) -> PyResult<LabelOptions>
 #[pyclass(frozen, module = "jobtag._jobtag", name = "Labeller")]
 struct PyLabeller {
     inner: jobtag::Labeller,
+    /// Skills from the catalog alone ([`LabelOptions::catalog_only`]).
+    catalog_only: bool,
 }
 
 #[pymethods]
 impl PyLabeller {
     #[new]
-    #[pyo3(signature = (model=None, skills=true, skill_catalog=None, add_skills=None))]
+    #[pyo3(signature = (model=None, skills=true, skill_catalog=None, add_skills=None, catalog_only=false))]
     fn new(
         py: Python<'_>,
         model: Option<PathBuf>,
         skills: bool,
         skill_catalog: Option<PathBuf>,
         add_skills: Option<Vec<PathBuf>>,
+        catalog_only: bool,
     ) -> PyResult<Self> {
         let mut builder = jobtag::Labeller::builder().skills(skills);
         if let Some(path) = model {
@@ -85,7 +88,10 @@ impl PyLabeller {
             builder = builder.add_catalog(jobtag::SkillCatalog::load(path).map_err(to_py_err)?);
         }
         let inner = py.detach(|| builder.build()).map_err(to_py_err)?;
-        Ok(PyLabeller { inner })
+        Ok(PyLabeller {
+            inner,
+            catalog_only,
+        })
     }
 
     /// The label fields of one posting as a JSON object (text): exactly
@@ -105,6 +111,7 @@ impl PyLabeller {
         }
         let mut options = options(explain, min_confidence)?;
         options.ids = ids;
+        options.catalog_only = self.catalog_only;
         let labels = self.inner.label_with(&posting, &options);
         let mut obj = serde_json::Map::new();
         jobtag::io::add_json_labels(&mut obj, &labels, &options);
@@ -129,6 +136,7 @@ impl PyLabeller {
         let mut options = options(explain, min_confidence)?;
         // The role's codes are columns of every table.
         options.ids = true;
+        options.catalog_only = self.catalog_only;
         let title = match title {
             Some((name, obj)) => Some(label_columns::TextColumn {
                 chunks: arrow_ffi::import_chunks(&obj, &name)?,

@@ -252,6 +252,25 @@ def test_explain_adds_the_terms(labeller, postings):
     assert [(t["field"], t["term"]) for t in first] == [(t["field"], t["term"]) for t in want]
 
 
+UNCATALOGUED = {
+    "id": "u1",
+    "title": "Data Scientist",
+    "description": "Requirements:\n- Python\n- Experience with entity extraction and topic modelling",
+}
+
+
+def test_catalog_only_is_the_cli_catalog_only(labeller, postings, tmp_path):
+    rows = postings + [UNCATALOGUED]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    catalog_only = jobtag.Labeller(catalog_only=True)
+    assert_cli_labels(catalog_only.label_table(arrow_table(rows)), cli_label(path, tmp_path, "--catalog-only"))
+    categories = lambda labels: [s["category"] for s in labels["skills"]]
+    assert "uncatalogued" in categories(labeller.label(UNCATALOGUED["title"], UNCATALOGUED["description"]))
+    got = catalog_only.label(UNCATALOGUED["title"], UNCATALOGUED["description"])
+    assert "uncatalogued" not in categories(got) and "Python" in [s["name"] for s in got["skills"]]
+
+
 def test_model_and_catalog_options(postings, tmp_path):
     mine = FIXTURES / "mine.csv"
     only_mine = jobtag.Labeller(skill_catalog=mine)

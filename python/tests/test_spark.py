@@ -97,6 +97,30 @@ def test_spark_min_confidence_adds_the_guesses(spark, tmp_path):
         label(df, min_confidence=-0.1)
 
 
+def test_spark_catalog_only_is_the_cli_catalog_only(spark, tmp_path):
+    from jobtag.spark import label
+
+    postings = read_jsonl(FIXTURES / "postings.jsonl") + [{
+        "id": "u1",
+        "title": "Data Scientist",
+        "description": "Requirements:\n- Python\n- Experience with entity extraction and topic modelling",
+    }]
+    path = tmp_path / "postings.jsonl"
+    path.write_text("".join(json.dumps(p) + "\n" for p in postings))
+    df = spark.createDataFrame(
+        [{k: p[k] for k in ("id", "title", "description")} for p in postings],
+        schema="id string, title string, description string",
+    )
+    for extra in ([], ["--catalog-only"]):
+        cli = {row["id"]: row for row in cli_label(path, tmp_path, *extra)}
+        got = {r["id"]: r.asDict(recursive=True) for r in label(df, catalog_only=bool(extra)).collect()}
+        for id_, want in cli.items():
+            want = table_row(want)
+            assert {k: got[id_][k] for k in want} == want, (extra, id_)
+        uncatalogued = [s for s in got["u1"]["skills"] if s["category"] == "uncatalogued"]
+        assert bool(uncatalogued) != bool(extra), got["u1"]["skills"]
+
+
 def test_one_labeller_per_executor_process(spark):
     def label_and_report(batches):
         # Runs on the executors: label as jobtag.spark.label does, then say
@@ -111,15 +135,20 @@ def test_one_labeller_per_executor_process(spark):
         kept = ["title", "description"]
         for out in jspark._label_batches(batches, title="title", texts=["description"], model=None, kept=kept):
             rows += out.num_rows
-        yield pa.RecordBatch.from_pydict({"pid": [os.getpid()], "rows": [rows], "built": [jspark._BUILT]})
+        # Labellers built here, and the (model, catalog_only) pairs asked
+        # for here (earlier tests in this process may have asked for others).
+        yield pa.RecordBatch.from_pydict(
+            {"pid": [os.getpid()], "rows": [rows], "built": [jspark._BUILT], "kinds": [len(jspark._LABELLERS)]}
+        )
 
     postings = [{"title": f"Data Engineer {i}", "description": "SQL and Spark (Scala)"} for i in range(4000)]
     df = spark.createDataFrame(postings, schema="title string, description string").repartition(8)
-    seen = df.mapInArrow(label_and_report, "pid long, rows long, built long").collect()
+    seen = df.mapInArrow(label_and_report, "pid long, rows long, built long, kinds long").collect()
     assert len(seen) == 8 and sum(r["rows"] for r in seen) == 4000
-    # Every task ran in a process that had built exactly one labeller, and
-    # the processes served several tasks each (more than one batch each).
-    assert all(r["built"] == 1 for r in seen), seen
+    # Every task ran in a process that had built exactly one labeller per
+    # model and option, and the processes served several tasks each (more
+    # than one batch each).
+    assert all(r["built"] == r["kinds"] for r in seen), seen
     assert len({r["pid"] for r in seen}) < len(seen), seen
 
 

@@ -218,6 +218,7 @@ pub fn run(args: LabelArgs) -> Result<i32> {
         .with_explain(args.explain)
         .with_min_confidence(args.confidence.min_confidence);
     options.ids = args.ids;
+    options.catalog_only = args.labeller.catalog_only;
     let source = args.input.source(args.batch_size)?;
     let out_format = match (args.format, &args.output) {
         (Some(f), _) => to_output(f),

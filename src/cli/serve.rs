@@ -128,6 +128,8 @@ struct AppState {
     metrics: Metrics,
     /// `--min-confidence`: the default of `?min_confidence=`.
     min_confidence: Option<f32>,
+    /// `--catalog-only`: the default of `?catalog_only=`.
+    catalog_only: bool,
 }
 
 /// Routes, error fallbacks and the layers described in the module docs.
@@ -342,6 +344,7 @@ async fn label(
         .with_explain(query.explain)
         .with_min_confidence(min_confidence);
     options.ids = query.ids;
+    options.catalog_only = query.catalog_only.unwrap_or(state.catalog_only);
     let (items, batch) = postings_of(&body.map_err(body_error)?, state.max_batch)?;
     let labelled = label_blocking(&state, items, options, admitted + state.timeout).await?;
     state.metrics.labelled(labelled.len());
@@ -564,6 +567,7 @@ pub fn run(args: ServeArgs) -> Result<()> {
         max_batch: args.max_batch.max(1),
         timeout: Duration::from_millis(args.timeout_ms.max(1)),
         min_confidence: args.confidence.min_confidence,
+        catalog_only: args.labeller.catalog_only,
     });
     let app = router(state, args.max_body, args.max_concurrent.max(1));
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -62,7 +62,7 @@ pub struct TallyArgs {
     /// (category `uncatalogued`, found by the learned tagger), each with an
     /// example posting id; with --period alone, also list them by growth
     /// from the first period to the last.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "catalog_only")]
     emerging: bool,
     /// Also count skill pairs named together (count, share, lift).
     #[arg(long)]
@@ -425,7 +425,8 @@ pub fn run(args: TallyArgs) -> Result<()> {
         undated: 0,
         ids: HashMap::new(),
     };
-    let options = LabelOptions::default().with_min_confidence(args.confidence.min_confidence);
+    let mut options = LabelOptions::default().with_min_confidence(args.confidence.min_confidence);
+    options.catalog_only = args.labeller.catalog_only;
     pipeline::run(
         source,
         |record: &Record| {

@@ -786,6 +786,36 @@ mod tests {
                 proptest::prop_assert!(!REQUIRED_LEAD.is_match(&sentence), "{sentence:?}");
             }
         }
+
+        /// The remembered sentence levels answer as reading each sentence
+        /// afresh does, whatever order the places are asked about in (the
+        /// callers ask in order; the memo must not depend on it).
+        #[test]
+        fn levels_asked_in_any_order_are_those_read_afresh(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "Requirements:\n", "Nice to have\n", "About us\n", "Experience with Kafka. ",
+                    "Go is a plus! ", "We sell shoes? ", "Node.js 3.5 and Rust", "must know SQL",
+                    "Requirements: React. ", "\n", "- ", "Bonus: Docker. ", "é ", "x. ",
+                    "A. ", "B! ", "C? ",
+                ]),
+                1..40,
+            ),
+            order in proptest::collection::vec(proptest::num::usize::ANY, 0..80),
+            split in proptest::bool::ANY,
+        ) {
+            let text = parts.concat();
+            let sections = Sections::new(&text);
+            for k in order {
+                let pos = k % (text.len() + 1);
+                let fresh = Sections::new(&text);
+                if split {
+                    proptest::prop_assert_eq!(sections.level_until(pos), fresh.level_until(pos));
+                } else {
+                    proptest::prop_assert_eq!(sections.level_at(pos), fresh.level_at(pos));
+                }
+            }
+        }
     }
 
     #[test]

@@ -878,83 +878,104 @@ impl SpanModel {
                 cache.situations.clear();
                 cache.model = tables.id;
             }
-            // Each word adds what it brings to itself and its neighbours
-            // (`unigram[slot]` to the word `slot - 2` places after it),
-            // read straight from its cache slot, not copied. Words go last
-            // to first, so that each word's emission sums the same terms in
-            // the same order as reading its neighbours at offsets -2, -1, 0,
-            // 1, 2 in turn (the same floating-point result), then its
-            // situation.
+            emissions_into(tables, cache, keys, text, words, marks, levels, emissions);
             let n = words.len();
-            // Two slots of padding at each end take what the first and
-            // last words bring to neighbours they lack (word `i` is at
-            // `i + 2`), so that no add is checked.
-            emissions.clear();
-            emissions.resize(n + 4, [0f32; TAGS]);
-            // No word two or one places after the last ones.
-            for (i, e) in emissions[2..n + 2]
-                .iter_mut()
-                .enumerate()
-                .skip(n.saturating_sub(2))
-            {
-                add(e, &tables.no_word[0]);
-                if i + 1 == n {
-                    add(e, &tables.no_word[1]);
-                }
-            }
-            for (j, w) in words.iter().enumerate().rev() {
-                let token = &text[w.token_start..w.token_end];
-                let found = short_key(text, w.token_start, token.len()).map(|k| {
-                    let mixed = (k as u64 ^ (k >> 64) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-                    (k, (mixed >> 52) as usize & (WORD_CACHE_SLOTS - 1))
-                });
-                let computed;
-                let word = match found {
-                    Some((k, i)) if cache.slots[i].0 == k => &cache.slots[i].1,
-                    _ => {
-                        let mut unigram = tables.unigram(&word_hashes(&text[w.start..w.end]));
-                        keys.clear();
-                        punct_key(text, w, keys);
-                        add(&mut unigram[2], &tables.sum(keys));
-                        computed = CachedWord { unigram };
-                        if let Some((k, i)) = found {
-                            cache.slots[i] = (k, computed);
-                        }
-                        &computed
-                    }
-                };
-                // `unigram[0..5]` to the words j - 2 ..= j + 2 (padded
-                // places j .. j + 5).
-                for (e, contribution) in emissions[j..j + 5].iter_mut().zip(&word.unigram) {
-                    add(e, contribution);
-                }
-            }
-            let inner = &mut emissions[2..n + 2];
-            // No word one or two places before the first ones.
-            for (i, e) in inner.iter_mut().enumerate().take(2) {
-                if i == 0 {
-                    add(e, &tables.no_word[3]);
-                }
-                add(e, &tables.no_word[4]);
-            }
-            for (i, e) in inner.iter_mut().enumerate() {
-                let situation = Situation::of(marks, levels, i);
-                if situation.is_plain() {
-                    add(e, &tables.plain[usize::from(situation.level)]);
-                } else {
-                    let sum = cache
-                        .situations
-                        .entry(situation.packed())
-                        .or_insert_with(|| {
-                            keys.clear();
-                            situation.keys(keys);
-                            tables.sum(keys)
-                        });
-                    add(e, sum);
-                }
-            }
             viterbi_into(&emissions[2..n + 2], &self.transitions, back, tags);
         })
+    }
+}
+
+/// The emissions of a line's words, into `emissions` (cleared first;
+/// padded with two places at each end: word `i`'s is at `i + 2`): what
+/// [`SpanModel::tag_words`] scores, each word's the sum of what its
+/// neighbours at offsets -2 ..= 2 bring and its situation's features, in
+/// that order (see [`emissions_by_gathering`], the reference in the tests).
+#[allow(clippy::too_many_arguments)]
+#[inline]
+fn emissions_into(
+    tables: &Tables,
+    cache: &mut WordCache,
+    keys: &mut Vec<u64>,
+    text: &str,
+    words: &[Word],
+    marks: &[CatalogMark],
+    levels: &[Requirement],
+    emissions: &mut Vec<[f32; TAGS]>,
+) {
+    // Each word adds what it brings to itself and its neighbours
+    // (`unigram[slot]` to the word `slot - 2` places after it),
+    // read straight from its cache slot, not copied. Words go last
+    // to first, so that each word's emission sums the same terms in
+    // the same order as reading its neighbours at offsets -2, -1, 0,
+    // 1, 2 in turn (the same floating-point result), then its
+    // situation.
+    let n = words.len();
+    // Two slots of padding at each end take what the first and
+    // last words bring to neighbours they lack (word `i` is at
+    // `i + 2`), so that no add is checked.
+    emissions.clear();
+    emissions.resize(n + 4, [0f32; TAGS]);
+    // No word two or one places after the last ones.
+    for (i, e) in emissions[2..n + 2]
+        .iter_mut()
+        .enumerate()
+        .skip(n.saturating_sub(2))
+    {
+        add(e, &tables.no_word[0]);
+        if i + 1 == n {
+            add(e, &tables.no_word[1]);
+        }
+    }
+    for (j, w) in words.iter().enumerate().rev() {
+        let token = &text[w.token_start..w.token_end];
+        let found = short_key(text, w.token_start, token.len()).map(|k| {
+            let mixed = (k as u64 ^ (k >> 64) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            (k, (mixed >> 52) as usize & (WORD_CACHE_SLOTS - 1))
+        });
+        let computed;
+        let word = match found {
+            Some((k, i)) if cache.slots[i].0 == k => &cache.slots[i].1,
+            _ => {
+                let mut unigram = tables.unigram(&word_hashes(&text[w.start..w.end]));
+                keys.clear();
+                punct_key(text, w, keys);
+                add(&mut unigram[2], &tables.sum(keys));
+                computed = CachedWord { unigram };
+                if let Some((k, i)) = found {
+                    cache.slots[i] = (k, computed);
+                }
+                &computed
+            }
+        };
+        // `unigram[0..5]` to the words j - 2 ..= j + 2 (padded
+        // places j .. j + 5).
+        for (e, contribution) in emissions[j..j + 5].iter_mut().zip(&word.unigram) {
+            add(e, contribution);
+        }
+    }
+    let inner = &mut emissions[2..n + 2];
+    // No word one or two places before the first ones.
+    for (i, e) in inner.iter_mut().enumerate().take(2) {
+        if i == 0 {
+            add(e, &tables.no_word[3]);
+        }
+        add(e, &tables.no_word[4]);
+    }
+    for (i, e) in inner.iter_mut().enumerate() {
+        let situation = Situation::of(marks, levels, i);
+        if situation.is_plain() {
+            add(e, &tables.plain[usize::from(situation.level)]);
+        } else {
+            let sum = cache
+                .situations
+                .entry(situation.packed())
+                .or_insert_with(|| {
+                    keys.clear();
+                    situation.keys(keys);
+                    tables.sum(keys)
+                });
+            add(e, sum);
+        }
     }
 }
 
@@ -1156,7 +1177,163 @@ mod tests {
         out
     }
 
+    /// [`emissions_into`]'s result the plain way (unpadded): every word's
+    /// contributions computed afresh, and each word's emission gathered from
+    /// the words at offsets -2 ..= 2 from it in turn ("no word" where the
+    /// line has none), then its situation's features summed.
+    fn emissions_by_gathering(
+        tables: &Tables,
+        text: &str,
+        words: &[Word],
+        marks: &[CatalogMark],
+        levels: &[Requirement],
+    ) -> Vec<[f32; TAGS]> {
+        let brought: Vec<[[f32; TAGS]; 5]> = words
+            .iter()
+            .map(|w| {
+                let mut unigram = tables.unigram(&word_hashes(&text[w.start..w.end]));
+                let mut keys = Vec::new();
+                punct_key(text, w, &mut keys);
+                add(&mut unigram[2], &tables.sum(&keys));
+                unigram
+            })
+            .collect();
+        (0..words.len())
+            .map(|i| {
+                let mut e = [0f32; TAGS];
+                for (s, no_word) in tables.no_word.iter().enumerate() {
+                    // The word `2 - s` places after word `i` brings it its
+                    // `unigram[s]`.
+                    let j = (i + 2).checked_sub(s);
+                    match j.and_then(|j| brought.get(j)) {
+                        Some(b) => add(&mut e, &b[s]),
+                        None => add(&mut e, no_word),
+                    }
+                }
+                let mut keys = Vec::new();
+                Situation::of(marks, levels, i).keys(&mut keys);
+                add(&mut e, &tables.sum(&keys));
+                e
+            })
+            .collect()
+    }
+
+    /// Words a test line is made of: short and long (past the cache key's
+    /// 15 bytes), punctuated, not ASCII, repeated.
+    const TEST_WORDS: &[&str] = &[
+        "Java",
+        "(Node.js)",
+        "SQL.",
+        "C++",
+        "-",
+        "é",
+        "“ML”",
+        "experience",
+        "with",
+        "and",
+        "Kubernetes,",
+        "supercalifragilistic-expialidocious",
+        "3+",
+        "years",
+        "•",
+        "x",
+    ];
+
+    /// A model over the features of [`TEST_WORDS`] in every situation, with
+    /// weights of many magnitudes (so that the order of additions shows in
+    /// the bits); features of words not in it have no weight.
+    fn test_model() -> SpanModel {
+        let text = TEST_WORDS[..TEST_WORDS.len() - 2].join(" ");
+        let words = words(&text, 0);
+        let mut keys: Vec<u64> = Vec::new();
+        for position in [OUT, BEGIN, INSIDE] {
+            for level in [
+                Requirement::Mentioned,
+                Requirement::Preferred,
+                Requirement::Required,
+            ] {
+                let marks: Vec<CatalogMark> = (0..words.len())
+                    .map(|i| CatalogMark {
+                        position: if i % 3 == 0 { position } else { OUT },
+                        accepted: i % 2 == 0,
+                        category: (i % 2) as u64,
+                        ..CatalogMark::default()
+                    })
+                    .collect();
+                let levels = vec![level; words.len()];
+                keys.extend(line_features(&text, &words, &marks, &levels).keys);
+            }
+        }
+        keys.sort_unstable();
+        keys.dedup();
+        let weight = |k: u64, t: u64| {
+            let h = k
+                .rotate_left(17 * t as u32)
+                .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            let scale = [1e-3f32, 1.0, 1e3][(h % 3) as usize];
+            ((h >> 40) % 20_001) as f32 / 7.0 * scale - 1428.0 * scale
+        };
+        SpanModel {
+            features: keys
+                .into_iter()
+                .map(|k| (k, [weight(k, 0), weight(k, 1), weight(k, 2)]))
+                .collect(),
+            transitions: [[0.5, -0.25, 0.125]; TAGS + 1],
+            trained_on: "test".into(),
+            tables: None,
+        }
+        .indexed()
+    }
+
     proptest::proptest! {
+        /// The scatter into padded emissions, with the word cache cold and
+        /// then warm, adds the same floats in the same order as gathering
+        /// each word's: the same bits.
+        #[test]
+        fn emissions_are_those_gathered_word_by_word(
+            line in proptest::collection::vec(
+                (
+                    proptest::sample::select(TEST_WORDS.to_vec()),
+                    0u8..3,
+                    proptest::bool::ANY,
+                    proptest::bool::ANY,
+                    0u64..3,
+                    0u8..3,
+                ),
+                1..14,
+            ),
+        ) {
+            let text = line.iter().map(|w| w.0).collect::<Vec<_>>().join(" ");
+            let words = words(&text, 0);
+            let marks: Vec<CatalogMark> = line
+                .iter()
+                .map(|&(_, position, accepted, needs_evidence, category, _)| CatalogMark {
+                    position,
+                    accepted: accepted && position != OUT,
+                    needs_evidence: needs_evidence && position != OUT,
+                    where_asked: false,
+                    category: if position == OUT { 0 } else { category },
+                })
+                .collect();
+            let levels: Vec<Requirement> = line
+                .iter()
+                .map(|w| [Requirement::Mentioned, Requirement::Preferred, Requirement::Required][usize::from(w.5)])
+                .collect();
+            let model = test_model();
+            let tables = model.tables.as_deref().expect("indexed");
+            let want = emissions_by_gathering(tables, &text, &words, &marks, &levels);
+            let mut cache = WordCache::default();
+            let (mut keys, mut emissions) = (Vec::new(), Vec::new());
+            for _ in 0..2 {
+                emissions_into(tables, &mut cache, &mut keys, &text, &words, &marks, &levels, &mut emissions);
+                let n = words.len();
+                let bits = |e: &[[f32; TAGS]]| -> Vec<[u32; TAGS]> {
+                    e.iter().map(|r| r.map(f32::to_bits)).collect()
+                };
+                proptest::prop_assert_eq!(bits(&emissions[2..n + 2]), bits(&want));
+            }
+        }
+
         #[test]
         fn words_are_those_of_a_split_by_characters(
             parts in proptest::collection::vec(

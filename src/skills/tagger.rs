@@ -212,7 +212,7 @@ impl SkillTagger {
         title: &NormalizedText,
         description: &NormalizedText,
     ) -> Vec<SkillTag> {
-        self.tag_normalized_with_years(title, description, None)
+        self.tag_normalized_with_years(title, description, None, true)
     }
 
     /// Also tag the spans this learned tagger finds (see [`SpanModel`]).
@@ -222,10 +222,11 @@ impl SkillTagger {
     }
 
     /// [`SkillTagger::tag_normalized`], given the [`years_phrases`] of the
-    /// description's text when they are already known.
+    /// description's text when they are already known, with the learned
+    /// tagger (when there is one) or, with `learned` false, the catalog alone.
     ///
     /// Catalog matches keep their canonical skill. In the description, the
-    /// learned tagger's spans (when there is one) that touch no catalog
+    /// learned tagger's spans that touch no catalog
     /// match become `uncatalogued` tags; a learned span over a catalog
     /// match adds nothing to it, and one over a match the evidence rules
     /// turned down stays turned down.
@@ -234,7 +235,9 @@ impl SkillTagger {
         title: &NormalizedText,
         description: &NormalizedText,
         description_years: Option<&[YearsMention]>,
+        learned: bool,
     ) -> Vec<SkillTag> {
+        let spans = self.spans.as_ref().filter(|_| learned);
         let mut tags: Vec<SkillTag> = Vec::new();
         // Catalog index (or uncatalogued id) → position in `tags`.
         let mut index: rustc_hash::FxHashMap<usize, usize> = Default::default();
@@ -257,7 +260,7 @@ impl SkillTagger {
             let first_heading = sections.first_heading();
             // Every span the learned tagger marks, when it ran.
             let mut learned_marks: Option<Vec<(usize, usize)>> = None;
-            if let (Field::Description, Some(model)) = (field, &self.spans) {
+            if let (Field::Description, Some(model)) = (field, spans) {
                 let (free, all) = self.learned_spans(model, text, &hits, &keep, &sections);
                 learned_marks = Some(all);
                 for (start, end) in free {

@@ -53,6 +53,10 @@ class Labeller:
         skill_catalog: a skill catalog CSV to use instead of the default one.
         add_skills: a catalog CSV, or several, whose skills are added to the
             catalog (a repeated id replaces the skill).
+        catalog_only: tag skills with the catalog alone, without the
+            model's learned span tagger: no ``uncatalogued`` skills, each
+            skill's requirement from the section rules only; labelling is
+            about 1.6 times as fast.
 
     Raises:
         OSError: a file cannot be read.
@@ -68,6 +72,7 @@ class Labeller:
         skills: bool = True,
         skill_catalog: Optional[PathLike] = None,
         add_skills: Union[PathLike, Sequence[PathLike], None] = None,
+        catalog_only: bool = False,
     ) -> None:
         if isinstance(add_skills, (str, os.PathLike)):
             add_skills = [add_skills]
@@ -77,6 +82,7 @@ class Labeller:
             bool(skills),
             None if skill_catalog is None else os.fspath(skill_catalog),
             None if add_skills is None else [os.fspath(p) for p in add_skills],
+            bool(catalog_only),
         )
 
     def __repr__(self) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import os
 import threading
-from typing import Any, Dict, Iterator, Optional, Sequence, Union
+from typing import Any, Dict, Iterator, Optional, Sequence, Tuple, Union
 
 from . import GUESS_COLUMNS, LABEL_COLUMNS, Labeller
 
@@ -24,17 +24,18 @@ __all__ = ["label", "label_schema"]
 
 # One labeller per model per Python worker process, and how many were built
 # here (the tests check it is one per process).
-_LABELLERS: Dict[Optional[str], Labeller] = {}
+_LABELLERS: Dict[Tuple[Optional[str], bool], Labeller] = {}
 _LOCK = threading.Lock()
 _BUILT = 0
 
 
-def _labeller(model: Optional[str]) -> Labeller:
+def _labeller(model: Optional[str], catalog_only: bool = False) -> Labeller:
     global _BUILT
     with _LOCK:
-        labeller = _LABELLERS.get(model)
+        labeller = _LABELLERS.get((model, catalog_only))
         if labeller is None:
-            labeller = _LABELLERS[model] = Labeller(model=model)
+            labeller = Labeller(model=model, catalog_only=catalog_only)
+            _LABELLERS[(model, catalog_only)] = labeller
             _BUILT += 1
         return labeller
 
@@ -91,6 +92,7 @@ def label(
     text: Union[str, Sequence[str], None] = "description",
     model: Optional[Union[str, "os.PathLike[str]"]] = None,
     min_confidence: Optional[float] = None,
+    catalog_only: bool = False,
 ) -> Any:
     """A pyspark DataFrame with the label columns added to every row.
 
@@ -100,7 +102,8 @@ def label(
     ``label_error``. ``model`` is a model file that every executor can read
     at that path; the built-in model when ``None``. ``min_confidence``
     writes ``"uncertain"`` below it and adds ``role_guess`` and
-    ``seniority_guess``, as in ``label_table``.
+    ``seniority_guess``, as in ``label_table``. ``catalog_only`` tags
+    skills with the catalog alone, as ``Labeller(catalog_only=True)``.
 
     Raises:
         ValueError: a named column is missing or is not a string or binary
@@ -136,6 +139,7 @@ def label(
         model=model,
         kept=[f.name for f in kept],
         min_confidence=min_confidence,
+        catalog_only=bool(catalog_only),
     )
     return df.mapInArrow(run, schema)
 
@@ -148,11 +152,12 @@ def _label_batches(
     model: Optional[str],
     kept: list,
     min_confidence: Optional[float] = None,
+    catalog_only: bool = False,
 ) -> Iterator[Any]:
     """Runs on the executors: label each Arrow batch Spark sends."""
     import pyarrow as pa
 
-    labeller = _labeller(model)
+    labeller = _labeller(model, catalog_only)
     for batch in batches:
         out = labeller.label_table(
             batch, title=title, text=texts, id=None, min_confidence=min_confidence

@@ -96,6 +96,10 @@ pub(super) struct LabelQuery {
     #[serde(default)]
     #[param(default = false)]
     pub(super) ids: bool,
+    /// Tag skills with the catalog alone, without the learned span tagger
+    /// (no `uncatalogued` skills; faster). Default: the server's
+    /// `--catalog-only`, else false.
+    pub(super) catalog_only: Option<bool>,
 }
 
 /// Types that only describe JSON the service builds elsewhere.
