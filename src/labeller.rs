@@ -57,7 +57,7 @@ pub struct LabelOptions {
     pub ids: bool,
     /// Tag skills with the catalog alone, leaving out the model's learned
     /// span tagger: no `uncatalogued` skills, and each catalog tag's
-    /// requirement from the section rules only. Labelling is about 1.6
+    /// requirement from the section rules only. Labelling is about 1.5
     /// times as fast (see `docs/BENCHMARKS.md`).
     ///
     /// ```
@@ -67,7 +67,7 @@ pub struct LabelOptions {
     /// let posting = Posting::new("", "Requirements: Python and experience with entity extraction.");
     /// let names = |options: &LabelOptions| -> Vec<String> {
     ///     let labels = labeller.label_with(&posting, options);
-    ///     labels.skills.into_iter().map(|s| s.name).collect()
+    ///     labels.skills.iter().map(|s| s.name.to_string()).collect()
     /// };
     /// let mut options = LabelOptions::default();
     /// assert_eq!(names(&options), ["Python", "entity extraction"]);
@@ -193,7 +193,10 @@ impl Labeller {
         }
     }
 
-    /// Only the skills of a posting (no classification).
+    /// Only the skills of a posting (no classification), as
+    /// [`Labeller::label`] tags them: with the learned span tagger when the
+    /// model has one ([`LabelOptions::catalog_only`] is for
+    /// [`Labeller::label_with`]).
     pub fn tag_skills(&self, posting: &Posting) -> Vec<SkillTag> {
         match &self.skills {
             Some(t) => t.tag(&posting.title, &posting.description),

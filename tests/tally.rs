@@ -773,3 +773,43 @@ fn emerging_skills_need_the_learned_tagger() {
         "{err}"
     );
 }
+
+/// `tally --catalog-only` on raw postings counts the catalog's skills alone.
+#[test]
+fn catalog_only_tallies_leave_out_uncatalogued_skills() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("raw.jsonl");
+    std::fs::write(
+        &input,
+        r#"{"id":"r1","title":"Data Scientist","description":"Requirements:\n- Python\n- Experience with entity extraction and topic modelling"}"#,
+    )
+    .unwrap();
+    let skills = |extra: &[&str]| -> Vec<String> {
+        let out = Command::cargo_bin("jobtag")
+            .unwrap()
+            .arg("tally")
+            .arg(&input)
+            .args(["--format", "json"])
+            .args(extra)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let t: Value = serde_json::from_slice(&out).unwrap();
+        t["groups"][0]["skills"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["skill"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let all = skills(&[]);
+    assert!(all.iter().any(|s| s == "entity extraction"), "{all:?}");
+    let catalog = skills(&["--catalog-only"]);
+    assert!(catalog.iter().any(|s| s == "Python"), "{catalog:?}");
+    assert!(
+        !catalog.iter().any(|s| s == "entity extraction"),
+        "{catalog:?}"
+    );
+}

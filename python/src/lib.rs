@@ -61,7 +61,8 @@ fn options(explain: bool, min_confidence: Option<f32>) -> PyResult<LabelOptions>
 #[pyclass(frozen, module = "jobtag._jobtag", name = "Labeller")]
 struct PyLabeller {
     inner: jobtag::Labeller,
-    /// Skills from the catalog alone ([`LabelOptions::catalog_only`]).
+    /// Skills from the catalog alone ([`LabelOptions::catalog_only`]) when
+    /// a call does not say.
     catalog_only: bool,
 }
 
@@ -96,7 +97,7 @@ impl PyLabeller {
 
     /// The label fields of one posting as a JSON object (text): exactly
     /// those of a `jobtag label --format jsonl` line.
-    #[pyo3(signature = (title, description, explain=false, min_confidence=None, ids=false))]
+    #[pyo3(signature = (title, description, explain=false, min_confidence=None, ids=false, catalog_only=None))]
     fn label_json(
         &self,
         title: &str,
@@ -104,6 +105,7 @@ impl PyLabeller {
         explain: bool,
         min_confidence: Option<f32>,
         ids: bool,
+        catalog_only: Option<bool>,
     ) -> PyResult<String> {
         let posting = Posting::new(title, description);
         if posting.is_empty() {
@@ -111,7 +113,7 @@ impl PyLabeller {
         }
         let mut options = options(explain, min_confidence)?;
         options.ids = ids;
-        options.catalog_only = self.catalog_only;
+        options.catalog_only = catalog_only.unwrap_or(self.catalog_only);
         let labels = self.inner.label_with(&posting, &options);
         let mut obj = serde_json::Map::new();
         jobtag::io::add_json_labels(&mut obj, &labels, &options);
@@ -123,7 +125,8 @@ impl PyLabeller {
     /// `__arrow_c_stream__` or `__arrow_c_array__`. Returns the label
     /// columns as an object that exports `__arrow_c_array__` (a struct
     /// array, one field per label column).
-    #[pyo3(signature = (num_rows, title, texts, explain=false, min_confidence=None))]
+    #[pyo3(signature = (num_rows, title, texts, explain=false, min_confidence=None, catalog_only=None))]
+    #[allow(clippy::too_many_arguments)] // the Python signature's keywords
     fn _label_arrow(
         &self,
         py: Python<'_>,
@@ -132,11 +135,12 @@ impl PyLabeller {
         texts: Vec<(String, Bound<'_, PyAny>)>,
         explain: bool,
         min_confidence: Option<f32>,
+        catalog_only: Option<bool>,
     ) -> PyResult<arrow_ffi::ExportedArray> {
         let mut options = options(explain, min_confidence)?;
         // The role's codes are columns of every table.
         options.ids = true;
-        options.catalog_only = self.catalog_only;
+        options.catalog_only = catalog_only.unwrap_or(self.catalog_only);
         let title = match title {
             Some((name, obj)) => Some(label_columns::TextColumn {
                 chunks: arrow_ffi::import_chunks(&obj, &name)?,

@@ -263,12 +263,22 @@ def test_catalog_only_is_the_cli_catalog_only(labeller, postings, tmp_path):
     rows = postings + [UNCATALOGUED]
     path = tmp_path / "in.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    cli = cli_label(path, tmp_path, "--catalog-only")
     catalog_only = jobtag.Labeller(catalog_only=True)
-    assert_cli_labels(catalog_only.label_table(arrow_table(rows)), cli_label(path, tmp_path, "--catalog-only"))
+    assert_cli_labels(catalog_only.label_table(arrow_table(rows)), cli)
+    # Per call, either way round.
+    assert_cli_labels(labeller.label_table(arrow_table(rows), catalog_only=True), cli)
+    assert_cli_labels(
+        catalog_only.label_table(arrow_table(rows), catalog_only=False), cli_label(path, tmp_path)
+    )
     categories = lambda labels: [s["category"] for s in labels["skills"]]
-    assert "uncatalogued" in categories(labeller.label(UNCATALOGUED["title"], UNCATALOGUED["description"]))
-    got = catalog_only.label(UNCATALOGUED["title"], UNCATALOGUED["description"])
-    assert "uncatalogued" not in categories(got) and "Python" in [s["name"] for s in got["skills"]]
+    title, text = UNCATALOGUED["title"], UNCATALOGUED["description"]
+    assert "uncatalogued" in categories(labeller.label(title, text))
+    assert "uncatalogued" in categories(catalog_only.label(title, text, catalog_only=False))
+    for got in (catalog_only.label(title, text), labeller.label(title, text, catalog_only=True)):
+        assert "uncatalogued" not in categories(got) and "Python" in [s["name"] for s in got["skills"]]
+    with pytest.raises(ValueError, match="catalog_only"):
+        jobtag.Labeller(skills=False, catalog_only=True)
 
 
 def test_model_and_catalog_options(postings, tmp_path):

@@ -108,8 +108,8 @@ pub struct ServeArgs {
     /// Log lines that may wait for a slow stderr before lines are dropped
     /// (and counted in `jobtag_log_lines_dropped_total`); requests never
     /// wait for their log lines.
-    #[arg(long, default_value_t = 10_000)]
-    log_queue_lines: usize,
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    log_queue_lines: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -509,7 +509,7 @@ fn init_logs(
 ) {
     let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
         .lossy(true)
-        .buffered_lines_limit(queue_lines.max(1))
+        .buffered_lines_limit(queue_lines)
         .thread_name("jobtag-logs")
         .finish(std::io::stderr());
     let dropped = writer.error_counter();
@@ -527,10 +527,12 @@ fn init_logs(
     (guard, dropped)
 }
 
-/// The last log line, then the queued lines flushed, unless stderr is stuck:
-/// when even the last line could not be queued, a flush cannot finish either,
-/// and the log writer's guard would then report its failure on stdout (which
-/// a supervisor may have closed) instead of exiting quietly.
+/// The last log lines, then the queued lines flushed, unless stderr was
+/// ever too slow: then a flush may never finish (the queue may be full
+/// again, or a filter may have kept the last line from showing that it is),
+/// and the log writer's guard would report its failure on stdout (which a
+/// supervisor may have closed: a panic) instead of exiting quietly. Lines
+/// still queued are then lost, as dropped ones were.
 fn finish_logs(
     guard: tracing_appender::non_blocking::WorkerGuard,
     dropped_log_lines: &tracing_appender::non_blocking::ErrorCounter,
@@ -543,13 +545,16 @@ fn finish_logs(
         );
     }
     tracing::info!("stopped");
-    if dropped_log_lines.dropped_lines() > dropped {
+    if dropped_log_lines.dropped_lines() > 0 {
         std::mem::forget(guard);
+    } else {
+        drop(guard);
     }
 }
 
 pub fn run(args: ServeArgs) -> Result<()> {
-    let (log_guard, dropped_log_lines) = init_logs(args.log_format, args.log_queue_lines);
+    let queue_lines = usize::try_from(args.log_queue_lines).unwrap_or(usize::MAX);
+    let (log_guard, dropped_log_lines) = init_logs(args.log_format, queue_lines);
     let model = args.labeller.build()?;
     let model_json = super::info::model_json(model.model());
     let version = format!(

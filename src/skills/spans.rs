@@ -1351,6 +1351,24 @@ mod tests {
         }
 
         #[test]
+        fn short_keys_are_the_token_bytes_and_length(
+            text in "[a-z+#. ]{0,40}",
+            start in 0usize..40,
+            len in 0usize..20,
+        ) {
+            let Some(token) = text.as_bytes().get(start..start + len) else {
+                return Ok(());
+            };
+            let expected = (len < 16).then(|| {
+                let mut key = [0u8; 16];
+                key[..len].copy_from_slice(token);
+                key[15] = len as u8;
+                u128::from_le_bytes(key)
+            });
+            proptest::prop_assert_eq!(short_key(&text, start, len), expected);
+        }
+
+        #[test]
         fn ascii_word_hashes_are_those_of_the_general_path(word in "[ -~]{0,70}") {
             proptest::prop_assert_eq!(word_hashes(&word), word_hashes_of_any(&word));
         }

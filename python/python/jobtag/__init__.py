@@ -56,7 +56,8 @@ class Labeller:
         catalog_only: tag skills with the catalog alone, without the
             model's learned span tagger: no ``uncatalogued`` skills, each
             skill's requirement from the section rules only; labelling is
-            about 1.6 times as fast.
+            about 1.5 times as fast. The default of the ``catalog_only``
+            argument of :meth:`label` and :meth:`label_table`.
 
     Raises:
         OSError: a file cannot be read.
@@ -76,6 +77,8 @@ class Labeller:
     ) -> None:
         if isinstance(add_skills, (str, os.PathLike)):
             add_skills = [add_skills]
+        if catalog_only and not skills:
+            raise ValueError("catalog_only=True tags skills with the catalog alone; skills=False tags none")
         self._model = model
         self._native = _jobtag.Labeller(
             None if model is None else os.fspath(model),
@@ -97,6 +100,7 @@ class Labeller:
         explain: bool = False,
         min_confidence: Optional[float] = None,
         ids: bool = False,
+        catalog_only: Optional[bool] = None,
     ) -> dict:
         """Label one posting.
 
@@ -112,7 +116,8 @@ class Labeller:
         is below it is ``"uncertain"``, and ``role_guess`` /
         ``seniority_guess`` hold the model's best labels. With ``ids``, the
         role's occupation codes too: ``role_isco``, ``role_esco`` and
-        ``role_onet`` (a list), each when the role has one.
+        ``role_onet`` (a list), each when the role has one. ``catalog_only``
+        (default: the labeller's) tags skills with the catalog alone.
 
         Raises:
             ValueError: both the title and the description are empty, or
@@ -121,7 +126,9 @@ class Labeller:
         import json
 
         return json.loads(
-            self._native.label_json(title or "", description or "", explain, min_confidence, ids)
+            self._native.label_json(
+                title or "", description or "", explain, min_confidence, ids, catalog_only
+            )
         )
 
     def label_table(
@@ -133,6 +140,7 @@ class Labeller:
         id: Optional[str] = "id",
         explain: bool = False,
         min_confidence: Optional[float] = None,
+        catalog_only: Optional[bool] = None,
     ) -> Any:
         """Label every row of a table; the same kind of table comes back with
         the label columns added.
@@ -152,6 +160,8 @@ class Labeller:
                 whose (calibrated) confidence is below it, and add
                 ``role_guess`` and ``seniority_guess`` (the model's best
                 labels, string) after ``required_skills``.
+            catalog_only: tag skills with the catalog alone (default: the
+                labeller's ``catalog_only``).
 
         Columns added, in order (existing columns of these names are
         replaced): ``role`` (string), ``role_confidence`` (float64),
@@ -180,7 +190,7 @@ class Labeller:
         """
         texts = _text_columns(title, text)
         kind = _kind(data)
-        options = (explain, min_confidence)
+        options = (explain, min_confidence, catalog_only)
         if kind == "pandas":
             return self._label_pandas(data, title, texts, id, options)
         if kind == "polars":

@@ -27,6 +27,7 @@ class Labeller:
         skills: bool = True,
         skill_catalog: Optional[str] = None,
         add_skills: Optional[Sequence[str]] = None,
+        catalog_only: bool = False,
     ) -> None: ...
     def label_json(
         self,
@@ -35,6 +36,7 @@ class Labeller:
         explain: bool = False,
         min_confidence: Optional[float] = None,
         ids: bool = False,
+        catalog_only: Optional[bool] = None,
     ) -> str:
         """The label fields of one ``jobtag label --format jsonl`` line, as JSON text.
         Raises ValueError when both texts are empty."""
@@ -45,6 +47,7 @@ class Labeller:
         texts: Sequence[Tuple[str, Any]],
         explain: bool = False,
         min_confidence: Optional[float] = None,
+        catalog_only: Optional[bool] = None,
     ) -> ExportedArray:
         """Label ``num_rows`` rows of Arrow text columns (objects exporting
         ``__arrow_c_stream__`` or ``__arrow_c_array__``), with the GIL released.

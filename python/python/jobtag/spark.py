@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import os
 import threading
-from typing import Any, Dict, Iterator, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterator, Optional, Sequence, Union
 
 from . import GUESS_COLUMNS, LABEL_COLUMNS, Labeller
 
@@ -24,18 +24,17 @@ __all__ = ["label", "label_schema"]
 
 # One labeller per model per Python worker process, and how many were built
 # here (the tests check it is one per process).
-_LABELLERS: Dict[Tuple[Optional[str], bool], Labeller] = {}
+_LABELLERS: Dict[Optional[str], Labeller] = {}
 _LOCK = threading.Lock()
 _BUILT = 0
 
 
-def _labeller(model: Optional[str], catalog_only: bool = False) -> Labeller:
+def _labeller(model: Optional[str]) -> Labeller:
     global _BUILT
     with _LOCK:
-        labeller = _LABELLERS.get((model, catalog_only))
+        labeller = _LABELLERS.get(model)
         if labeller is None:
-            labeller = Labeller(model=model, catalog_only=catalog_only)
-            _LABELLERS[(model, catalog_only)] = labeller
+            labeller = _LABELLERS[model] = Labeller(model=model)
             _BUILT += 1
         return labeller
 
@@ -157,10 +156,15 @@ def _label_batches(
     """Runs on the executors: label each Arrow batch Spark sends."""
     import pyarrow as pa
 
-    labeller = _labeller(model, catalog_only)
+    labeller = _labeller(model)
     for batch in batches:
         out = labeller.label_table(
-            batch, title=title, text=texts, id=None, min_confidence=min_confidence
+            batch,
+            title=title,
+            text=texts,
+            id=None,
+            min_confidence=min_confidence,
+            catalog_only=catalog_only,
         )
         # Spark checks each batch against the declared schema: the label
         # columns in their declared types, after the input's.
