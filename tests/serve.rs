@@ -180,8 +180,21 @@ fn catalog_only_leaves_out_uncatalogued_skills() {
         400,
         "invalid_query",
     );
-    let fast = Server::start(&["--catalog-only"]);
+    let fast = Server::start(&["--catalog-only", "--min-confidence", "0.9"]);
     assert_eq!(names(&fast.post("/v1/label", body).1), names(&catalog));
+    // The model route says what a request gets when it does not say.
+    let defaults = |s: &Server| {
+        let info: Value = serde_json::from_str(&s.get("/v1/model").1).unwrap();
+        info["defaults"].clone()
+    };
+    assert_eq!(
+        defaults(&s),
+        json!({"min_confidence": null, "catalog_only": false})
+    );
+    assert_eq!(
+        defaults(&fast),
+        json!({"min_confidence": 0.9, "catalog_only": true})
+    );
     assert_eq!(
         names(&fast.post("/v1/label?catalog_only=false", body).1),
         names(&all)

@@ -271,9 +271,21 @@ async fn metrics(State(state): State<Arc<AppState>>) -> Response {
 
 /// Metadata of the model being served.
 #[utoipa::path(get, path = "/v1/model", tag = "labelling", responses((status = 200,
-    description = "Format version, labels, training data and metrics.", body = api::schema::ModelInfo)))]
+    description = "Format version, labels, training data and metrics, and the server's defaults \
+                   of the label query.", body = api::schema::ModelInfo)))]
 async fn model_info(State(state): State<Arc<AppState>>) -> Json<Value> {
-    Json(state.model_json.clone())
+    let mut info = state.model_json.clone();
+    if let Value::Object(fields) = &mut info {
+        fields.insert(
+            "defaults".into(),
+            serde_json::json!({
+                // As given (0.9, not the f32's 0.8999999761581421).
+                "min_confidence": state.min_confidence.map(|p| p.to_string().parse::<f64>().unwrap_or(f64::from(p))),
+                "catalog_only": state.catalog_only,
+            }),
+        );
+    }
+    Json(info)
 }
 
 /// This document.

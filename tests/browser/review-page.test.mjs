@@ -219,6 +219,29 @@ test('below the server\'s --min-confidence the page says uncertain and shows the
   }
 });
 
+test('served with --catalog-only, the page says so and marks no skill the catalog lacks', async () => {
+  assert.doesNotMatch(await page.locator('#model-info').textContent(), /catalog only/);
+  const fast = await startServer(['--catalog-only']);
+  const other = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  other.setDefaultTimeout(10_000);
+  try {
+    await other.goto(`${fast.base}/`);
+    await other.locator('#model-info').filter({ hasText: 'skills from the catalog only' }).waitFor();
+    await other.getByLabel('Title').fill('Data Scientist');
+    await other.getByLabel('Description').fill('Requirements:\n- 3+ years of Python\n'
+      + '- Experience with statistical software and data analytic methods');
+    const answered = other.waitForResponse((r) => r.url().includes('/v1/label'));
+    await other.getByRole('button', { name: 'Label' }).click();
+    await answered;
+    await other.locator('#text-description mark.skill', { hasText: /^Python$/ }).waitFor();
+    const marks = await other.locator('#text-description mark.skill').allTextContents();
+    assert.ok(!marks.includes('statistical software'), marks.join(', '));
+  } finally {
+    await other.close();
+    await fast.stop();
+  }
+});
+
 test('every request went to the server, and nothing was refused by the policy', async () => {
   const origin = new URL(server.base).origin;
   assert.ok(requests.length >= 4, `${requests.length} requests`);

@@ -324,6 +324,18 @@ pub(super) mod schema {
         metrics: Option<Value>,
         /// The recipe (TOML) the model was trained from.
         recipe: String,
+        /// What `POST /v1/label` does when a request does not say (the
+        /// server's flags). Only in the service, not in `jobtag info`.
+        defaults: LabelDefaults,
+    }
+
+    /// The server's defaults of the label query.
+    #[derive(Serialize, ToSchema)]
+    pub struct LabelDefaults {
+        /// `?min_confidence=` (`serve --min-confidence`); null for none.
+        min_confidence: Option<f32>,
+        /// `?catalog_only=` (`serve --catalog-only`).
+        catalog_only: bool,
     }
 
     /// A training data file.

@@ -585,8 +585,10 @@
   fetch('v1/model', { headers: { Accept: 'application/json' } })
     .then((r) => (r.ok ? r.json() : Promise.reject(new Error(String(r.status)))))
     .then((m) => {
+      // Served with --catalog-only, no skill is `uncatalogued`: say why.
+      const skills = m.defaults && m.defaults.catalog_only ? ', skills from the catalog only' : '';
       $('model-info').textContent = `Model: ${m.name}, trained ${m.trained_on}, `
-        + `${(m.roles || []).length} roles, ${(m.seniorities || []).length} seniority levels`;
+        + `${(m.roles || []).length} roles, ${(m.seniorities || []).length} seniority levels${skills}`;
     })
     .catch(() => {
       $('model-info').textContent = 'Model: unknown';
