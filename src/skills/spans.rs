@@ -961,11 +961,21 @@ fn emissions_into(
         }
         add(e, &tables.no_word[4]);
     }
+    // Each word's situation, plain ([`Situation::is_plain`]: not first, no
+    // catalog mark on it or either side) for most: each mark is compared
+    // with "none" once, as the window moves, not three times.
+    let none = CatalogMark::default();
+    let unmarked = |k: usize| marks.get(k).is_none_or(|m| *m == none);
+    let (mut before, mut here) = (true, unmarked(0));
     for (i, e) in inner.iter_mut().enumerate() {
-        let situation = Situation::of(marks, levels, i);
-        if situation.is_plain() {
-            add(e, &tables.plain[usize::from(situation.level)]);
+        let after = unmarked(i + 1);
+        let plain = i != 0 && before && here && after;
+        debug_assert_eq!(plain, Situation::of(marks, levels, i).is_plain());
+        (before, here) = (here, after);
+        if plain {
+            add(e, &tables.plain[levels[i] as usize]);
         } else {
+            let situation = Situation::of(marks, levels, i);
             let sum = cache
                 .situations
                 .entry(situation.packed())
