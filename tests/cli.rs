@@ -936,18 +936,8 @@ fn the_shipped_catalog_links_python_to_esco_and_onet() {
 /// asked for together with `--no-skills`.
 #[test]
 fn catalog_only_leaves_out_the_learned_tagger_and_nothing_else() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in.jsonl");
-    std::fs::write(
-        &input,
-        concat!(
-            r#"{"id":1,"title":"Data Scientist","description":"Requirements:\n- Python\n- Experience with entity extraction and topic modelling"}"#,
-            "\n",
-            r#"{"id":2,"title":"Backend Engineer","description":"Must have: Go, Kafka and PostgreSQL."}"#,
-            "\n",
-        ),
-    )
-    .unwrap();
+    // Two postings: one names knowledge the catalog lacks, one does not.
+    let input = common::fixture("uncatalogued.jsonl");
     let label = |extra: &[&str]| {
         jsonl(
             &jobtag()

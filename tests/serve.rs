@@ -148,7 +148,9 @@ fn min_confidence_per_request_and_per_server() {
 /// may override) leaves out the learned tagger's `uncatalogued` skills.
 #[test]
 fn catalog_only_leaves_out_uncatalogued_skills() {
-    let body = r#"{"title":"Data Scientist","description":"Requirements:\n- Python\n- Experience with entity extraction and topic modelling"}"#;
+    // The first posting names knowledge the catalog lacks.
+    let fixture = std::fs::read_to_string(common::fixture("uncatalogued.jsonl")).unwrap();
+    let body = fixture.lines().next().unwrap();
     let names = |labels: &Value| -> Vec<String> {
         labels["skills"]
             .as_array()

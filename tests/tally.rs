@@ -757,17 +757,14 @@ fn emerging_skills_by_frequency_and_growth_with_examples() {
 /// with `--catalog-only`, which leaves the tagger out.
 #[test]
 fn emerging_skills_need_the_learned_tagger() {
-    let out = Command::cargo_bin("jobtag")
-        .unwrap()
-        .arg("tally")
-        .arg(common::fixture("emerging.jsonl"))
-        .args(["--emerging", "--catalog-only"])
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    let err = String::from_utf8_lossy(&out);
+    let dir = tempfile::tempdir().unwrap();
+    let emerging = common::fixture("emerging.jsonl");
+    let emerging = emerging.to_str().unwrap();
+    let (code, _, err) = run(
+        dir.path(),
+        &["tally", emerging, "--emerging", "--catalog-only"],
+    );
+    assert_eq!(code, 2, "{err}");
     assert!(
         err.contains("--emerging") && err.contains("--catalog-only"),
         "{err}"
@@ -777,26 +774,10 @@ fn emerging_skills_need_the_learned_tagger() {
 /// `tally --catalog-only` on raw postings counts the catalog's skills alone.
 #[test]
 fn catalog_only_tallies_leave_out_uncatalogued_skills() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("raw.jsonl");
-    std::fs::write(
-        &input,
-        r#"{"id":"r1","title":"Data Scientist","description":"Requirements:\n- Python\n- Experience with entity extraction and topic modelling"}"#,
-    )
-    .unwrap();
+    let input = common::fixture("uncatalogued.jsonl");
     let skills = |extra: &[&str]| -> Vec<String> {
-        let out = Command::cargo_bin("jobtag")
-            .unwrap()
-            .arg("tally")
-            .arg(&input)
-            .args(["--format", "json"])
-            .args(extra)
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        let t: Value = serde_json::from_slice(&out).unwrap();
+        let args = [&["--format", "json"], extra].concat();
+        let t: Value = serde_json::from_str(&tally_of(&input, &args)).unwrap();
         t["groups"][0]["skills"]
             .as_array()
             .unwrap()
