@@ -402,7 +402,9 @@ impl SkillTagger {
     ) {
         let mut next_hit = 0;
         let mut line_start = 0;
-        let mut input = SpanInput::default();
+        // This thread's buffers, grown once to the longest line seen
+        // rather than from empty for every description.
+        let mut input = SPAN_INPUT.with(|buffers| buffers.take());
         let first_heading = sections.first_heading();
         for line in text.split_inclusive('\n') {
             let offset = line_start;
@@ -445,6 +447,7 @@ impl SkillTagger {
             }
             f(&input);
         }
+        SPAN_INPUT.with(|buffers| buffers.replace(input));
     }
 
     /// Does a line need the learned tagger when labelling? Only where it can
@@ -524,6 +527,11 @@ impl SkillTagger {
         });
         lines
     }
+}
+
+thread_local! {
+    /// [`SkillTagger::for_each_span_line`]'s buffers, kept between calls.
+    static SPAN_INPUT: std::cell::Cell<SpanInput> = Default::default();
 }
 
 /// One line's words and what the catalog and the sections say about each.
