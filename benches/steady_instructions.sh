@@ -7,6 +7,8 @@
 # load (timings here vary by a third from run to run); they miss memory
 # stalls, so report them beside side-by-side timings, not instead.
 #   bash benches/steady_instructions.sh POSTINGS.jsonl BIN...
+# WHOLE=1 counts the whole program instead (reading JSON lines and writing
+# CSV too, what a side-by-side timing sees).
 # Needs valgrind (callgrind_annotate). One thread (RAYON_NUM_THREADS=1).
 set -euo pipefail
 postings=$1; shift
@@ -25,8 +27,13 @@ for bin in "$@"; do
     RAYON_NUM_THREADS=1 valgrind --tool=callgrind --callgrind-out-file="$work/cg" \
       "$bin" label "$work/rows$n.jsonl" --input-format jsonl --format csv -o /dev/null \
       > /dev/null 2>&1
-    counts+=("$(callgrind_annotate --inclusive=yes "$work/cg" 2>/dev/null \
-      | grep 'Labeller::label_with' | head -1 | awk '{print $1}' | tr -d ,)")
+    if [ -n "${WHOLE:-}" ]; then
+      counts+=("$(callgrind_annotate "$work/cg" 2>/dev/null \
+        | grep 'PROGRAM TOTALS' | awk '{print $1}' | tr -d ,)")
+    else
+      counts+=("$(callgrind_annotate --inclusive=yes "$work/cg" 2>/dev/null \
+        | grep 'Labeller::label_with' | head -1 | awk '{print $1}' | tr -d ,)")
+    fi
   done
   echo "$bin $(( (counts[1] - counts[0]) / 3000 )) instructions/posting"
 done
