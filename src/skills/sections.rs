@@ -557,14 +557,28 @@ impl<'a> Sections<'a> {
     /// level `section`.
     fn sentence_level(&self, a: usize, b: usize, section: Requirement) -> Requirement {
         let sentence = &self.text[a..b];
+        let leads = || {
+            memchr::memchr(b':', sentence.as_bytes()).is_some()
+                && may_lead_with_requirement(sentence)
+                && REQUIRED_LEAD.is_match(sentence)
+        };
+        if section == Requirement::Preferred {
+            // Under a preference heading a preference marker changes
+            // nothing and requirement words do not count: only a lead
+            // ("Requirements:") makes the sentence required, unless a
+            // preference marker beside it says otherwise. The markers are
+            // read only then (the same result as the rule below, without
+            // reading every sentence of the section).
+            return if leads() && !markers_in(self.text, a, b).0 {
+                Requirement::Required
+            } else {
+                Requirement::Preferred
+            };
+        }
         let (preferred, required) = markers_in(self.text, a, b);
         if preferred {
             Requirement::Preferred
-        } else if memchr::memchr(b':', sentence.as_bytes()).is_some()
-            && may_lead_with_requirement(sentence)
-            && REQUIRED_LEAD.is_match(sentence)
-            || (required && section == Requirement::Mentioned)
-        {
+        } else if leads() || (required && section == Requirement::Mentioned) {
             Requirement::Required
         } else {
             section
@@ -834,6 +848,63 @@ mod tests {
                 } else {
                     proptest::prop_assert_eq!(sections.level_at(pos), fresh.level_at(pos));
                 }
+            }
+        }
+    }
+
+    /// The level of a sentence by the whole rule: its markers read
+    /// whatever its section (the reference for [`Sections::sentence_level`]).
+    fn sentence_level_reference(
+        text: &str,
+        a: usize,
+        b: usize,
+        section: Requirement,
+    ) -> Requirement {
+        let (preferred, required) = markers_in(text, a, b);
+        if preferred {
+            Requirement::Preferred
+        } else if REQUIRED_LEAD.is_match(&text[a..b])
+            || (required && section == Requirement::Mentioned)
+        {
+            Requirement::Required
+        } else {
+            section
+        }
+    }
+
+    #[test]
+    fn sentence_levels_are_those_of_the_whole_rule_in_every_section() {
+        let words = [
+            "Requirements:",
+            "requirements",
+            ":",
+            "You have:",
+            "must",
+            "nice to have",
+            "a plus",
+            "experience with",
+            "Kafka",
+            "and",
+            "é",
+            "bonus:",
+            "What you need:",
+        ];
+        let mut lcg = crate::testing::Lcg::new(19);
+        for _ in 0..3000 {
+            let n = 1 + lcg.next() % 6;
+            let sentence: Vec<&str> = (0..n).map(|_| words[lcg.next() % words.len()]).collect();
+            let text = sentence.join(" ");
+            let sections = Sections::new(&text);
+            for section in [
+                Requirement::Mentioned,
+                Requirement::Preferred,
+                Requirement::Required,
+            ] {
+                assert_eq!(
+                    sections.sentence_level(0, text.len(), section),
+                    sentence_level_reference(&text, 0, text.len(), section),
+                    "{text:?} under {section:?}"
+                );
             }
         }
     }
