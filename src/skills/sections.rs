@@ -368,17 +368,7 @@ fn markers_in(text: &str, a: usize, b: usize) -> (bool, bool) {
             continue;
         }
         // The rest of the word: letters 8 at a time, then byte by byte.
-        i += 1;
-        loop {
-            match crate::text::ascii_run::leading_letters(bytes, i) {
-                Some(8) => i += 8,
-                Some(k) => {
-                    i += k;
-                    break;
-                }
-                None => break,
-            }
-        }
+        i = crate::text::ascii_run::skip_letters(bytes, i + 1);
         while i < b && is_marker_word_byte(bytes, i) {
             i += 1;
         }

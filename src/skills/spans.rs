@@ -95,16 +95,7 @@ pub(crate) fn words_into(text: &str, offset: usize, out: &mut Vec<Word>) {
         let start = i;
         i += len;
         // Letters 8 at a time (most of a word), then byte by byte.
-        loop {
-            match crate::text::ascii_run::leading_letters(bytes, i) {
-                Some(8) => i += 8,
-                Some(k) => {
-                    i += k;
-                    break;
-                }
-                None => break,
-            }
-        }
+        i = crate::text::ascii_run::skip_letters(bytes, i);
         while i < bytes.len() {
             let b = bytes[i];
             if ASCII_WORD_BYTE[usize::from(b)] {

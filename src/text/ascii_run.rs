@@ -76,6 +76,22 @@ pub fn leading_letters(bytes: &[u8], at: usize) -> Option<usize> {
     load(bytes, at).map(|x| leading_marked(lowercase_bytes(x | (ONES * 0x20))))
 }
 
+/// Where the run of ASCII letters from `at` ends, read 8 bytes at a time:
+/// the first byte that is not a letter, or, with fewer than 8 bytes left,
+/// the place those bytes start (the caller goes on byte by byte from
+/// there). The word scans (the span tagger's words, the marker scan) skip
+/// the letters of a word with it.
+#[inline]
+pub fn skip_letters(bytes: &[u8], mut at: usize) -> usize {
+    loop {
+        match leading_letters(bytes, at) {
+            Some(8) => at += 8,
+            Some(k) => return at + k,
+            None => return at,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,5 +134,25 @@ mod tests {
     #[test]
     fn leading_letters_counts_like_a_byte_loop() {
         check(leading_letters, u8::is_ascii_alphabetic);
+    }
+
+    #[test]
+    fn skip_letters_stops_at_a_non_letter_or_the_last_short_chunk() {
+        let alphabet: Vec<char> = "azAZ{`@[_09.- \u{e9}".chars().collect();
+        for chars in crate::testing::random_strings(&alphabet, 2000, 30, 13) {
+            let text: String = chars.into_iter().collect();
+            let bytes = text.as_bytes();
+            for at in 0..=bytes.len() {
+                let end = skip_letters(bytes, at);
+                assert!(
+                    bytes[at..end].iter().all(u8::is_ascii_alphabetic),
+                    "{text:?} {at}"
+                );
+                // Either a non-letter stopped it, or fewer than 8 bytes were
+                // left to read at once, and all letters before were taken.
+                let stopped = bytes.get(end).is_some_and(|b| !b.is_ascii_alphabetic());
+                assert!(stopped || end + 8 > bytes.len(), "{text:?} {at} -> {end}");
+            }
+        }
     }
 }
