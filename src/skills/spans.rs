@@ -169,7 +169,44 @@ fn trim_word(text: &str, s: usize, e: usize, offset: usize) -> Word {
             token_end: e + offset,
         };
     }
-    trim_word_by_chars(text, s, e, offset)
+    // Most of the rest have ASCII punctuation at an end ("experience,",
+    // "(AWS)"): trimmed byte by byte, unless a non-ASCII character is
+    // reached, which may be punctuation ("“ML”").
+    let lead = bytes
+        .iter()
+        .take_while(|&&b| is_leading_ascii_punct(b))
+        .count();
+    let rest = &bytes[lead..];
+    let trail = rest
+        .iter()
+        .rev()
+        .take_while(|&&b| is_trailing_ascii_punct(b))
+        .count();
+    let kept = rest.len() - trail;
+    if rest.first().is_some_and(|&b| b >= 0x80) || rest[..kept].last().is_some_and(|&b| b >= 0x80) {
+        return trim_word_by_chars(text, s, e, offset);
+    }
+    let (start, end) = if kept == 0 {
+        (s, e)
+    } else {
+        (s + lead, s + lead + kept)
+    };
+    Word {
+        start: start + offset,
+        end: end + offset,
+        token_start: s + offset,
+        token_end: e + offset,
+    }
+}
+
+/// [`is_leading_punct`] for an ASCII byte.
+fn is_leading_ascii_punct(b: u8) -> bool {
+    b < 0x80 && is_leading_punct(char::from(b))
+}
+
+/// [`is_trailing_punct`] for an ASCII byte.
+fn is_trailing_ascii_punct(b: u8) -> bool {
+    b < 0x80 && is_trailing_punct(char::from(b))
 }
 
 /// [`trim_word`] for any token, character by character (the reference for
@@ -555,12 +592,18 @@ pub(crate) type Ranges = Vec<(usize, usize)>;
 /// Spans of consecutive `B I* ` tags, as word index ranges `[first, last]`.
 pub(crate) fn tag_runs(tags: &[u8]) -> Vec<(usize, usize)> {
     let mut runs = Vec::new();
+    for_each_tag_run(tags, |first, last| runs.push((first, last)));
+    runs
+}
+
+/// [`tag_runs`] handed to `f` one by one (labelling makes no list of them).
+pub(crate) fn for_each_tag_run(tags: &[u8], mut f: impl FnMut(usize, usize)) {
     let mut open: Option<usize> = None;
     for (i, &t) in tags.iter().enumerate() {
         match t {
             BEGIN => {
                 if let Some(s) = open.take() {
-                    runs.push((s, i - 1));
+                    f(s, i - 1);
                 }
                 open = Some(i);
             }
@@ -571,15 +614,14 @@ pub(crate) fn tag_runs(tags: &[u8]) -> Vec<(usize, usize)> {
             }
             _ => {
                 if let Some(s) = open.take() {
-                    runs.push((s, i - 1));
+                    f(s, i - 1);
                 }
             }
         }
     }
     if let Some(s) = open {
-        runs.push((s, tags.len() - 1));
+        f(s, tags.len() - 1);
     }
-    runs
 }
 
 /// The best tag sequence given each word's tag scores and the transition
