@@ -69,7 +69,7 @@ pub struct LabellerArgs {
     pub no_skills: bool,
     /// Tag skills with the catalog alone, without the model's learned span
     /// tagger: no `uncatalogued` skills, each tag's requirement from the
-    /// section rules only; about 1.5 times as fast.
+    /// section rules only; about 1.4 times as fast.
     #[arg(long, conflicts_with = "no_skills")]
     pub catalog_only: bool,
 }

@@ -56,7 +56,7 @@ class Labeller:
         catalog_only: tag skills with the catalog alone, without the
             model's learned span tagger: no ``uncatalogued`` skills, each
             skill's requirement from the section rules only; labelling is
-            about 1.5 times as fast. The default of the ``catalog_only``
+            about 1.4 times as fast. The default of the ``catalog_only``
             argument of :meth:`label` and :meth:`label_table`.
 
     Raises:
