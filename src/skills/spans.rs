@@ -156,18 +156,12 @@ fn is_trailing_punct(c: char) -> bool {
 }
 
 fn trim_word(text: &str, s: usize, e: usize, offset: usize) -> Word {
-    let token = &text[s..e];
-    let bytes = token.as_bytes();
+    let bytes = &text.as_bytes()[s..e];
     // Most words begin and end with a letter or digit: nothing to trim.
     if bytes.first().is_some_and(u8::is_ascii_alphanumeric)
         && bytes.last().is_some_and(u8::is_ascii_alphanumeric)
     {
-        return Word {
-            start: s + offset,
-            end: e + offset,
-            token_start: s + offset,
-            token_end: e + offset,
-        };
+        return trimmed(s, e, 0, e - s, offset);
     }
     // Most of the rest have ASCII punctuation at an end ("experience,",
     // "(AWS)"): trimmed byte by byte, unless a non-ASCII character is
@@ -186,17 +180,7 @@ fn trim_word(text: &str, s: usize, e: usize, offset: usize) -> Word {
     if rest.first().is_some_and(|&b| b >= 0x80) || rest[..kept].last().is_some_and(|&b| b >= 0x80) {
         return trim_word_by_chars(text, s, e, offset);
     }
-    let (start, end) = if kept == 0 {
-        (s, e)
-    } else {
-        (s + lead, s + lead + kept)
-    };
-    Word {
-        start: start + offset,
-        end: end + offset,
-        token_start: s + offset,
-        token_end: e + offset,
-    }
+    trimmed(s, e, lead, kept, offset)
 }
 
 /// [`is_leading_punct`] for an ASCII byte.
@@ -214,8 +198,14 @@ fn is_trailing_ascii_punct(b: u8) -> bool {
 fn trim_word_by_chars(text: &str, s: usize, e: usize, offset: usize) -> Word {
     let token = &text[s..e];
     let lead = token.len() - token.trim_start_matches(is_leading_punct).len();
-    let rest = &token[lead..];
-    let kept = rest.trim_end_matches(is_trailing_punct).len();
+    let kept = token[lead..].trim_end_matches(is_trailing_punct).len();
+    trimmed(s, e, lead, kept, offset)
+}
+
+/// The token `s..e` with `lead` bytes trimmed in front and `kept` bytes
+/// kept after them (all of it when nothing would be kept: a token of
+/// punctuation only keeps itself), offset by `offset`.
+fn trimmed(s: usize, e: usize, lead: usize, kept: usize, offset: usize) -> Word {
     let (start, end) = if kept == 0 {
         (s, e)
     } else {
