@@ -5,7 +5,9 @@
 use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
-use super::softmax::{argmax, SoftmaxRegression, TrainingReport};
+use super::softmax::{
+    argmax, probabilities, SoftmaxRegression, StackedRegressions, TrainingReport,
+};
 use crate::features::cues::{years_phrases, YearsMention};
 use crate::features::{Featurizer, Field, PostingTerms, SparseRow};
 use crate::labeller::LabelOptions;
@@ -173,6 +175,36 @@ pub struct Model {
     pub(crate) seniority: Option<Head>,
     /// The learned skill-span tagger (format 4 on), when trained.
     pub(crate) skill_spans: Option<crate::skills::spans::SpanModel>,
+    /// Both heads' weights side by side, for labelling: derived from the
+    /// weights of `role` and `seniority` on first use (their temperatures
+    /// are read where they are), never serialized.
+    #[serde(skip)]
+    stacked: LazyStacked,
+}
+
+/// [`StackedRegressions`] of a model's heads, built on first use (`None`
+/// inside when the heads do not share a feature space).
+#[derive(Default)]
+struct LazyStacked(std::sync::OnceLock<Option<StackedRegressions>>);
+
+impl Clone for LazyStacked {
+    fn clone(&self) -> Self {
+        // Rebuilt on first use by the clone, from the clone's own heads.
+        LazyStacked::default()
+    }
+}
+
+impl PartialEq for LazyStacked {
+    fn eq(&self, _: &Self) -> bool {
+        // Derived data: equal whenever the heads are.
+        true
+    }
+}
+
+impl std::fmt::Debug for LazyStacked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LazyStacked")
+    }
 }
 
 impl Model {
@@ -191,6 +223,7 @@ impl Model {
             role,
             seniority,
             skill_spans: None,
+            stacked: LazyStacked::default(),
         }
     }
 
@@ -255,13 +288,15 @@ impl Model {
                 (row, years)
             }
         };
-        let (mut role, role_terms) = self.predict_head(&self.role, &row, terms.as_ref());
-        let (mut seniority, seniority_terms) = match &self.seniority {
-            Some(h) => {
-                let (p, t) = self.predict_head(h, &row, terms.as_ref());
+        let (role_probs, seniority_probs) = self.head_probabilities(&row);
+        let (mut role, role_terms) =
+            self.predict_head(&self.role, role_probs, &row, terms.as_ref());
+        let (mut seniority, seniority_terms) = match (&self.seniority, seniority_probs) {
+            (Some(h), Some(probs)) => {
+                let (p, t) = self.predict_head(h, probs, &row, terms.as_ref());
                 (Some(p), t)
             }
-            None => (None, Vec::new()),
+            _ => (None, Vec::new()),
         };
         if let Some(min) = options.min_confidence {
             for p in std::iter::once(&mut role).chain(seniority.as_mut()) {
@@ -284,15 +319,37 @@ impl Model {
         (labels, description_years)
     }
 
+    /// The role head's and the seniority head's class probabilities for a
+    /// feature row: both scored in one pass over the row (the same bits as
+    /// each head's own `predict_proba_row_tempered`).
+    fn head_probabilities(&self, row: &SparseRow) -> (Vec<f32>, Option<Vec<f32>>) {
+        let stacked = self.stacked.0.get_or_init(|| {
+            let mut regressions = vec![&self.role.regression];
+            regressions.extend(self.seniority.as_ref().map(|h| &h.regression));
+            StackedRegressions::new(&regressions)
+        });
+        let Some(stacked) = stacked else {
+            let tempered = |h: &Head| h.regression.predict_proba_row_tempered(row, h.temperature);
+            return (tempered(&self.role), self.seniority.as_ref().map(tempered));
+        };
+        let mut scores = Vec::new();
+        stacked.scores_into(row, &mut scores);
+        let head = |h: usize, temperature: f32| {
+            probabilities(scores[stacked.columns(h)].to_vec(), temperature)
+        };
+        (
+            head(0, self.role.temperature),
+            self.seniority.as_ref().map(|s| head(1, s.temperature)),
+        )
+    }
+
     fn predict_head(
         &self,
         head: &Head,
+        probs: Vec<f32>,
         row: &SparseRow,
         terms: Option<&PostingTerms>,
     ) -> (Prediction, Vec<Contribution>) {
-        let probs = head
-            .regression
-            .predict_proba_row_tempered(row, head.temperature);
         let best = argmax(probs.iter().copied());
         let prediction = Prediction {
             label: head.labels[best].as_str().into(),

@@ -200,13 +200,7 @@ impl SoftmaxRegression {
                 }
             }
         }
-        if temperature != 1.0 {
-            for s in &mut scores {
-                *s /= temperature;
-            }
-        }
-        softmax_in_place(&mut scores);
-        scores
+        probabilities(scores, temperature)
     }
 
     /// Class probabilities for every row of a matrix.
@@ -261,14 +255,126 @@ impl SoftmaxRegression {
     }
 }
 
+/// Scores (a row's sums) to class probabilities: divided by `temperature`
+/// (at 1 left as they are, bit for bit), then the softmax.
+pub(crate) fn probabilities(mut scores: Vec<f32>, temperature: f32) -> Vec<f32> {
+    if temperature != 1.0 {
+        for s in &mut scores {
+            *s /= temperature;
+        }
+    }
+    softmax_in_place(&mut scores);
+    scores
+}
+
+/// Classes a chunk of [`add_scaled`] takes at once.
+const LANES: usize = 4;
+
+/// Regressions over the same features with their weights side by side: the
+/// weights of one feature for every class of every regression are one
+/// contiguous run, each regression's classes padded to whole chunks of
+/// [`LANES`]. Labelling scores both heads of a posting in one pass over its
+/// row, where scoring each head alone reads the row once per head and ends
+/// each feature's classes with a remainder loop (21 role classes, 6
+/// seniorities). Each class still adds the same terms in the same order, so
+/// its score is the same bits as [`SoftmaxRegression::predict_proba_row_tempered`]
+/// sums (the tests check it).
+#[derive(Debug)]
+pub(crate) struct StackedRegressions {
+    n_features: usize,
+    /// Floats per feature: every regression's padded classes.
+    width: usize,
+    /// Each regression's columns.
+    heads: Vec<std::ops::Range<usize>>,
+    /// `(n_features + 1) x width`, row-major, the intercepts last.
+    weights: Vec<f32>,
+}
+
+impl StackedRegressions {
+    /// `None` if the regressions do not share one feature space (or there
+    /// are none).
+    pub(crate) fn new(regressions: &[&SoftmaxRegression]) -> Option<Self> {
+        let n_features = regressions.first()?.n_features();
+        if regressions.iter().any(|r| r.n_features() != n_features) {
+            return None;
+        }
+        let mut heads = Vec::with_capacity(regressions.len());
+        let mut width = 0;
+        for r in regressions {
+            let k = r.n_classes();
+            heads.push(width..width + k);
+            width += k.div_ceil(LANES) * LANES;
+        }
+        let mut weights = vec![0f32; (n_features + 1) * width];
+        for (r, columns) in regressions.iter().zip(&heads) {
+            for (f, row) in r.weights.rows().into_iter().enumerate() {
+                let at = f * width + columns.start;
+                for (slot, &w) in weights[at..at + columns.len()].iter_mut().zip(row) {
+                    *slot = w;
+                }
+            }
+        }
+        Some(StackedRegressions {
+            n_features,
+            width,
+            heads,
+            weights,
+        })
+    }
+
+    /// Every regression's scores for `row` (before any temperature and the
+    /// softmax), side by side in `scores`: regression `h`'s are at
+    /// [`StackedRegressions::columns`]`(h)`.
+    pub(crate) fn scores_into(&self, row: &SparseRow, scores: &mut Vec<f32>) {
+        let (nf, width) = (self.n_features, self.width);
+        scores.clear();
+        scores.extend_from_slice(&self.weights[nf * width..]);
+        // The default model's width (21 roles and 6 seniorities, padded),
+        // as arrays of a known size: the compiler unrolls the adds.
+        if width == 32 {
+            self.scores_of_width::<32>(row, scores);
+            return;
+        }
+        for (i, v) in row.iter() {
+            if i >= nf {
+                continue;
+            }
+            if let Some(w) = self.weights.get(i * width..(i + 1) * width) {
+                add_scaled(scores, w, v);
+            }
+        }
+    }
+
+    /// [`StackedRegressions::scores_into`] for a width of `W` (after the
+    /// intercepts).
+    fn scores_of_width<const W: usize>(&self, row: &SparseRow, scores: &mut [f32]) {
+        let Ok(sums) = <&mut [f32; W]>::try_from(scores) else {
+            return;
+        };
+        let (rows, _) = self.weights.as_chunks::<W>();
+        for (i, v) in row.iter() {
+            if let Some(w) = rows.get(i).filter(|_| i < self.n_features) {
+                for j in 0..W {
+                    sums[j] += w[j] * v;
+                }
+            }
+        }
+    }
+
+    /// Regression `h`'s columns of the scores.
+    pub(crate) fn columns(&self, h: usize) -> std::ops::Range<usize> {
+        self.heads.get(h).cloned().unwrap_or(0..0)
+    }
+}
+
 /// `scores[j] += w[j] * v` for every class `j`, four classes at a time so
 /// that the compiler emits vector instructions (each class's sum still adds
 /// the features in the same order, so the results are the same bits).
 fn add_scaled(scores: &mut [f32], w: &[f32], v: f32) {
-    let mut s4 = scores.chunks_exact_mut(4);
-    let mut w4 = w.chunks_exact(4);
+    let mut s4 = scores.chunks_exact_mut(LANES);
+    let mut w4 = w.chunks_exact(LANES);
     for (s, w) in (&mut s4).zip(&mut w4) {
-        for j in 0..4 {
+        for j in 0..LANES {
             s[j] += w[j] * v;
         }
     }
@@ -659,5 +765,84 @@ mod tests {
         let w = effective_weights(&[0, 0, 0, 1], &[1.0; 4], &p);
         assert!((w[0] * 3.0 - w[3]).abs() < 1e-12);
         assert!((w.iter().sum::<f64>() - 4.0).abs() < 1e-12);
+    }
+
+    fn regression_with(weights: Array2<f32>) -> SoftmaxRegression {
+        SoftmaxRegression {
+            weights,
+            report: TrainingReport {
+                iterations: 0,
+                converged: true,
+                stop_reason: String::new(),
+                final_loss: 0.0,
+            },
+        }
+    }
+
+    /// Scores two random regressions side by side and checks that each
+    /// gets the same probabilities, bit for bit, as scored alone.
+    fn check_stacked(
+        (k1, k2, n_features): (usize, usize, usize),
+        seed: u64,
+        row: Vec<(u32, f32)>,
+        temperature: f32,
+    ) -> std::result::Result<(), proptest::test_runner::TestCaseError> {
+        let mut state = seed | 1;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 40) as f32 / (1u64 << 24) as f32 * 4.0 - 2.0
+        };
+        let a = regression_with(Array2::from_shape_fn((n_features + 1, k1), |_| next()));
+        let b = regression_with(Array2::from_shape_fn((n_features + 1, k2), |_| next()));
+        let row = SparseRow::from_pairs(row);
+        let stacked = StackedRegressions::new(&[&a, &b]).unwrap();
+        let mut scores = Vec::new();
+        stacked.scores_into(&row, &mut scores);
+        for (h, r) in [&a, &b].into_iter().enumerate() {
+            let side_by_side = probabilities(scores[stacked.columns(h)].to_vec(), temperature);
+            let alone = r.predict_proba_row_tempered(&row, temperature);
+            let bits = |p: &[f32]| p.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            proptest::prop_assert_eq!(bits(&side_by_side), bits(&alone));
+        }
+        Ok(())
+    }
+
+    proptest::proptest! {
+        /// Class counts that fill whole chunks of four and ones that do
+        /// not, tempered and not, and feature ids past the regressions'
+        /// features.
+        #[test]
+        fn stacked_regressions_score_each_as_it_scores_alone(
+            k1 in 2usize..23,
+            k2 in 2usize..9,
+            n_features in 1usize..40,
+            seed in proptest::prelude::any::<u64>(),
+            row in proptest::collection::vec((0u32..48, -3.0f32..3.0), 0..30),
+            temperature in proptest::sample::select(vec![1.0f32, 0.854, 1.631]),
+        ) {
+            check_stacked((k1, k2, n_features), seed, row, temperature)?;
+        }
+    }
+
+    #[test]
+    fn stacked_default_shaped_heads_score_as_alone() {
+        // 21 roles and 6 seniorities: the width-32 path.
+        for seed in 0..50u64 {
+            let row = (0..40u32)
+                .map(|i| ((i * 7 + seed as u32) % 90, (i as f32 - 20.0) / 7.0))
+                .collect();
+            check_stacked((21, 6, 80), seed, row, 0.854).unwrap();
+        }
+    }
+
+    #[test]
+    fn regressions_over_different_features_are_not_stacked() {
+        let a = regression_with(Array2::zeros((4, 3)));
+        let b = regression_with(Array2::zeros((5, 3)));
+        assert!(StackedRegressions::new(&[&a, &b]).is_none());
+        assert!(StackedRegressions::new(&[]).is_none());
+        assert!(StackedRegressions::new(&[&a, &a]).is_some());
     }
 }
