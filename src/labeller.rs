@@ -337,23 +337,53 @@ impl LabellerBuilder {
     }
 
     /// Load the model and compile the catalog.
+    ///
+    /// With skills on and more than one thread in rayon's pool, the model
+    /// is read while the catalog is compiled, and the index that links
+    /// uncatalogued skills to ESCO (built on first use, tens of
+    /// milliseconds) is built meanwhile on another thread: start-up takes
+    /// about the longest of the three, not their sum.
     pub fn build(self) -> Result<Labeller> {
-        let model = match self.model {
-            ModelSource::Embedded => Arc::new(Model::embedded()?),
-            ModelSource::Given(m) => m,
-            ModelSource::File(p) => Arc::new(Model::load(p)?),
+        let LabellerBuilder {
+            model,
+            catalog,
+            additions,
+            skills,
+        } = self;
+        let load_model = move || -> Result<Arc<Model>> {
+            Ok(match model {
+                ModelSource::Embedded => Arc::new(Model::embedded()?),
+                ModelSource::Given(m) => m,
+                ModelSource::File(p) => Arc::new(Model::load(p)?),
+            })
         };
-        let skills = if self.skills {
-            let mut catalog = read_catalog(self.catalog)?;
-            for extra in self.additions {
+        if !skills {
+            return Ok(Labeller {
+                model: load_model()?,
+                skills: None,
+            });
+        }
+        let compile_catalog = move || -> Result<SkillTagger> {
+            let mut catalog = read_catalog(catalog)?;
+            for extra in additions {
                 catalog.extend(read_catalog(extra)?);
             }
-            let spans = model.skill_spans.clone().map(Arc::new);
-            Some(Arc::new(SkillTagger::new(catalog)?.with_spans(spans)))
-        } else {
-            None
+            SkillTagger::new(catalog)
         };
-        Ok(Labeller { model, skills })
+        let (model, tagger) = rayon::join(load_model, || {
+            if rayon::current_num_threads() > 1 {
+                // Not joined: a posting that needs the index before it is
+                // built waits for it, as it would have waited to build it.
+                rayon::spawn(crate::skills::build_esco_index);
+            }
+            compile_catalog()
+        });
+        let model = model?;
+        let spans = model.skill_spans.clone().map(Arc::new);
+        Ok(Labeller {
+            skills: Some(Arc::new(tagger?.with_spans(spans))),
+            model,
+        })
     }
 }
 

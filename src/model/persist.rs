@@ -115,7 +115,14 @@ impl Model {
         if Sha256::digest(payload).as_slice() != &bytes[20..52] {
             return Err(ModelFileError::Checksum.into());
         }
-        let mut decoded = Vec::new();
+        // A gzip stream ends with its decoded length (mod 2^32): one
+        // allocation of that size, not a doubling series of copies. Only a
+        // capacity hint (`take` still bounds what is read), capped so that
+        // a damaged trailer cannot ask for much.
+        let decoded_len = payload
+            .last_chunk::<4>()
+            .map_or(0, |n| u32::from_le_bytes(*n) as usize);
+        let mut decoded = Vec::with_capacity(decoded_len.min(64 << 20) + 1);
         GzDecoder::new(payload)
             .take(MAX_DECODED)
             .read_to_end(&mut decoded)

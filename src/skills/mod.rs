@@ -15,3 +15,9 @@ pub use catalog::{Alias, Skill, SkillCatalog};
 pub use sections::Requirement;
 pub(crate) use tagger::SkillTagger;
 pub use tagger::{SkillSpan, SkillTag};
+
+/// Build the index that links uncatalogued skills to ESCO now rather than
+/// on first use (it is built once per process).
+pub(crate) fn build_esco_index() {
+    esco_link::EscoLinker::embedded();
+}
