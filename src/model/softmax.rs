@@ -307,10 +307,21 @@ impl StackedRegressions {
         }
         let mut weights = vec![0f32; (n_features + 1) * width];
         for (r, columns) in regressions.iter().zip(&heads) {
-            for (f, row) in r.weights.rows().into_iter().enumerate() {
-                let at = f * width + columns.start;
-                for (slot, &w) in weights[at..at + columns.len()].iter_mut().zip(row) {
-                    *slot = w;
+            let k = columns.len();
+            let rows = weights.chunks_exact_mut(width);
+            match r.weights.as_slice() {
+                // Row-major (as trained and as loaded): a copy per feature.
+                Some(all) => {
+                    for (to, from) in rows.zip(all.chunks_exact(k)) {
+                        to[columns.clone()].copy_from_slice(from);
+                    }
+                }
+                None => {
+                    for (to, from) in rows.zip(r.weights.rows()) {
+                        for (slot, &w) in to[columns.clone()].iter_mut().zip(from) {
+                            *slot = w;
+                        }
+                    }
                 }
             }
         }
@@ -835,6 +846,28 @@ mod tests {
                 .collect();
             check_stacked((21, 6, 80), seed, row, 0.854).unwrap();
         }
+    }
+
+    #[test]
+    fn stacked_weights_are_read_whatever_the_memory_layout() {
+        let standard = Array2::from_shape_fn((6, 5), |(f, c)| (f * 5 + c) as f32 * 0.25 - 3.0);
+        let mut column_major = Array2::zeros((5, 6)).reversed_axes();
+        column_major.assign(&standard);
+        assert!(column_major.as_slice().is_none());
+        let a = regression_with(standard);
+        let b = regression_with(column_major);
+        let row = SparseRow::from_pairs(vec![(0, 1.0), (2, -0.5), (4, 2.0)]);
+        let scores = |r: &SoftmaxRegression| {
+            let stacked = StackedRegressions::new(&[r]).unwrap();
+            let mut scores = Vec::new();
+            stacked.scores_into(&row, &mut scores);
+            scores[stacked.columns(0)].to_vec()
+        };
+        assert_eq!(scores(&a), scores(&b));
+        assert_eq!(
+            probabilities(scores(&b), 1.0),
+            b.predict_proba_row_tempered(&row, 1.0)
+        );
     }
 
     #[test]
