@@ -63,6 +63,47 @@ pub(crate) struct EscoLinker {
     word_count: Vec<usize>,
 }
 
+/// Names linked before, and their links (or none), up to a bound.
+struct LinkCache {
+    links: FxHashMap<Box<str>, Option<EscoLink>>,
+    limit: usize,
+}
+
+/// Names a thread remembers before it starts over (a few MB at most).
+const LINK_CACHE_LIMIT: usize = 20_000;
+
+impl LinkCache {
+    fn new(limit: usize) -> Self {
+        LinkCache {
+            links: FxHashMap::default(),
+            limit,
+        }
+    }
+
+    /// `name`'s link, from `link` the first time (and again after the
+    /// cache has filled and started over).
+    fn get_or_link(
+        &mut self,
+        name: &str,
+        link: impl FnOnce(&str) -> Option<EscoLink>,
+    ) -> Option<EscoLink> {
+        if let Some(known) = self.links.get(name) {
+            return known.clone();
+        }
+        if self.links.len() >= self.limit {
+            self.links.clear();
+        }
+        let found = link(name);
+        self.links.insert(name.into(), found.clone());
+        found
+    }
+}
+
+thread_local! {
+    static LINKS: std::cell::RefCell<LinkCache> =
+        std::cell::RefCell::new(LinkCache::new(LINK_CACHE_LIMIT));
+}
+
 /// The trigrams of a name, as hashes, with counts: lower-cased, runs of
 /// anything but letters and digits (and `+`, `#`) made one space, padded
 /// with a space at each end.
@@ -230,6 +271,21 @@ impl EscoLinker {
             uri: self.uris[*concept as usize].clone(),
             label: text.clone(),
             similarity: similarity.min(1.0),
+        })
+    }
+
+    /// [`EscoLinker::nearest`] over the embedded labels at
+    /// [`LINK_THRESHOLD`], remembered per thread: the same uncatalogued
+    /// names come back posting after posting ("financial services",
+    /// "computer science"), and linking one costs more than the rest of its
+    /// tag (about 9,000 instructions a posting on the development
+    /// postings). The link is a pure function of the name, so a
+    /// remembered one is the link.
+    pub(crate) fn embedded_link(name: &str) -> Option<EscoLink> {
+        LINKS.with(|links| {
+            links
+                .borrow_mut()
+                .get_or_link(name, |n| Self::embedded().nearest(n, LINK_THRESHOLD))
         })
     }
 
@@ -409,6 +465,51 @@ fn normalize(v: &mut [(u32, f32)]) {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_remembered_link_is_the_link_and_the_cache_starts_over_when_full() {
+        let linker = small();
+        let mut cache = LinkCache::new(2);
+        let mut calls = 0;
+        let names = [
+            "financial products",
+            "agile development",
+            "financial products",
+            "sql",
+            "no such skill",
+            "financial products",
+        ];
+        for name in names {
+            let link = cache.get_or_link(name, |n| {
+                calls += 1;
+                linker.nearest(n, LINK_THRESHOLD)
+            });
+            assert_eq!(link, linker.nearest(name, LINK_THRESHOLD), "{name}");
+        }
+        // Linked: financial products, agile development, then sql (the
+        // cache full: it starts over), no such skill, and financial
+        // products again (the cache full again).
+        assert_eq!(calls, 5);
+        assert!(cache.links.len() <= 2);
+    }
+
+    #[test]
+    fn the_embedded_link_is_the_nearest_at_the_threshold() {
+        for name in [
+            "computer sciences",
+            "financial data",
+            "kubernetes",
+            "education",
+        ] {
+            for _ in 0..2 {
+                assert_eq!(
+                    EscoLinker::embedded_link(name),
+                    EscoLinker::embedded().nearest(name, LINK_THRESHOLD),
+                    "{name}"
+                );
+            }
+        }
+    }
 
     fn small() -> EscoLinker {
         EscoLinker::new([

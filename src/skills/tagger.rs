@@ -20,7 +20,7 @@ use std::sync::LazyLock;
 use serde::{Deserialize, Serialize};
 
 use super::catalog::SkillCatalog;
-use super::esco_link::{EscoLinker, LINK_THRESHOLD};
+use super::esco_link::EscoLinker;
 use super::sections::{Requirement, Sections};
 use super::spans::{self, CatalogMark, LineFeatures, SpanModel, Word};
 use super::word_index::{is_word_byte, matches_at, Entry, WordIndex};
@@ -336,7 +336,7 @@ impl SkillTagger {
                     None if h.skill >= LEARNED => {
                         let name = learned[h.skill - LEARNED].clone();
                         uncatalogued.insert(name.clone(), tags.len());
-                        let link = EscoLinker::embedded().nearest(&name, LINK_THRESHOLD);
+                        let link = EscoLinker::embedded_link(&name);
                         tags.push(SkillTag {
                             id: uncatalogued_id(&name),
                             name,
