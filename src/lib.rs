@@ -100,6 +100,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod derived;
 mod error;
 mod features;
 #[cfg(feature = "fuzzing")]

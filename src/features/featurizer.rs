@@ -9,9 +9,10 @@ use serde::{Deserialize, Serialize};
 
 use super::cues::{self, YearsMention, CUE_FEATURES};
 use super::sparse::SparseRow;
-use super::term_index::{count_sorted, sort_ids, Block, LazyTermIndex};
+use super::term_index::{count_sorted, sort_ids, Block, TermIndex};
 use super::tfidf::{TermCounts, TfIdf};
 use super::vocabulary::{Vocabulary, VocabularyParams};
+use crate::derived::Derived;
 use crate::error::Result;
 use crate::posting::Posting;
 use crate::text::{analyze, tokenize::token_spans, Analyzed};
@@ -124,7 +125,7 @@ pub(crate) struct Featurizer {
     text: TfIdf,
     /// Derived from the vocabularies on first use (see `term_index`).
     #[serde(skip)]
-    index: LazyTermIndex,
+    index: Derived<TermIndex>,
 }
 
 impl Featurizer {
@@ -142,7 +143,7 @@ impl Featurizer {
             params: params.clone(),
             title: TfIdf::new(Vocabulary::fit(&title_docs, &params.title)?),
             text: TfIdf::new(Vocabulary::fit(&text_docs, &params.text)?),
-            index: LazyTermIndex::default(),
+            index: Derived::default(),
         })
     }
 
@@ -214,7 +215,9 @@ impl Featurizer {
         description: &str,
         description_years: Option<&[YearsMention]>,
     ) -> SparseRow {
-        let index = self.index.get_or_build(&self.title, &self.text);
+        let index = self
+            .index
+            .get_or_init(|| TermIndex::new(&self.title, &self.text));
         // Capacities from the text length (about a token per 6 bytes), so
         // that the buffers seldom grow.
         let tokens = (title.len() + description.len()) / 6 + 8;
@@ -315,7 +318,7 @@ impl Featurizer {
                 params: self.params.clone(),
                 title,
                 text,
-                index: LazyTermIndex::default(),
+                index: Derived::default(),
             },
             old,
         )

@@ -347,37 +347,6 @@ thread_local! {
     static TOKEN_CACHES: RefCell<TokenCaches> = RefCell::new(TokenCaches::default());
 }
 
-/// A [`TermIndex`] built on first use. It is derived data: never serialized,
-/// equal whenever the featurizers holding it are.
-#[derive(Default)]
-pub(crate) struct LazyTermIndex(std::sync::OnceLock<TermIndex>);
-
-impl LazyTermIndex {
-    pub(crate) fn get_or_build(&self, title: &TfIdf, text: &TfIdf) -> &TermIndex {
-        self.0.get_or_init(|| TermIndex::new(title, text))
-    }
-}
-
-impl Clone for LazyTermIndex {
-    fn clone(&self) -> Self {
-        // Rebuilt on first use by the clone: cheap next to a model load, and
-        // a clone never shares a cache id with a featurizer it may outlive.
-        LazyTermIndex::default()
-    }
-}
-
-impl PartialEq for LazyTermIndex {
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
-}
-
-impl std::fmt::Debug for LazyTermIndex {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("LazyTermIndex")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::softmax::{
     argmax, probabilities, SoftmaxRegression, StackedRegressions, TrainingReport,
 };
+use crate::derived::Derived;
 use crate::features::cues::{years_phrases, YearsMention};
 use crate::features::{Featurizer, Field, PostingTerms, SparseRow};
 use crate::labeller::LabelOptions;
@@ -179,32 +180,8 @@ pub struct Model {
     /// weights of `role` and `seniority` on first use (their temperatures
     /// are read where they are), never serialized.
     #[serde(skip)]
-    stacked: LazyStacked,
-}
-
-/// [`StackedRegressions`] of a model's heads, built on first use (`None`
-/// inside when the heads do not share a feature space).
-#[derive(Default)]
-struct LazyStacked(std::sync::OnceLock<Option<StackedRegressions>>);
-
-impl Clone for LazyStacked {
-    fn clone(&self) -> Self {
-        // Rebuilt on first use by the clone, from the clone's own heads.
-        LazyStacked::default()
-    }
-}
-
-impl PartialEq for LazyStacked {
-    fn eq(&self, _: &Self) -> bool {
-        // Derived data: equal whenever the heads are.
-        true
-    }
-}
-
-impl std::fmt::Debug for LazyStacked {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("LazyStacked")
-    }
+    /// (`None` inside when the heads do not share a feature space.)
+    stacked: Derived<Option<StackedRegressions>>,
 }
 
 impl Model {
@@ -223,7 +200,7 @@ impl Model {
             role,
             seniority,
             skill_spans: None,
-            stacked: LazyStacked::default(),
+            stacked: Derived::default(),
         }
     }
 
@@ -323,7 +300,7 @@ impl Model {
     /// feature row: both scored in one pass over the row (the same bits as
     /// each head's own `predict_proba_row_tempered`).
     fn head_probabilities(&self, row: &SparseRow) -> (Vec<f32>, Option<Vec<f32>>) {
-        let stacked = self.stacked.0.get_or_init(|| {
+        let stacked = self.stacked.get_or_init(|| {
             let mut regressions = vec![&self.role.regression];
             regressions.extend(self.seniority.as_ref().map(|h| &h.regression));
             StackedRegressions::new(&regressions)
