@@ -995,3 +995,48 @@ fn catalog_only_leaves_out_the_learned_tagger_and_nothing_else() {
         "{both}"
     );
 }
+
+#[test]
+fn eval_cross_validates_the_span_tagger_on_annotated_postings() {
+    // The recipe gives the tagger's settings; the folds come from the file.
+    let dir = tempfile::tempdir().unwrap();
+    let recipe = dir.path().join("spans.toml");
+    std::fs::write(
+        &recipe,
+        format!(
+            "name = 'spans'\n[[sources]]\npath = {:?}\n[skill_spans]\npath = {:?}\nepochs = 10\nmin_count = 2\n",
+            common::fixture("tiny_train.csv").display().to_string(),
+            common::fixture("annotated_spans_ours.jsonl").display().to_string(),
+        ),
+    )
+    .unwrap();
+    let out = jobtag()
+        .args(["eval", "--folds", "2", "--format", "json", "--recipe"])
+        .arg(&recipe)
+        .arg("--spans-cv")
+        .arg(common::fixture("annotated_spans_ours.jsonl"))
+        .assert()
+        .success();
+    let scores: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(scores["gold"], 16);
+    assert!(scores["strict_f1"].as_f64().unwrap() < 1.0, "{scores}");
+    jobtag()
+        .args(["eval", "--folds", "1", "--recipe"])
+        .arg(&recipe)
+        .arg("--spans-cv")
+        .arg(common::fixture("annotated_spans_ours.jsonl"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("at least 2 folds"));
+    // A held-out file and cross-validation are two different questions.
+    jobtag()
+        .args(["eval", "--recipe"])
+        .arg(&recipe)
+        .arg("--spans")
+        .arg(common::fixture("annotated_spans_ours.jsonl"))
+        .arg("--spans-cv")
+        .arg(common::fixture("annotated_spans_ours.jsonl"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("cannot be used with"));
+}

@@ -4,7 +4,7 @@
 
 mod common;
 
-use jobtag::train::{score_skill_spans, train_from_recipe, SpanTraining};
+use jobtag::train::{score_skill_spans, train_from_recipe, SpanScores, SpanScoring, SpanTraining};
 use jobtag::{Labeller, Model, Posting, Requirement};
 
 fn recipe_with_spans() -> jobtag::train::Recipe {
@@ -163,20 +163,110 @@ fn catalog_only_labels_skills_as_a_model_without_the_tagger_does() {
 fn the_tagger_is_scored_alone_on_annotated_postings() {
     let recipe = recipe_with_spans();
     let fixture = common::fixture("annotated_spans_ours.jsonl");
-    let trained_here = score_skill_spans(&recipe, None, &fixture).unwrap();
+    let trained_here = score_skill_spans(&recipe, SpanScoring::Recipe, &fixture).unwrap();
     let model = trained();
-    let from_model = score_skill_spans(&recipe, Some(&model), &fixture).unwrap();
+    let from_model = score_skill_spans(&recipe, SpanScoring::Model(&model), &fixture).unwrap();
     assert_eq!(trained_here, from_model);
     // 16 gold spans in the fixture; the tagger learned them.
     assert_eq!(trained_here.gold, 16);
     assert!(trained_here.strict_f1 > 0.9, "{trained_here:?}");
     // A model without a tagger is an error, not a zero score.
     let plain = Model::load(common::fixture("format3.jtm")).unwrap();
-    let err = score_skill_spans(&recipe, Some(&plain), &fixture).unwrap_err();
+    let err = score_skill_spans(&recipe, SpanScoring::Model(&plain), &fixture).unwrap_err();
     assert!(
         err.to_string().contains("no learned skill-span tagger"),
         "{err}"
     );
+}
+
+/// The fixture's postings (their sentence lines, in file order) dealt into
+/// `folds` parts as `SpanScoring::CrossValidated` deals them.
+fn fixture_parts(folds: usize) -> Vec<String> {
+    let text = std::fs::read_to_string(common::fixture("annotated_spans_ours.jsonl")).unwrap();
+    let mut parts = vec![String::new(); folds];
+    let (mut posting, mut last) = (0usize, None);
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let row: serde_json::Value = serde_json::from_str(line).unwrap();
+        let key = (row["source"].to_string(), row["idx"].to_string());
+        if last.as_ref().is_some_and(|k| *k != key) {
+            posting += 1;
+        }
+        last = Some(key);
+        parts[posting % folds].push_str(line);
+        parts[posting % folds].push('\n');
+    }
+    assert_eq!(posting + 1, 6, "the fixture has six postings");
+    parts
+}
+
+/// Matches recovered from a score's rates: (strict, relaxed-predicted,
+/// relaxed-gold).
+fn matches(s: &SpanScores) -> (usize, usize, usize) {
+    let count = |rate: f64, of: usize| (rate * of as f64).round() as usize;
+    (
+        count(s.strict_precision, s.predicted),
+        count(s.relaxed_precision, s.predicted),
+        count(s.relaxed_recall, s.gold),
+    )
+}
+
+#[test]
+fn cross_validation_scores_each_part_with_a_tagger_trained_on_the_others() {
+    let recipe = recipe_with_spans();
+    let fixture = common::fixture("annotated_spans_ours.jsonl");
+    let cv =
+        score_skill_spans(&recipe, SpanScoring::CrossValidated { folds: 2 }, &fixture).unwrap();
+    assert_eq!(
+        cv,
+        score_skill_spans(&recipe, SpanScoring::CrossValidated { folds: 2 }, &fixture).unwrap()
+    );
+    // The same as training on one part's file and scoring the other's, in
+    // turn, with the counts added up.
+    let dir = tempfile::tempdir().unwrap();
+    let parts = fixture_parts(2);
+    let (mut gold, mut predicted, mut sum) = (0, 0, (0, 0, 0));
+    for held in 0..2 {
+        let (train_path, held_path) = (
+            dir.path().join("train.jsonl"),
+            dir.path().join("held.jsonl"),
+        );
+        std::fs::write(&train_path, &parts[1 - held]).unwrap();
+        std::fs::write(&held_path, &parts[held]).unwrap();
+        let mut part_recipe = recipe_with_spans();
+        part_recipe.skill_spans = Some(SpanTraining {
+            path: train_path,
+            ..SpanTraining::default()
+        });
+        let s = score_skill_spans(&part_recipe, SpanScoring::Recipe, &held_path).unwrap();
+        gold += s.gold;
+        predicted += s.predicted;
+        let m = matches(&s);
+        sum = (sum.0 + m.0, sum.1 + m.1, sum.2 + m.2);
+    }
+    assert_eq!((cv.gold, cv.predicted), (gold, predicted));
+    assert_eq!(cv.gold, 16);
+    assert_eq!(matches(&cv), sum);
+    // Postings it was not trained on are harder than its own.
+    let own = score_skill_spans(&recipe, SpanScoring::Recipe, &fixture).unwrap();
+    assert!(cv.strict_f1 < own.strict_f1, "{cv:?} {own:?}");
+}
+
+#[test]
+fn cross_validation_needs_two_folds_and_a_posting_for_each() {
+    let recipe = recipe_with_spans();
+    let fixture = common::fixture("annotated_spans_ours.jsonl");
+    let err = score_skill_spans(&recipe, SpanScoring::CrossValidated { folds: 1 }, &fixture)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("at least 2 folds"), "{err}");
+    let err = score_skill_spans(&recipe, SpanScoring::CrossValidated { folds: 7 }, &fixture)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("6 annotated postings cannot fill 7 folds"),
+        "{err}"
+    );
+    assert!(score_skill_spans(&recipe, SpanScoring::CrossValidated { folds: 6 }, &fixture).is_ok());
 }
 
 #[test]
@@ -193,7 +283,7 @@ fn a_bad_annotated_file_names_the_line() {
         path: path.clone(),
         ..SpanTraining::default()
     });
-    let err = score_skill_spans(&recipe, None, &path)
+    let err = score_skill_spans(&recipe, SpanScoring::Recipe, &path)
         .unwrap_err()
         .to_string();
     assert!(err.contains("line 2") && err.contains("\"X\""), "{err}");

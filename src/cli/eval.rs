@@ -52,22 +52,37 @@ pub struct EvalArgs {
     /// the recipe says, or is --model's.
     #[arg(long, value_name = "JSONL", conflicts_with_all = ["test", "export_folds", "predictions", "chart"])]
     spans: Option<PathBuf>,
+    /// Instead of role and seniority: cross-validate the learned skill-span
+    /// tagger on these annotated postings (SkillSpan's JSON lines). They are
+    /// dealt into --folds parts by posting, in file order; each part is
+    /// tagged by a tagger trained on the others with the recipe's
+    /// `[skill_spans]` settings, and all parts are scored together, as
+    /// --spans scores one file.
+    #[arg(long, value_name = "JSONL", conflicts_with_all = ["test", "export_folds", "predictions", "chart", "spans", "model"])]
+    spans_cv: Option<PathBuf>,
 }
 
-/// `eval --spans`.
-fn score_spans(args: &EvalArgs, annotated: &std::path::Path) -> Result<()> {
+/// `eval --spans` and `eval --spans-cv`.
+fn score_spans(args: &EvalArgs, annotated: &std::path::Path, cross_validated: bool) -> Result<()> {
     let recipe = super::train::recipe_of(&args.data)?;
-    let model = match &args.model.model {
-        Some(_) => Some(args.model.load()?),
-        None => None,
+    let loaded;
+    let (scoring, how) = if cross_validated {
+        let folds = args.folds;
+        let how = format!(", {folds} folds by posting");
+        (train::SpanScoring::CrossValidated { folds }, how)
+    } else if args.model.model.is_some() {
+        loaded = args.model.load()?;
+        (train::SpanScoring::Model(&loaded), String::new())
+    } else {
+        (train::SpanScoring::Recipe, String::new())
     };
-    let scores = train::score_skill_spans(&recipe, model.as_ref(), annotated)
+    let scores = train::score_skill_spans(&recipe, scoring, annotated)
         .with_context(|| format!("scoring skill spans on {}", annotated.display()))?;
     match args.format {
         ReportFormat::Json => outln!("{}", serde_json::to_string_pretty(&scores)?)?,
         ReportFormat::Table => {
             outln!(
-                "learned skill-span tagger on {}: {} gold spans, {} predicted",
+                "learned skill-span tagger on {}{how}: {} gold spans, {} predicted",
                 annotated.display(),
                 scores.gold,
                 scores.predicted
@@ -117,7 +132,10 @@ pub fn summary_line(r: &EvalReport) -> String {
 
 pub fn run(args: EvalArgs) -> Result<()> {
     if let Some(annotated) = &args.spans {
-        return score_spans(&args, annotated);
+        return score_spans(&args, annotated, false);
+    }
+    if let Some(annotated) = &args.spans_cv {
+        return score_spans(&args, annotated, true);
     }
     if args.folds < 2 && args.test.is_none() {
         bail!("--folds must be at least 2");
@@ -145,7 +163,7 @@ pub fn run(args: EvalArgs) -> Result<()> {
                         &loaded.recipe,
                         &loaded.corpus,
                         &loaded.taxonomy,
-                        &train::training_date(),
+                        &super::train::training_date(),
                         args.folds,
                     )?
                     .0

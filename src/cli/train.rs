@@ -137,14 +137,9 @@ pub fn run(args: TrainArgs) -> Result<()> {
         corpus.examples.len(),
         corpus.files.len()
     );
-    let (model, report) = train::train_from_recipe(
-        &recipe,
-        &corpus,
-        &taxonomy,
-        &train::training_date(),
-        args.cv_folds,
-    )
-    .context("training")?;
+    let (model, report) =
+        train::train_from_recipe(&recipe, &corpus, &taxonomy, &training_date(), args.cv_folds)
+            .context("training")?;
     if let Some(report) = &report {
         eprintln!("{}", super::eval::summary_line(report));
     }
@@ -166,4 +161,44 @@ pub fn run(args: TrainArgs) -> Result<()> {
         meta.seniority_training.as_ref().map_or("none".to_string(), |r| format!("{} iterations, {}", r.iterations, r.stop_reason)),
     );
     Ok(())
+}
+
+/// Today's date (UTC) as `YYYY-MM-DD`, or the date of `SOURCE_DATE_EPOCH`
+/// when that is set (reproducible builds).
+pub(super) fn training_date() -> String {
+    let secs = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or(0)
+        });
+    civil_date(secs.div_euclid(86_400))
+}
+
+/// Days since 1970-01-01 to `YYYY-MM-DD` (Howard Hinnant's algorithm).
+fn civil_date(days: i64) -> String {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn civil_dates() {
+        assert_eq!(super::civil_date(0), "1970-01-01");
+        assert_eq!(super::civil_date(20_414), "2025-11-22");
+        assert_eq!(super::civil_date(11_016), "2000-02-29");
+    }
 }

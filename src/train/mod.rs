@@ -21,7 +21,7 @@ pub(crate) use fit::fit_model;
 pub use recipe::{HeadParams, Recipe, Source, SourceFormat, TrainParams};
 #[cfg(test)]
 pub(crate) use spans::train_span_model_for_tests;
-pub use spans::{score_skill_spans, SpanScores, SpanTraining};
+pub use spans::{score_skill_spans, SpanScores, SpanScoring, SpanTraining};
 
 use crate::error::Result;
 use crate::model::{Model, ModelMeta, TrainingReport};
@@ -65,8 +65,8 @@ pub fn recipe_taxonomy(recipe: &Recipe) -> Result<Taxonomy> {
 
 /// Train the model a recipe describes on all of `corpus` (read with
 /// [`load_recipe_sources`]), with the recipe's taxonomy ([`recipe_taxonomy`])
-/// or another one; `trained_on` is the date recorded (see
-/// [`training_date`]).
+/// or another one; `trained_on` is the date recorded (`YYYY-MM-DD`; the
+/// CLI records today's, or `SOURCE_DATE_EPOCH`'s for a reproducible build).
 ///
 /// With `cv_folds` of 2 or more, a cross-validation runs first (see
 /// [`cross_validate`]): its metrics are stored in the model and returned,
@@ -131,44 +131,4 @@ fn stored_metrics(report: &EvalReport) -> String {
         "training": report.training,
     })
     .to_string()
-}
-
-/// Today's date (UTC) as `YYYY-MM-DD`, or the date of `SOURCE_DATE_EPOCH`
-/// when that is set (reproducible builds).
-pub fn training_date() -> String {
-    let secs = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.parse::<i64>().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs() as i64)
-                .unwrap_or(0)
-        });
-    civil_date(secs.div_euclid(86_400))
-}
-
-/// Days since 1970-01-01 to `YYYY-MM-DD` (Howard Hinnant's algorithm).
-fn civil_date(days: i64) -> String {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = if m <= 2 { y + 1 } else { y };
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn civil_dates() {
-        assert_eq!(super::civil_date(0), "1970-01-01");
-        assert_eq!(super::civil_date(20_414), "2025-11-22");
-        assert_eq!(super::civil_date(11_016), "2000-02-29");
-    }
 }

@@ -259,31 +259,104 @@ pub(crate) fn span_scores(lines: &[(spans::Ranges, spans::Ranges)]) -> SpanScore
     }
 }
 
+/// Which tagger [`score_skill_spans`] scores, and on what.
+#[derive(Debug, Clone, Copy)]
+pub enum SpanScoring<'a> {
+    /// One trained as the recipe's `[skill_spans]` section says, scored on
+    /// the annotated postings (which should be others than it trained on).
+    Recipe,
+    /// This model's tagger, scored on the annotated postings.
+    Model(&'a crate::model::Model),
+    /// Cross-validated on the annotated postings themselves: they are dealt
+    /// into `folds` parts in file order (posting `i` to part `i % folds`, so
+    /// a posting's sentences stay together), each part is tagged by a tagger
+    /// trained on the others with the recipe's `[skill_spans]` settings
+    /// (epochs, minimum count; the defaults without that section), and every
+    /// part's spans are scored together: a figure for postings no tagger saw
+    /// in training.
+    CrossValidated {
+        /// Parts (at least 2, at most the number of postings).
+        folds: usize,
+    },
+}
+
 /// Measure the learned skill-span tagger alone on annotated postings
-/// (SkillSpan's JSON-lines layout): `model`'s tagger when given, else one
-/// trained as `recipe` says. Spans are scored on jobtag's words (tokens with
-/// surrounding punctuation trimmed), line by line.
+/// (SkillSpan's JSON-lines layout), as `scoring` says. Spans are scored on
+/// jobtag's words (tokens with surrounding punctuation trimmed), line by
+/// line.
 pub fn score_skill_spans(
     recipe: &super::Recipe,
-    model: Option<&crate::model::Model>,
+    scoring: SpanScoring<'_>,
     annotated: &Path,
 ) -> Result<SpanScores> {
     let catalog = SkillCatalog::default_catalog()?;
     let trained;
     let span_model =
-        match model {
-            Some(m) => m.skill_spans.as_ref().ok_or_else(|| {
+        match scoring {
+            SpanScoring::Model(m) => m.skill_spans.as_ref().ok_or_else(|| {
                 Error::Training("the model has no learned skill-span tagger".into())
             })?,
-            None => {
+            SpanScoring::Recipe => {
                 let params = recipe.skill_spans.as_ref().ok_or_else(|| {
                     Error::Recipe("the recipe has no [skill_spans] section".into())
                 })?;
                 trained = train_span_model(&params.resolved(recipe), &catalog)?;
                 &trained
             }
+            SpanScoring::CrossValidated { folds } => {
+                return cross_validate(recipe, catalog, annotated, folds)
+            }
         };
     evaluate_span_model(span_model, annotated, &catalog)
+}
+
+/// [`SpanScoring::CrossValidated`].
+fn cross_validate(
+    recipe: &super::Recipe,
+    catalog: SkillCatalog,
+    annotated: &Path,
+    folds: usize,
+) -> Result<SpanScores> {
+    if folds < 2 {
+        return Err(Error::Training(format!(
+            "cross-validating the skill-span tagger needs at least 2 folds, not {folds}"
+        )));
+    }
+    let postings = read_annotated(annotated)?;
+    if postings.len() < folds {
+        return Err(Error::Training(format!(
+            "{}: {} annotated postings cannot fill {folds} folds",
+            annotated.display(),
+            postings.len()
+        )));
+    }
+    let params = recipe
+        .skill_spans
+        .as_ref()
+        .map(|p| p.resolved(recipe))
+        .unwrap_or_default();
+    let tagger = SkillTagger::new(catalog)?;
+    let name = annotated
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut scored = Vec::new();
+    for fold in 0..folds {
+        let in_fold = |i: &usize| i % folds == fold;
+        let training: Vec<TrainingLine> = (0..postings.len())
+            .filter(|i| !in_fold(i))
+            .flat_map(|i| gold_lines(&tagger, &postings[i]))
+            .collect();
+        let about = format!("{name}, all but part {} of {folds}", fold + 1);
+        let model = spans::train(&training, params.epochs, params.min_count, about);
+        for i in (0..postings.len()).filter(in_fold) {
+            for line in gold_lines(&tagger, &postings[i]) {
+                let guess = model.tag(&line.features);
+                scored.push((spans::tag_runs(&line.tags), spans::tag_runs(&guess)));
+            }
+        }
+    }
+    Ok(span_scores(&scored))
 }
 
 /// Measure a span tagger alone on annotated postings (SkillSpan layout).
