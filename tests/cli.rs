@@ -1020,6 +1020,14 @@ fn eval_cross_validates_the_span_tagger_on_annotated_postings() {
     let scores: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_eq!(scores["gold"], 16);
     assert!(scores["strict_f1"].as_f64().unwrap() < 1.0, "{scores}");
+    // Without a recipe: the default settings, which are the ones above.
+    let out = jobtag()
+        .args(["eval", "--folds", "2", "--format", "json", "--spans-cv"])
+        .arg(common::fixture("annotated_spans_ours.jsonl"))
+        .assert()
+        .success();
+    let defaults: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(defaults, scores);
     jobtag()
         .args(["eval", "--folds", "1", "--recipe"])
         .arg(&recipe)

@@ -18,6 +18,9 @@ enum ReportFormat {
 }
 
 #[derive(Debug, Args)]
+// Scoring the span tagger needs no labelled rows: --spans-cv trains on the
+// annotated file itself (with the default settings when no recipe is given).
+#[command(mut_arg("data", |a| a.required_unless_present_any(["recipe", "spans_cv"])))]
 pub struct EvalArgs {
     #[command(flatten)]
     data: DataArgs,
@@ -56,8 +59,8 @@ pub struct EvalArgs {
     /// tagger on these annotated postings (SkillSpan's JSON lines). They are
     /// dealt into --folds parts by posting, in file order; each part is
     /// tagged by a tagger trained on the others with the recipe's
-    /// `[skill_spans]` settings, and all parts are scored together, as
-    /// --spans scores one file.
+    /// `[skill_spans]` settings (the defaults without --recipe), and all
+    /// parts are scored together, as --spans scores one file.
     #[arg(long, value_name = "JSONL", conflicts_with_all = ["test", "export_folds", "predictions", "chart", "spans", "model"])]
     spans_cv: Option<PathBuf>,
 }
