@@ -1000,34 +1000,41 @@ fn catalog_only_leaves_out_the_learned_tagger_and_nothing_else() {
 fn eval_cross_validates_the_span_tagger_on_annotated_postings() {
     // The recipe gives the tagger's settings; the folds come from the file.
     let dir = tempfile::tempdir().unwrap();
-    let recipe = dir.path().join("spans.toml");
-    std::fs::write(
-        &recipe,
-        format!(
-            "name = 'spans'\n[[sources]]\npath = {:?}\n[skill_spans]\npath = {:?}\nepochs = 10\nmin_count = 2\n",
-            common::fixture("tiny_train.csv").display().to_string(),
-            common::fixture("annotated_spans_ours.jsonl").display().to_string(),
-        ),
-    )
-    .unwrap();
-    let out = jobtag()
-        .args(["eval", "--folds", "2", "--format", "json", "--recipe"])
-        .arg(&recipe)
-        .arg("--spans-cv")
-        .arg(common::fixture("annotated_spans_ours.jsonl"))
-        .assert()
-        .success();
-    let scores: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let recipe_with = |name: &str, epochs: u32, min_count: u32| {
+        let path = dir.path().join(name);
+        std::fs::write(
+            &path,
+            format!(
+                "name = 'spans'\n[[sources]]\npath = {:?}\n[skill_spans]\npath = {:?}\nepochs = {epochs}\nmin_count = {min_count}\n",
+                common::fixture("tiny_train.csv").display().to_string(),
+                common::fixture("annotated_spans_ours.jsonl").display().to_string(),
+            ),
+        )
+        .unwrap();
+        path
+    };
+    let cross_validated = |recipe: Option<&Path>| -> Value {
+        let mut cmd = jobtag();
+        cmd.args(["eval", "--folds", "2", "--format", "json"]);
+        if let Some(recipe) = recipe {
+            cmd.arg("--recipe").arg(recipe);
+        }
+        let out = cmd
+            .arg("--spans-cv")
+            .arg(common::fixture("annotated_spans_ours.jsonl"))
+            .assert()
+            .success();
+        serde_json::from_slice(&out.get_output().stdout).unwrap()
+    };
+    // The default settings (10 epochs, minimum count 2), written out.
+    let recipe = recipe_with("defaults.toml", 10, 2);
+    let scores = cross_validated(Some(&recipe));
     assert_eq!(scores["gold"], 16);
     assert!(scores["strict_f1"].as_f64().unwrap() < 1.0, "{scores}");
-    // Without a recipe: the default settings, which are the ones above.
-    let out = jobtag()
-        .args(["eval", "--folds", "2", "--format", "json", "--spans-cv"])
-        .arg(common::fixture("annotated_spans_ours.jsonl"))
-        .assert()
-        .success();
-    let defaults: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
-    assert_eq!(defaults, scores);
+    // Without a recipe: the same defaults.
+    assert_eq!(cross_validated(None), scores);
+    // Other settings train another tagger.
+    assert_ne!(cross_validated(Some(&recipe_with("one.toml", 1, 1))), scores);
     jobtag()
         .args(["eval", "--folds", "1", "--recipe"])
         .arg(&recipe)
