@@ -1034,7 +1034,10 @@ fn eval_cross_validates_the_span_tagger_on_annotated_postings() {
     // Without a recipe: the same defaults.
     assert_eq!(cross_validated(None), scores);
     // Other settings train another tagger.
-    assert_ne!(cross_validated(Some(&recipe_with("one.toml", 1, 1))), scores);
+    assert_ne!(
+        cross_validated(Some(&recipe_with("one.toml", 1, 1))),
+        scores
+    );
     jobtag()
         .args(["eval", "--folds", "1", "--recipe"])
         .arg(&recipe)
