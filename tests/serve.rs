@@ -492,8 +492,15 @@ fn a_timed_out_request_keeps_its_slot_until_its_work_ends() {
         "100000000",
     ]);
     // Labelling stops only between postings: two postings so long that the
-    // first one alone takes seconds in a debug build.
-    let long = "Spark, Kafka and Airflow pipelines; Python and SQL required. ".repeat(60_000);
+    // first one alone takes seconds (about 7 s in a debug build; a release
+    // build labels about ten times faster, so its text is ten times longer:
+    // 37 MB a posting, within --max-body).
+    let repeats = if cfg!(debug_assertions) {
+        60_000
+    } else {
+        600_000
+    };
+    let long = "Spark, Kafka and Airflow pipelines; Python and SQL required. ".repeat(repeats);
     let body = json!([
         {"id": 1, "title": "Data Engineer", "description": long},
         {"id": 2, "title": "Data Engineer", "description": long},
